@@ -1,0 +1,367 @@
+//! Parties and their keys: one 32-byte root secret derives everything else.
+//!
+//! `root → HKDF-SHA256(salt = "rugzak/v1/root", info = "rugzak/v1/ed25519") → Ed25519 signing key`
+//! `root → HKDF-SHA256(salt = "rugzak/v1/root", info = "rugzak/v1/x25519")  → X25519 age identity`
+
+use std::fmt;
+
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use hkdf::Hkdf;
+use rand_core::CryptoRngCore;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::encoding::{canonical, sha256};
+use crate::ids::{PartyId, VaultId};
+
+const ROOT_SALT: &[u8] = b"rugzak/v1/root";
+const INFO_SIGNING: &[u8] = b"rugzak/v1/ed25519";
+const INFO_AGREEMENT: &[u8] = b"rugzak/v1/x25519";
+const DOMAIN_PARTY_ID: &[u8] = b"rugzak/v1/party-id\0";
+const DOMAIN_VAULT_ID: &[u8] = b"rugzak/v1/vault-id\0";
+
+/// A party's 32-byte root secret. Zeroized on drop, compared in constant time, never printed.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct RootSecret([u8; 32]);
+
+impl RootSecret {
+    /// A fresh random root secret.
+    pub fn generate(rng: &mut impl CryptoRngCore) -> Self {
+        let mut bytes = [0u8; 32];
+        rng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    /// Wraps existing bytes (from a keystore or a recovery code).
+    #[must_use]
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// The secret bytes, for the keystore and the recovery code only.
+    #[must_use]
+    pub const fn expose_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn derive(&self, info: &[u8]) -> Zeroizing<[u8; 32]> {
+        let hk = Hkdf::<Sha256>::new(Some(ROOT_SALT), &self.0);
+        let mut out = Zeroizing::new([0u8; 32]);
+        #[allow(
+            clippy::expect_used,
+            reason = "32 bytes is far below HKDF-SHA256's 8160-byte output limit"
+        )]
+        hk.expand(info, out.as_mut()).expect("32-byte HKDF output");
+        out
+    }
+}
+
+impl PartialEq for RootSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+impl Eq for RootSecret {}
+
+impl fmt::Debug for RootSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RootSecret([redacted])")
+    }
+}
+
+/// An Ed25519 signature (64 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature(#[serde(with = "crate::encoding::bytes")] pub [u8; 64]);
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({})", crate::encoding::b64::encode(&self.0[..8]))
+    }
+}
+
+impl From<ed25519_dalek::Signature> for Signature {
+    fn from(sig: ed25519_dalek::Signature) -> Self {
+        Self(sig.to_bytes())
+    }
+}
+
+impl Signature {
+    /// As the dalek type, for verification.
+    #[must_use]
+    pub fn to_dalek(&self) -> ed25519_dalek::Signature {
+        ed25519_dalek::Signature::from_bytes(&self.0)
+    }
+}
+
+/// A signature did not verify, or the key it names is not a valid Ed25519 point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("signature does not verify")]
+pub struct BadSignature;
+
+/// A party's public keys: what others need to verify its signatures and encrypt to it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PublicKeys {
+    /// Ed25519 verifying key.
+    #[serde(with = "crate::encoding::bytes")]
+    pub signing: [u8; 32],
+    /// X25519 public key (the age recipient).
+    #[serde(with = "crate::encoding::bytes")]
+    pub agreement: [u8; 32],
+}
+
+impl fmt::Debug for PublicKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKeys({})", self.party_id())
+    }
+}
+
+impl PublicKeys {
+    /// The party id: first 16 bytes of SHA-256("rugzak/v1/party-id\0" || signing key).
+    #[must_use]
+    pub fn party_id(&self) -> PartyId {
+        PartyId::from_bytes(truncate16(DOMAIN_PARTY_ID, &self.signing))
+    }
+
+    /// The vault id when these are a vault's keys: as [`Self::party_id`] with domain "vault-id".
+    #[must_use]
+    pub fn vault_id(&self) -> VaultId {
+        VaultId::from_bytes(truncate16(DOMAIN_VAULT_ID, &self.signing))
+    }
+
+    /// The Ed25519 verifying key; fails for bytes that are not a valid point.
+    pub fn verifying_key(&self) -> Result<VerifyingKey, BadSignature> {
+        VerifyingKey::from_bytes(&self.signing).map_err(|_| BadSignature)
+    }
+
+    /// Verifies `sig` over `canonical(domain, value)` (strict: rejects small-order keys and
+    /// non-canonical signatures).
+    pub fn verify<T: Serialize + ?Sized>(
+        &self,
+        domain: &str,
+        value: &T,
+        sig: &Signature,
+    ) -> Result<(), BadSignature> {
+        self.verifying_key()?
+            .verify_strict(&canonical(domain, value), &sig.to_dalek())
+            .map_err(|_| BadSignature)
+    }
+
+    /// The age X25519 recipient for this party.
+    #[must_use]
+    pub fn age_recipient(&self) -> age::x25519::Recipient {
+        let text = bech32_encode("age", &self.agreement);
+        #[allow(
+            clippy::expect_used,
+            reason = "a bech32 string built from 32 bytes always parses"
+        )]
+        text.parse().expect("valid age recipient encoding")
+    }
+}
+
+fn truncate16(domain: &[u8], key: &[u8; 32]) -> [u8; 16] {
+    let mut input = Vec::with_capacity(domain.len() + 32);
+    input.extend_from_slice(domain);
+    input.extend_from_slice(key);
+    let digest = sha256(&input);
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&digest.as_bytes()[..16]);
+    out
+}
+
+fn bech32_encode(hrp: &str, data: &[u8]) -> String {
+    #[allow(
+        clippy::expect_used,
+        reason = "the human-readable parts used here are fixed, valid constants"
+    )]
+    let hrp = bech32::Hrp::parse(hrp).expect("valid hrp");
+    #[allow(
+        clippy::expect_used,
+        reason = "32 bytes fit well within bech32's length limit"
+    )]
+    bech32::encode::<bech32::Bech32>(hrp, data).expect("encodable")
+}
+
+/// A party's private side: root secret plus the keys derived from it.
+pub struct Identity {
+    root: RootSecret,
+    signing: SigningKey,
+    agreement: x25519_dalek::StaticSecret,
+    age: age::x25519::Identity,
+}
+
+impl fmt::Debug for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Identity({}, [redacted])", self.public().party_id())
+    }
+}
+
+impl Identity {
+    /// A new party with a fresh root secret.
+    pub fn generate(rng: &mut impl CryptoRngCore) -> Self {
+        Self::from_root(RootSecret::generate(rng))
+    }
+
+    /// Derives every key from `root`; the same root always gives the same keys.
+    #[must_use]
+    pub fn from_root(root: RootSecret) -> Self {
+        let signing = SigningKey::from_bytes(&root.derive(INFO_SIGNING));
+        let agreement_bytes = root.derive(INFO_AGREEMENT);
+        let agreement = x25519_dalek::StaticSecret::from(*agreement_bytes);
+        let age_text = Zeroizing::new(
+            bech32_encode("age-secret-key-", agreement.as_bytes()).to_uppercase(),
+        );
+        #[allow(
+            clippy::expect_used,
+            reason = "a bech32 string built from 32 bytes always parses"
+        )]
+        let age = age_text.parse().expect("valid age identity encoding");
+        Self {
+            root,
+            signing,
+            agreement,
+            age,
+        }
+    }
+
+    /// The root secret, for the keystore and the recovery code.
+    #[must_use]
+    pub const fn root_secret(&self) -> &RootSecret {
+        &self.root
+    }
+
+    /// The public keys.
+    #[must_use]
+    pub fn public(&self) -> PublicKeys {
+        PublicKeys {
+            signing: self.signing.verifying_key().to_bytes(),
+            agreement: x25519_dalek::PublicKey::from(&self.agreement).to_bytes(),
+        }
+    }
+
+    /// Signs `canonical(domain, value)`.
+    #[must_use]
+    pub fn sign<T: Serialize + ?Sized>(&self, domain: &str, value: &T) -> Signature {
+        self.signing.sign(&canonical(domain, value)).into()
+    }
+
+    /// The age identity that opens files encrypted to [`PublicKeys::age_recipient`].
+    #[must_use]
+    pub const fn age_identity(&self) -> &age::x25519::Identity {
+        &self.age
+    }
+}
+
+/// What a party is in the WoR journey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The citizen who owns a vault.
+    Inwoner,
+    /// General practitioner.
+    Huisarts,
+    /// Welfare coach.
+    Welzijnscoach,
+    /// Practice nurse for mental health.
+    PohGgz,
+    /// Any other professional.
+    Other,
+}
+
+impl Role {
+    /// Stable text form (`huisarts`, `poh-ggz`, ...).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Inwoner => "inwoner",
+            Self::Huisarts => "huisarts",
+            Self::Welzijnscoach => "welzijnscoach",
+            Self::PohGgz => "poh-ggz",
+            Self::Other => "other",
+        }
+    }
+
+    /// All roles, for parsing and help texts.
+    pub const ALL: [Self; 5] = [
+        Self::Inwoner,
+        Self::Huisarts,
+        Self::Welzijnscoach,
+        Self::PohGgz,
+        Self::Other,
+    ];
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or(UnknownRole)
+    }
+}
+
+/// Text that names no [`Role`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role (expected inwoner, huisarts, welzijnscoach, poh-ggz or other)")]
+pub struct UnknownRole;
+
+/// A professional's public description, shown to the inwoner before granting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Role in the journey.
+    pub role: Role,
+    /// Display name ("Dr. J. de Vries").
+    pub name: String,
+    /// Organisation ("Huisartsenpraktijk Lelystad-Zuid").
+    pub organisation: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::OsRng;
+
+    #[test]
+    fn same_root_gives_same_keys_and_different_roots_differ() {
+        let a = Identity::generate(&mut OsRng);
+        let again = Identity::from_root(a.root_secret().clone());
+        assert_eq!(a.public(), again.public());
+        let b = Identity::generate(&mut OsRng);
+        assert_ne!(a.public(), b.public());
+        assert_ne!(a.public().party_id(), b.public().party_id());
+    }
+
+    #[test]
+    fn signature_binds_domain_and_value() {
+        let id = Identity::generate(&mut OsRng);
+        let sig = id.sign("rugzak/v1/test", &7u32);
+        assert!(id.public().verify("rugzak/v1/test", &7u32, &sig).is_ok());
+        assert!(id.public().verify("rugzak/v1/other", &7u32, &sig).is_err());
+        assert!(id.public().verify("rugzak/v1/test", &8u32, &sig).is_err());
+        let other = Identity::generate(&mut OsRng);
+        assert!(other.public().verify("rugzak/v1/test", &7u32, &sig).is_err());
+    }
+
+    #[test]
+    fn age_keys_round_trip() {
+        let id = Identity::generate(&mut OsRng);
+        let ct = age::encrypt(&id.public().age_recipient(), b"hallo").expect("encrypt");
+        assert_eq!(age::decrypt(id.age_identity(), &ct).expect("decrypt"), b"hallo");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let id = Identity::generate(&mut OsRng);
+        let text = format!("{id:?} {:?}", id.root_secret());
+        assert!(text.contains("redacted"));
+        assert!(!text.contains(&crate::encoding::b64::encode(id.root_secret().expose_bytes())));
+    }
+}

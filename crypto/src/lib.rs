@@ -1,0 +1,29 @@
+//! Rugzak's cryptographic core.
+//!
+//! Sans-IO: this crate performs no network, file or clock access and has no async runtime.
+//! Callers push bytes in, take bytes out, and pass the current time as `now`.
+//! It builds for `wasm32-unknown-unknown` so the browser runs exactly the same code.
+//!
+//! Modules name the mechanism; types name the role (`Identity`, `PublicKeys`, `ScopeKey`, ...).
+//! The byte-level formats are specified in `spec/protocol.md`; `spec/vectors/` holds test vectors.
+
+pub mod encoding;
+pub mod identity;
+pub mod ids;
+pub mod scope;
+
+pub use identity::{BadSignature, Identity, Profile, PublicKeys, Role, RootSecret, Signature};
+pub use ids::{Digest, GrantId, IdParseError, ItemId, LinkId, Nonce, PartyId, VaultId};
+pub use scope::{Mode, Permission, Scope};
+
+pub mod batch;
+pub mod grant;
+pub mod http_sig;
+pub mod item;
+pub mod log;
+pub mod qr;
+pub mod recovery;
+pub mod request;
+pub mod revocation;
+pub mod scope_key;
+pub mod share_link;

@@ -1,0 +1,1 @@
+//! Questionnaires and programmes (filled in by the questionnaires issue).

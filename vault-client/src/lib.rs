@@ -1,0 +1,1 @@
+//! Rugzak's client library (filled in by the client issue).

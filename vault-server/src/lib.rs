@@ -1,0 +1,1 @@
+//! Rugzak's vault server (filled in by the server issue).

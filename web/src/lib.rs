@@ -1,0 +1,1 @@
+//! WebAssembly bindings for the web app (filled in by the web issue).
