@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of Rugzak on a fresh machine: installs what it needs, then checks format, lints,
+# the wasm32 build of the sans-IO crates, and the whole test suite (unit, vectors, integration, end to end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "toolchain: rustfmt, clippy, wasm32 target"
+rustup component add rustfmt clippy >/dev/null
+rustup target add wasm32-unknown-unknown >/dev/null
+
+step "python: FHIR validator for the questionnaire tests"
+python3 -m venv "$RUGZAK_VENV" >/dev/null
+"$RUGZAK_VENV/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "wasm32 build of the sans-IO crates"
+cargo build --locked --target wasm32-unknown-unknown -p crypto -p questionnaires
+
+step "cargo test"
+cargo test --workspace --locked
