@@ -21,7 +21,9 @@ struct Vector {
 }
 
 fn hex32(text: &str) -> [u8; 32] {
-    let bytes = data_encoding::HEXLOWER.decode(text.as_bytes()).expect("hex");
+    let bytes = data_encoding::HEXLOWER
+        .decode(text.as_bytes())
+        .expect("hex");
     bytes.try_into().expect("32 bytes")
 }
 
@@ -64,11 +66,18 @@ fn derivation_matches_vectors() {
     assert_eq!(vectors.len(), 3);
     for v in vectors {
         let derived = derive(&v.description, &v.root_secret_hex);
-        assert_eq!(derived.ed25519_public, v.ed25519_public, "{}", v.description);
+        assert_eq!(
+            derived.ed25519_public, v.ed25519_public,
+            "{}",
+            v.description
+        );
         assert_eq!(derived.x25519_public, v.x25519_public, "{}", v.description);
         assert_eq!(derived.age_recipient, v.age_recipient, "{}", v.description);
         assert_eq!(derived.party_id, v.party_id, "{}", v.description);
         assert_eq!(derived.vault_id, v.vault_id, "{}", v.description);
-        assert_ne!(derived.party_id, derived.vault_id, "party and vault ids are domain-separated");
+        assert_ne!(
+            derived.party_id, derived.vault_id,
+            "party and vault ids are domain-separated"
+        );
     }
 }
