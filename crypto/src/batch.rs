@@ -204,7 +204,10 @@ pub fn sign_batch(
     item_digests: &[Digest],
 ) -> Result<Vec<Attestation>, SignBatchError> {
     let count = u32::try_from(item_digests.len()).map_err(|_| SignBatchError::TooLarge)?;
-    let leaves = item_digests.iter().map(|d| leaf_hash(d.as_bytes())).collect();
+    let leaves = item_digests
+        .iter()
+        .map(|d| leaf_hash(d.as_bytes()))
+        .collect();
     let tree = MerkleTree::from_leaf_hashes(leaves).ok_or(SignBatchError::Empty)?;
     let statement = BatchStatement {
         vault,
@@ -219,9 +222,9 @@ pub fn sign_batch(
             root: statement.root,
             count,
             index,
-            path: tree.audit_path(position).unwrap_or_else(|| {
-                unreachable!("every position below the tree size has a path")
-            }),
+            path: tree
+                .audit_path(position)
+                .unwrap_or_else(|| unreachable!("every position below the tree size has a path")),
             signature,
         })
         .collect())

@@ -146,7 +146,11 @@ impl Eq for ScopeKey {}
 
 impl fmt::Debug for ScopeKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ScopeKey({} epoch {}, [redacted])", self.scope, self.epoch)
+        write!(
+            f,
+            "ScopeKey({} epoch {}, [redacted])",
+            self.scope, self.epoch
+        )
     }
 }
 
@@ -171,7 +175,11 @@ pub struct ScopeKeyring {
 impl fmt::Debug for ScopeKeyring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set()
-            .entries(self.keys.keys().map(|(scope, epoch)| format!("{scope}@{epoch}")))
+            .entries(
+                self.keys
+                    .keys()
+                    .map(|(scope, epoch)| format!("{scope}@{epoch}")),
+            )
             .finish()
     }
 }

@@ -168,7 +168,12 @@ fn another_author_vault_or_item_is_rejected_even_with_a_warm_cache() {
     );
     // Moved to another vault.
     assert_eq!(
-        verifier.verify(VaultId::random(&mut OsRng), &author.public(), &items[1], &atts[1]),
+        verifier.verify(
+            VaultId::random(&mut OsRng),
+            &author.public(),
+            &items[1],
+            &atts[1]
+        ),
         Err(VerifyAuthorshipError::BadSignature)
     );
     // A different item under a valid attestation.

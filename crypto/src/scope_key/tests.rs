@@ -120,7 +120,9 @@ fn keyring_tracks_current_epoch_and_refuses_conflicting_keys() {
     assert_eq!(grantee.current(Scope::Intake), Some(&epoch1));
     assert_eq!(grantee.get(Scope::Intake, 0), None);
     assert_eq!(
-        grantee.rotate(Scope::Notities, &mut OsRng).map(|k| k.epoch()),
+        grantee
+            .rotate(Scope::Notities, &mut OsRng)
+            .map(|k| k.epoch()),
         Err(RotateScopeKeyError::NoKey(Scope::Notities))
     );
     let last = ScopeKey::from_bytes(Scope::Intake, u32::MAX, [1; 32]);
