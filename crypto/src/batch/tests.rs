@@ -228,3 +228,44 @@ fn a_flipped_signature_bit_is_rejected() {
         );
     }
 }
+
+#[test]
+fn memoized_paths_give_exactly_the_plain_results_in_any_order() {
+    use rand_core::RngCore as _;
+    let mut memo = PathMemo::default();
+    for n in [1usize, 2, 3, 5, 8, 13, 64, 100] {
+        let leaves = leaves(n);
+        let tree = MerkleTree::from_leaf_hashes(leaves.clone()).expect("non-empty");
+        let mut cases: Vec<(usize, u32, Vec<Digest>)> = (0..n)
+            .map(|m| (m, as_u32(m), tree.audit_path(m).expect("in range")))
+            .collect();
+        // In order, then reversed, then with tampered and mismatched inputs in between.
+        cases.extend(cases.clone().into_iter().rev());
+        for m in 0..n {
+            let mut path = tree.audit_path(m).expect("in range");
+            if let Some(first) = path.last_mut() {
+                *first = leaves[(m + 1) % n];
+            }
+            cases.push((m, as_u32(m), path.clone()));
+            cases.push((
+                m,
+                as_u32((m + 1) % n),
+                tree.audit_path(m).expect("in range"),
+            ));
+            cases.push((m, as_u32(m), tree.audit_path(m).expect("in range")));
+            path.push(leaves[0]);
+            cases.push((m, as_u32(m), path));
+        }
+        for _ in 0..3 * n {
+            let m = usize::try_from(OsRng.next_u32()).expect("fits") % n;
+            cases.push((m, as_u32(m), tree.audit_path(m).expect("in range")));
+        }
+        for (leaf, index, path) in cases {
+            assert_eq!(
+                memo.root(&leaves[leaf], index, as_u32(n), &path),
+                root_from_audit_path(&leaves[leaf], index, as_u32(n), &path),
+                "n={n} leaf={leaf} index={index}"
+            );
+        }
+    }
+}
