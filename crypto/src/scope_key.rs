@@ -115,16 +115,19 @@ impl ScopeKey {
         ));
         let ciphertext = stanza::encrypt_to(&[&recipient.age_recipient()], &plaintext)
             .map_err(|_| WrapScopeKeyError::Internal)?;
-        let mut wrapped = WrappedScopeKey {
+        let recipient = recipient.party_id();
+        let signature = owner.sign(
+            DOMAIN_WRAPPED_SCOPE_KEY,
+            &WrapStatement::new(vault, self.scope, self.epoch, recipient, &ciphertext),
+        );
+        Ok(WrappedScopeKey {
             vault,
             scope: self.scope,
             epoch: self.epoch,
-            recipient: recipient.party_id(),
+            recipient,
             ciphertext,
-            signature: Signature([0; 64]),
-        };
-        wrapped.signature = owner.sign(DOMAIN_WRAPPED_SCOPE_KEY, &wrapped.statement());
-        Ok(wrapped)
+            signature,
+        })
     }
 }
 
@@ -319,15 +322,33 @@ impl Drop for KeyPlaintext {
     }
 }
 
+impl WrapStatement {
+    fn new(
+        vault: VaultId,
+        scope: Scope,
+        epoch: u32,
+        recipient: PartyId,
+        ciphertext: &[u8],
+    ) -> Self {
+        Self {
+            vault,
+            scope,
+            epoch,
+            recipient,
+            ciphertext: sha256(ciphertext),
+        }
+    }
+}
+
 impl WrappedScopeKey {
     fn statement(&self) -> WrapStatement {
-        WrapStatement {
-            vault: self.vault,
-            scope: self.scope,
-            epoch: self.epoch,
-            recipient: self.recipient,
-            ciphertext: sha256(&self.ciphertext),
-        }
+        WrapStatement::new(
+            self.vault,
+            self.scope,
+            self.epoch,
+            self.recipient,
+            &self.ciphertext,
+        )
     }
 
     /// Opens the key with the recipient's `identity`, checking that the vault `owner` wrapped it.
