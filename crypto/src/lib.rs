@@ -27,3 +27,18 @@ pub mod request;
 pub mod revocation;
 pub mod scope_key;
 pub mod share_link;
+
+// items: envelopes, batch authorship, scope keys with epochs, append, share links
+pub use batch::{Attestation, AuthorshipVerifier, BatchStatement, VerifyAuthorshipError};
+pub use item::{
+    reseal_in_scope, seal_append_batch, seal_batch, Envelope, ItemKind, ItemReader, OpenItemError,
+    OpenedItem, SealItemError, SealedItem, Sealing,
+};
+pub use scope_key::{
+    KeyringConflict, OpenScopeKeyError, RotateScopeKeyError, ScopeKey, ScopeKeyring,
+    WrapScopeKeyError, WrappedScopeKey,
+};
+pub use share_link::{
+    LinkOptions, LinkUrl, NewShareLinkError, OpenSelectionError, ParseShareLinkError,
+    SealSelectionError, ShareLink, SharedSelection,
+};
