@@ -27,3 +27,14 @@ pub mod request;
 pub mod revocation;
 pub mod scope_key;
 pub mod share_link;
+
+// grants: access requests, grants, revocations, recovery codes, QR payloads.
+pub use grant::{
+    Expiry, Grant, GrantTerms, History, MemoryNonceLedger, NonceLedger, SignedGrant, VerifiedGrant,
+};
+pub use qr::{Payload, Qr};
+pub use recovery::RecoveryCode;
+pub use request::{
+    AccessDuration, AccessRequest, Permissions, RequestRef, SignedRequest, VerifiedRequest,
+};
+pub use revocation::{Revocation, Revocations, SignedRevocation, VerifiedRevocation};
