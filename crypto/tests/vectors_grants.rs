@@ -57,13 +57,12 @@ fn keys_named(p: &Parties, name: &str) -> PublicKeys {
 }
 
 /// The inwoner narrows the GP's request: questionnaires only, 14 days, 20 uses.
-fn narrowed_terms(request: &AccessRequest) -> GrantTerms {
+fn narrowed_terms() -> GrantTerms {
     GrantTerms {
         permissions: Permissions::new([perm(Scope::Vragenlijsten, Mode::Read)]).expect("valid"),
         duration: AccessDuration::Days(14),
         max_uses: NonZeroU32::new(20),
         history: History::Included,
-        ..GrantTerms::as_requested(request)
     }
 }
 
@@ -71,7 +70,7 @@ fn answer(p: &Parties, request: &VerifiedRequest, id: [u8; 16]) -> SignedGrant {
     SignedGrant::answer(
         &p.inwoner,
         request,
-        narrowed_terms(request.request()),
+        narrowed_terms(),
         NOW,
         &mut Replay::new(&[&id]),
     )
