@@ -98,7 +98,11 @@ fn build() -> Value {
         json!({ "input": input, "root": hex(parsed.root_secret().expose_bytes()) })
     })
     .collect();
-    let typo = with_symbol(&code, at(3, 2), next_symbol(code.as_bytes()[at(3, 2)] as char));
+    let typo = with_symbol(
+        &code,
+        at(3, 2),
+        next_symbol(code.as_bytes()[at(3, 2)] as char),
+    );
     let mut groups: Vec<&str> = code.split('-').collect();
     groups.swap(2, 7);
     let swapped_groups = groups.join("-");
@@ -107,10 +111,16 @@ fn build() -> Value {
     let rejected = vec![
         rejected(typo, "BadGroups { groups: [4] }"),
         rejected(swap(&code, at(1, 1), at(1, 2)), "BadGroups { groups: [2] }"),
-        rejected(swap(&code, at(1, 4), at(2, 0)), "BadGroups { groups: [2, 3] }"),
+        rejected(
+            swap(&code, at(1, 4), at(2, 0)),
+            "BadGroups { groups: [2, 3] }",
+        ),
         rejected(swapped_groups, "BadGroups { groups: [3, 8] }"),
         rejected(short_group.join("-"), "GroupLength { group: 5, found: 4 }"),
-        rejected(code[..code.len() - 6].to_string(), "WrongLength { found: 60 }"),
+        rejected(
+            code[..code.len() - 6].to_string(),
+            "WrongLength { found: 60 }",
+        ),
         rejected(
             with_symbol(&code, at(6, 0), 'U'),
             "InvalidCharacter { group: 7, position: 1 }",
@@ -133,7 +143,10 @@ fn vectors_match_code() {
         let parsed = RecoveryCode::parse(c["code"].as_str().expect("code")).expect("valid code");
         assert_eq!(hex(parsed.root_secret().expose_bytes()), c["root"]);
         let keys = Identity::from_root(parsed.root_secret()).public();
-        assert_eq!(serde_json::to_value(keys).expect("json"), c["restores_keys"]);
+        assert_eq!(
+            serde_json::to_value(keys).expect("json"),
+            c["restores_keys"]
+        );
         match Payload::parse(c["qr_text"].as_str().expect("qr")) {
             Ok(Payload::Recovery(code)) => {
                 assert_eq!(hex(code.root_secret().expose_bytes()), c["root"]);
