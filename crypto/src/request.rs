@@ -146,10 +146,10 @@ pub enum FormError {
         field: &'static str,
     },
     /// The server URL is not `https://…` (or `http://` to this machine), or is not plain ASCII.
-    #[error("server URL must be https:// (or http:// to localhost), printable ASCII without '#', at most 200 bytes")]
+    #[error("server URL must be https:// (or http:// to localhost), printable ASCII without '#', at most {MAX_SERVER_URL_LEN} bytes")]
     ServerUrl,
     /// Zero days or more than the maximum.
-    #[error("duration must be 1 to 3653 days, or lifelong")]
+    #[error("duration must be 1 to {MAX_DAYS} days, or lifelong")]
     Duration,
 }
 

@@ -67,12 +67,6 @@ impl Qr {
         }
     }
 
-    /// Modules per side, without the quiet zone.
-    #[must_use]
-    pub fn modules(&self) -> usize {
-        self.0.width()
-    }
-
     /// An SVG document, black on white, at least `min_px` pixels wide.
     #[must_use]
     pub fn to_svg(&self, min_px: u32) -> String {
