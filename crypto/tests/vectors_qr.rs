@@ -278,6 +278,42 @@ fn realistic_request() -> SignedRequest {
     .expect("valid request")
 }
 
+/// Decodes grey pixels (`size` × `size`, row by row) with rqrr.
+fn decode_luma(width: usize, height: usize, pixel: impl Fn(usize, usize) -> u8) -> String {
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, pixel);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "exactly one QR code found");
+    grids[0].decode().expect("decodes").1
+}
+
+/// Reads terminal half blocks back as pixels (4 per module) the way a camera would see the
+/// screen: a block glyph is the terminal's foreground colour, a space its background.
+fn scan_terminal(text: &str, background: TerminalBackground) -> String {
+    let (fg, bg) = match background {
+        TerminalBackground::Dark => (255u8, 0u8),
+        TerminalBackground::Light => (0u8, 255u8),
+    };
+    let rows: Vec<Vec<[u8; 2]>> = text
+        .lines()
+        .map(|line| {
+            line.chars()
+                .map(|c| match c {
+                    ' ' => [bg, bg],
+                    '\u{2580}' => [fg, bg],
+                    '\u{2584}' => [bg, fg],
+                    '\u{2588}' => [fg, fg],
+                    other => panic!("unexpected terminal character {other:?}"),
+                })
+                .collect()
+        })
+        .collect();
+    let (scale, width, height) = (4, rows[0].len(), rows.len() * 2);
+    decode_luma(width * scale, height * scale, |x, y| {
+        let (col, row) = (x / scale, y / scale);
+        rows[row / 2][col][row % 2]
+    })
+}
+
 /// Draws `text`, writes it as PNG, reads the PNG back and decodes it with rqrr.
 fn scan_png(qr: &Qr) -> String {
     let luma = qr.to_luma(4);
@@ -289,14 +325,8 @@ fn scan_png(qr: &Qr) -> String {
         .expect("png decode")
         .to_luma8();
     let (w, h) = (read.width() as usize, read.height() as usize);
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-        read.get_pixel(x as u32, y as u32)[0]
-    });
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "exactly one QR code found");
-    grids[0].decode().expect("decodes").1
+    decode_luma(w, h, |x, y| read.get_pixel(x as u32, y as u32)[0])
 }
-
 #[test]
 fn every_payload_kind_fits_level_m_and_scans_back() {
     let largest = largest_request();
@@ -346,8 +376,14 @@ fn every_payload_kind_fits_level_m_and_scans_back() {
             assert_eq!(*payload.to_text(), text, "{name} parses and re-encodes");
         }
         assert!(qr.to_svg(256).starts_with("<?xml"));
-        let terminal = qr.to_terminal(TerminalBackground::Dark);
-        assert!(terminal.lines().count() > 10);
+        for background in [TerminalBackground::Dark, TerminalBackground::Light] {
+            let terminal = qr.to_terminal(background);
+            assert_eq!(
+                scan_terminal(&terminal, background),
+                text,
+                "{name} on screen"
+            );
+        }
     }
 }
 
