@@ -42,3 +42,14 @@ pub use share_link::{
     LinkOptions, LinkUrl, NewShareLinkError, OpenSelectionError, ParseShareLinkError,
     SealSelectionError, ShareLink, SharedSelection,
 };
+
+// grants: access requests, grants, revocations, recovery codes, QR payloads.
+pub use grant::{
+    Expiry, Grant, GrantTerms, History, MemoryNonceLedger, NonceLedger, SignedGrant, VerifiedGrant,
+};
+pub use qr::{Payload, Qr};
+pub use recovery::RecoveryCode;
+pub use request::{
+    AccessDuration, AccessRequest, Permissions, RequestRef, SignedRequest, VerifiedRequest,
+};
+pub use revocation::{Revocation, Revocations, SignedRevocation, VerifiedRevocation};
