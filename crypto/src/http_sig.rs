@@ -143,7 +143,9 @@ pub enum VerifyRequestError<E> {
     #[error("request signature does not verify")]
     BadSignature,
     /// The signing time is more than [`MAX_CLOCK_SKEW`] seconds away from the verifier's clock.
-    #[error("request time {timestamp} is more than {MAX_CLOCK_SKEW} s away from server time {now}")]
+    #[error(
+        "request time {timestamp} is more than {MAX_CLOCK_SKEW} s away from server time {now}"
+    )]
     ClockSkew {
         /// The signed timestamp.
         timestamp: UnixTime,
@@ -259,7 +261,12 @@ impl SignedRequest {
         check_skew(self.claims.timestamp, now)?;
         self.verify_signature(keys)?;
         match guard
-            .first_use(self.claims.key, self.claims.nonce, self.claims.timestamp, now)
+            .first_use(
+                self.claims.key,
+                self.claims.nonce,
+                self.claims.timestamp,
+                now,
+            )
             .map_err(VerifyRequestError::Guard)?
         {
             NonceUse::First => Ok(()),

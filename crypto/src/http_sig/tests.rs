@@ -111,9 +111,15 @@ fn clock_skew_is_bounded_both_ways() {
             })
         );
     }
-    assert_eq!(req.verify(&id.public(), NOW - MAX_CLOCK_SKEW, &guard), Ok(()));
+    assert_eq!(
+        req.verify(&id.public(), NOW - MAX_CLOCK_SKEW, &guard),
+        Ok(())
+    );
     let edge = signed(&id, b"");
-    assert_eq!(edge.verify(&id.public(), NOW + MAX_CLOCK_SKEW, &guard), Ok(()));
+    assert_eq!(
+        edge.verify(&id.public(), NOW + MAX_CLOCK_SKEW, &guard),
+        Ok(())
+    );
 }
 
 #[test]
@@ -156,7 +162,14 @@ fn missing_and_malformed_headers_are_named() {
         with(HEADER_KEY, Some(b"AAAA=")),
         Err(ParseHeadersError::MalformedBase64 { header: HEADER_KEY })
     );
-    for bad in [&b"-5"[..], b"+5", b"12a", b"", b"99999999999999999999", b"9223372036854775808"] {
+    for bad in [
+        &b"-5"[..],
+        b"+5",
+        b"12a",
+        b"",
+        b"99999999999999999999",
+        b"9223372036854775808",
+    ] {
         assert_eq!(
             with(HEADER_TIMESTAMP, Some(bad)),
             Err(ParseHeadersError::BadTimestamp),
