@@ -77,11 +77,7 @@ pub struct Signature(#[serde(with = "crate::encoding::bytes")] pub [u8; 64]);
 
 impl fmt::Debug for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Signature({})",
-            crate::encoding::b64::encode(&self.0[..8])
-        )
+        write!(f, "Signature({})", crate::encoding::b64::encode(&self.0[..8]))
     }
 }
 
@@ -213,8 +209,9 @@ impl Identity {
         let signing = SigningKey::from_bytes(&root.derive(INFO_SIGNING));
         let agreement_bytes = root.derive(INFO_AGREEMENT);
         let agreement = x25519_dalek::StaticSecret::from(*agreement_bytes);
-        let age_text =
-            Zeroizing::new(bech32_encode("age-secret-key-", agreement.as_bytes()).to_uppercase());
+        let age_text = Zeroizing::new(
+            bech32_encode("age-secret-key-", agreement.as_bytes()).to_uppercase(),
+        );
         #[allow(
             clippy::expect_used,
             reason = "a bech32 string built from 32 bytes always parses"
@@ -350,20 +347,14 @@ mod tests {
         assert!(id.public().verify("rugzak/v1/other", &7u32, &sig).is_err());
         assert!(id.public().verify("rugzak/v1/test", &8u32, &sig).is_err());
         let other = Identity::generate(&mut OsRng);
-        assert!(other
-            .public()
-            .verify("rugzak/v1/test", &7u32, &sig)
-            .is_err());
+        assert!(other.public().verify("rugzak/v1/test", &7u32, &sig).is_err());
     }
 
     #[test]
     fn age_keys_round_trip() {
         let id = Identity::generate(&mut OsRng);
         let ct = age::encrypt(&id.public().age_recipient(), b"hallo").expect("encrypt");
-        assert_eq!(
-            age::decrypt(id.age_identity(), &ct).expect("decrypt"),
-            b"hallo"
-        );
+        assert_eq!(age::decrypt(id.age_identity(), &ct).expect("decrypt"), b"hallo");
     }
 
     #[test]
@@ -371,8 +362,6 @@ mod tests {
         let id = Identity::generate(&mut OsRng);
         let text = format!("{id:?} {:?}", id.root_secret());
         assert!(text.contains("redacted"));
-        assert!(!text.contains(&crate::encoding::b64::encode(
-            id.root_secret().expose_bytes()
-        )));
+        assert!(!text.contains(&crate::encoding::b64::encode(id.root_secret().expose_bytes())));
     }
 }
