@@ -10,7 +10,7 @@ use super::rules::{self, RuleViolation};
 use super::{LogHead, SignedEntry, Signer, DOMAIN_ENTRY, GENESIS_PREV};
 use crate::encoding::canonical;
 use crate::identity::PublicKeys;
-use crate::ids::{Digest, Nonce, PartyId};
+use crate::ids::{Digest, Nonce, PartyId, VaultId};
 use crate::log::Actor;
 
 /// A chain of entries was refused. `seq` always names the first entry found at fault.
@@ -238,7 +238,6 @@ enum Origin {
 }
 
 /// Signatures collected for one batch verification.
-#[derive(Default)]
 struct Batch {
     messages: Vec<Vec<u8>>,
     signatures: Vec<ed25519_dalek::Signature>,
@@ -247,6 +246,15 @@ struct Batch {
 }
 
 impl Batch {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            messages: Vec::with_capacity(n),
+            signatures: Vec::with_capacity(n),
+            keys: Vec::with_capacity(n),
+            origins: Vec::with_capacity(n),
+        }
+    }
+
     fn push(
         &mut self,
         message: Vec<u8>,
@@ -288,6 +296,8 @@ fn strict_key(keys: &PublicKeys) -> Option<VerifyingKey> {
 /// State carried along the chain while checking entries one by one.
 struct Walk<'v, F> {
     verifier: &'v LogVerifier<F>,
+    vault_id: VaultId,
+    vault_party: PartyId,
     vault_key: VerifyingKey,
     server_key: VerifyingKey,
     actor_cache: BTreeMap<PartyId, Option<VerifyingKey>>,
@@ -324,6 +334,8 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> LogVerifier<F> {
         let anchor = anchor(seen, first.entry.seq)?;
         let mut walk = Walk {
             verifier: self,
+            vault_id: self.vault.vault_id(),
+            vault_party: self.vault.party_id(),
             vault_key: strict_key(&self.vault).ok_or(VerifyLogError::InvalidKey {
                 signer: Signer::Vault,
             })?,
@@ -332,7 +344,7 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> LogVerifier<F> {
             })?,
             actor_cache: BTreeMap::new(),
             proof_nonces: BTreeSet::new(),
-            batch: Batch::default(),
+            batch: Batch::with_capacity(entries.len()),
         };
         let walked = walk.entries(anchor, entries);
         // A bad signature on an entry is reported before the broken link it causes further on.
@@ -435,7 +447,7 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
                 found: seq,
             });
         }
-        if entry.vault != self.verifier.vault.vault_id() {
+        if entry.vault != self.vault_id {
             return Err(VerifyLogError::WrongVault { seq });
         }
         if expected_prev.is_some_and(|prev| prev != entry.prev) {
@@ -444,7 +456,7 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
                 None => VerifyLogError::WrongPrev { seq },
             });
         }
-        rules::check(entry, self.verifier.vault.party_id())
+        rules::check(entry, self.vault_party)
             .map_err(|violation| VerifyLogError::Rule { seq, violation })?;
         self.proof(signed)
     }
