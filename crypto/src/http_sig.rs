@@ -160,6 +160,49 @@ pub enum VerifyRequestError<E> {
     Guard(#[source] E),
 }
 
+impl ParseHeadersError {
+    /// Stable code, for API error bodies and test vectors.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Missing { .. } => "missing-header",
+            Self::NotText { .. } => "header-not-text",
+            Self::MalformedBase64 { .. } => "malformed-base64",
+            Self::WrongLength { .. } => "wrong-length",
+            Self::BadTimestamp => "bad-timestamp",
+            Self::RequestLine(RequestLineError::Method) => "bad-method",
+            Self::RequestLine(RequestLineError::Path) => "bad-path",
+        }
+    }
+
+    /// The header at fault, if one is.
+    #[must_use]
+    pub const fn header(&self) -> Option<&'static str> {
+        match *self {
+            Self::Missing { header }
+            | Self::NotText { header }
+            | Self::MalformedBase64 { header }
+            | Self::WrongLength { header, .. } => Some(header),
+            Self::BadTimestamp => Some(HEADER_TIMESTAMP),
+            Self::RequestLine(_) => None,
+        }
+    }
+}
+
+impl<E> VerifyRequestError<E> {
+    /// Stable code, for API error bodies and test vectors.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::KeyMismatch => "key-mismatch",
+            Self::BadSignature => "bad-signature",
+            Self::ClockSkew { .. } => "clock-skew",
+            Self::Replayed => "replayed",
+            Self::Guard(_) => "replay-guard-failed",
+        }
+    }
+}
+
 impl<E> From<RequestSignatureError> for VerifyRequestError<E> {
     fn from(err: RequestSignatureError) -> Self {
         match err {
