@@ -259,11 +259,13 @@ fn broken_chains_are_named() {
     );
     let mut not_genesis = chain.clone();
     not_genesis[0].entry.prev = chain[1].hash();
-    p.resign(&mut not_genesis[0]);
-    assert_eq!(
-        v.verify(None, &not_genesis),
-        Err(VerifyLogError::WrongPrev { seq: 0 })
-    );
+    p.relink(&mut not_genesis, 0);
+    for seen in [None, Some(not_genesis[2].head())] {
+        assert_eq!(
+            v.verify(seen.as_ref(), &not_genesis),
+            Err(VerifyLogError::WrongPrev { seq: 0 })
+        );
+    }
     assert_eq!(
         v.verify(None, &chain[2..]),
         Err(VerifyLogError::Unanchored { first: 2 })

@@ -226,7 +226,8 @@ enum Anchor {
     Genesis,
     /// It directly follows the seen head: `prev` must be the seen hash, or the log forked.
     AfterSeen(LogHead),
-    /// It lies at or before the seen head: the entry at the seen position must hash to it.
+    /// It lies at or before the seen head: the entry at the seen position must hash to it
+    /// (and entry 0, if included, must still have the genesis `prev`).
     Overlaps(LogHead),
 }
 
@@ -386,12 +387,12 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
         anchor: Anchor,
         entries: &[SignedEntry],
     ) -> Result<(LogHead, Option<Digest>), VerifyLogError> {
+        let start = entries.first().map_or(0, |e| e.entry.seq);
         let (mut expected_prev, seen) = match anchor {
             Anchor::Genesis => (Some(GENESIS_PREV), None),
             Anchor::AfterSeen(seen) => (Some(seen.hash), None),
-            Anchor::Overlaps(seen) => (None, Some(seen)),
+            Anchor::Overlaps(seen) => ((start == 0).then_some(GENESIS_PREV), Some(seen)),
         };
-        let start = entries.first().map_or(0, |e| e.entry.seq);
         let mut seen_hash = None;
         let mut last = None;
         for (offset, signed) in (0u64..).zip(entries) {
@@ -415,7 +416,7 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
     }
 
     /// Checks one entry. `expected_prev` is `None` only for the first entry of an overlapping
-    /// run; `fork_at` is the seen head's seq when a wrong `prev` means a fork.
+    /// run that starts after entry 0; `fork_at` is the seen head's seq when a wrong `prev` means a fork.
     fn entry(
         &mut self,
         signed: &SignedEntry,
