@@ -257,16 +257,26 @@ fn load() -> Vectors {
 
 #[test]
 fn stored_vectors_equal_what_the_code_produces() {
-    let generated = generate();
+    let generated = serde_json::to_string_pretty(&generate()).unwrap() + "\n";
     if std::env::var_os("RUGZAK_REGENERATE_VECTORS").is_some() {
-        let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
-        std::fs::write(FILE, text).unwrap();
+        std::fs::write(FILE, &generated).unwrap();
     }
-    assert_eq!(
-        load(),
-        generated,
-        "spec/vectors/http_sig.json is out of date"
-    );
+    let stored = std::fs::read_to_string(FILE).unwrap();
+    let first_difference = stored
+        .lines()
+        .zip(generated.lines())
+        .position(|(a, b)| a != b)
+        .or_else(|| {
+            (stored != generated).then(|| stored.lines().count().min(generated.lines().count()))
+        });
+    if let Some(line) = first_difference {
+        panic!(
+            "spec/vectors/http_sig.json differs from what the code produces, first at line {}:\n  stored:    {}\n  generated: {}",
+            line + 1,
+            stored.lines().nth(line).unwrap_or("<end>"),
+            generated.lines().nth(line).unwrap_or("<end>"),
+        );
+    }
 }
 
 fn keys_of(party: &Party) -> PublicKeys {

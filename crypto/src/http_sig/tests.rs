@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use proptest::prelude::*;
 use rand_core::OsRng;
 
 use super::*;
@@ -257,4 +258,22 @@ fn display_and_debug_leave_out_the_body() {
     let text = format!("{req:?} {}", req.claims);
     assert!(!text.contains("GEHEIM"));
     assert!(text.contains("POST /v1/vaults/abc/items?since=3"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any single flipped bit in the binary form of a signed request makes it fail to decode or
+    /// fail to verify.
+    #[test]
+    fn any_flipped_bit_in_a_signed_request_is_rejected(bit in any::<usize>()) {
+        let id = Identity::generate(&mut OsRng);
+        let req = signed(&id, b"{\"a\":1}");
+        let mut bytes = postcard::to_allocvec(&req).unwrap();
+        let bit = bit % (bytes.len() * 8);
+        bytes[bit / 8] ^= 1 << (bit % 8);
+        if let Ok(changed) = postcard::from_bytes::<SignedRequest>(&bytes) {
+            prop_assert!(changed.verify_signature(&id.public()).is_err());
+        }
+    }
 }
