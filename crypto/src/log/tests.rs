@@ -2,6 +2,7 @@
 
 use proptest::prelude::*;
 use rand_core::OsRng;
+use serde::Serialize;
 
 use super::*;
 use crate::encoding::UnixTime;
@@ -500,4 +501,51 @@ proptest! {
             prop_assert!(p.verifier().verify(None, &tampered).is_err());
         }
     }
+}
+
+#[test]
+fn text_codes_match_the_json_names() {
+    for kind in [
+        EventKind::Grant,
+        EventKind::Revoke,
+        EventKind::ShareLinkCreate,
+        EventKind::DeviceChange,
+        EventKind::Export,
+        EventKind::Access,
+        EventKind::Append,
+        EventKind::ShareLinkOpen,
+    ] {
+        assert_eq!(json(&kind), format!("\"{kind}\""));
+    }
+    for reason in [
+        DenyReason::NotAuthenticated,
+        DenyReason::Replayed,
+        DenyReason::NoGrant,
+        DenyReason::GrantNotYetValid,
+        DenyReason::GrantExpired,
+        DenyReason::GrantRevoked,
+        DenyReason::ScopeNotGranted,
+        DenyReason::ModeNotGranted,
+        DenyReason::MaxUsesReached,
+        DenyReason::LinkExpired,
+        DenyReason::LinkRevoked,
+        DenyReason::LinkUsedUp,
+        DenyReason::WrongPasscode,
+        DenyReason::LinkLocked,
+    ] {
+        assert_eq!(json(&reason), format!("\"{}\"", reason.code()));
+    }
+    for action in [
+        ActionCode::Create,
+        ActionCode::Read,
+        ActionCode::Update,
+        ActionCode::Delete,
+        ActionCode::Execute,
+    ] {
+        assert_eq!(json(&action), format!("\"{}\"", action.letter()));
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
 }
