@@ -416,7 +416,8 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
     }
 
     /// Checks one entry. `expected_prev` is `None` only for the first entry of an overlapping
-    /// run that starts after entry 0; `fork_at` is the seen head's seq when a wrong `prev` means a fork.
+    /// run that starts after entry 0; `fork_at` is the seen head's seq when a wrong `prev`
+    /// means a fork.
     fn entry(
         &mut self,
         signed: &SignedEntry,
