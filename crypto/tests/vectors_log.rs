@@ -648,7 +648,8 @@ fn stored_vectors_equal_what_the_code_produces() {
         });
     if let Some(line) = first_difference {
         panic!(
-            "spec/vectors/log.json differs from what the code produces, first at line {}:\n  stored:    {}\n  generated: {}",
+            "spec/vectors/log.json differs from what the code produces, first at line {}:\n  \
+             stored:    {}\n  generated: {}",
             line + 1,
             stored.lines().nth(line).unwrap_or("<end>"),
             generated.lines().nth(line).unwrap_or("<end>"),
