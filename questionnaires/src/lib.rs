@@ -1,1 +1,40 @@
-//! Questionnaires and programmes (filled in by the questionnaires issue).
+//! Questionnaires and programmes for Rugzak: FHIR R4 instruments, filling, scoring, trends,
+//! programmes and suggestions.
+//!
+//! Sans-IO: no file, network or clock access. Definitions ship inside the crate (JSON embedded
+//! with `include_str!`); a licence holder's files are passed in as text; callers pass the time.
+//! The outputs are FHIR R4 JSON (`QuestionnaireResponse`, `Observation`) and Rugzak JSON
+//! (programme progress) for the client to store as vault items: responses and scores in scope
+//! `vragenlijsten`, programme progress in scope `programmas`.
+//!
+//! A typical flow:
+//! 1. [`Catalog::builtin`] lists the instruments; pick one by key (`pss-10`, `vlq`, ...).
+//! 2. Fill it with a [`Filler`] one question at a time, or with
+//!    [`Completed::from_answers_json`] from a JSON answers map.
+//! 3. [`Completed::response`] gives the QuestionnaireResponse; [`Completed::score`] gives a
+//!    [`ScoreSheet`], whose [`ScoreSheet::observation`] is the Observation and
+//!    [`ScoreSheet::summary`] a text for people.
+//! 4. [`Trend::new`] turns several sheets of one instrument into series with change and
+//!    direction; [`RuleSet::suggest`] turns the latest sheets into programme suggestions.
+//! 5. [`Progress`] records a person's way through a [`Programme`].
+
+pub mod answer;
+pub mod fhir;
+pub mod filler;
+pub mod instrument;
+pub mod points;
+pub mod score;
+pub mod text;
+pub mod time;
+
+pub use answer::{AnswerError, AnswerValue, Answers, Completed, FillError, QuestionRef};
+pub use fhir::ResourceId;
+pub use filler::{Filler, Position};
+pub use instrument::{
+    AnswerKind, Band, Choice, Direction, Instrument, LoadError, MeasureSpec, Question, Scoring,
+    Section,
+};
+pub use points::Points;
+pub use score::{Measure, Method, ReadScoreError, ScoreError, ScoreSheet};
+pub use text::{Lang, Text};
+pub use time::UnixTime;
