@@ -19,21 +19,25 @@
 //! 5. [`Progress`] records a person's way through a [`Programme`].
 
 pub mod answer;
+pub mod catalog;
 pub mod fhir;
 pub mod filler;
 pub mod instrument;
+pub mod licensed;
 pub mod points;
 pub mod score;
 pub mod text;
 pub mod time;
 
 pub use answer::{AnswerError, AnswerValue, Answers, Completed, FillError, QuestionRef};
+pub use catalog::{Catalog, CatalogError};
 pub use fhir::ResourceId;
 pub use filler::{Filler, Position};
 pub use instrument::{
     AnswerKind, Band, Choice, Direction, Instrument, LoadError, MeasureSpec, Question, Scoring,
     Section,
 };
+pub use licensed::CriteriaError;
 pub use points::Points;
 pub use score::{Measure, Method, ReadScoreError, ScoreError, ScoreSheet};
 pub use text::{Lang, Text};
