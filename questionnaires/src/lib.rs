@@ -25,9 +25,12 @@ pub mod filler;
 pub mod instrument;
 pub mod licensed;
 pub mod points;
+pub mod programme;
 pub mod score;
+pub mod suggest;
 pub mod text;
 pub mod time;
+pub mod trend;
 
 pub use answer::{AnswerError, AnswerValue, Answers, Completed, FillError, QuestionRef};
 pub use catalog::{Catalog, CatalogError};
@@ -39,6 +42,11 @@ pub use instrument::{
 };
 pub use licensed::CriteriaError;
 pub use points::Points;
+pub use programme::{
+    Module, Programme, ProgrammeError, Progress, ProgressError, Step, StepContent,
+};
 pub use score::{Measure, Method, ReadScoreError, ScoreError, ScoreSheet};
+pub use suggest::{Condition, Reason, Rule, RuleError, RuleSet, Suggestion};
 pub use text::{Lang, Text};
 pub use time::UnixTime;
+pub use trend::{Change, Meaning, Movement, Series, Trend, TrendPoint};
