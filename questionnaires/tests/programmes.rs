@@ -180,7 +180,7 @@ fn suggestions_follow_the_latest_scores_with_reasons() {
     let vlq = instrument(VLQ);
     // PSS 13 gives nothing; 14 suggests stress.
     let low = score(&pss, &pss_answers([4, 4, 4, 4, 4, 1, 4, 4, 0, 0]), T0);
-    assert!(rules.suggest(&[low.clone()]).is_empty());
+    assert!(rules.suggest(std::slice::from_ref(&low)).is_empty());
     let moderate = score(&pss, &pss_answers([4, 4, 4, 4, 4, 1, 4, 4, 1, 0]), T0 + DAY);
     let s = rules.suggest(&[low.clone(), moderate.clone()]);
     assert_eq!(s.len(), 1);
@@ -274,7 +274,7 @@ fn trend_direction_depends_on_the_instrument() {
     );
     assert_eq!(trend.series.len(), 11);
     // One point: no change yet. Same value: unchanged.
-    let single = Trend::new(&vlq, &[a.clone()]);
+    let single = Trend::new(&vlq, std::slice::from_ref(&a));
     assert!(single.series("totaal").and_then(|s| s.overall).is_none());
     let same = Trend::new(&vlq, &[a.clone(), a]);
     let change = same
