@@ -110,8 +110,10 @@ pub struct Question {
     pub kind: AnswerKind,
     /// Whether the Questionnaire marks it required. Scored questions are always required.
     pub required: bool,
-    /// The score key and short label from the item's `code` (defaults: linkId and text).
-    pub measure: (String, Text),
+    /// Score key, from the item's first `code` (default: the linkId).
+    pub score_key: String,
+    /// Short label of its score, from that code's display (default: the question text).
+    pub score_label: Text,
     /// Index into [`Instrument::sections`] of the top-level group holding this question.
     pub section: Option<usize>,
     /// Display items just before this question (instructions), in order.

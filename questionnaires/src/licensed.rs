@@ -110,7 +110,7 @@ impl Instrument {
             let AnswerKind::Choice(options) = &mut q.kind else {
                 continue;
             };
-            let domain = q.measure.0.clone();
+            let domain = q.score_key.clone();
             let mut cells = criteria
                 .remove(&domain)
                 .ok_or_else(|| CriteriaError::MissingDomain(domain.clone()))?;

@@ -408,7 +408,7 @@ fn measure(
             instrument
                 .questions()
                 .iter()
-                .find(|q| q.is_scored() && q.measure.0 == spec.key)
+                .find(|q| q.is_scored() && q.score_key == spec.key)
         })
         .flatten()
         .and_then(|q| match &q.kind {
@@ -477,7 +477,7 @@ impl Completed {
                     let q = instrument
                         .questions()
                         .iter()
-                        .find(|q| q.is_scored() && q.measure.0 == spec.key)
+                        .find(|q| q.is_scored() && q.score_key == spec.key)
                         .ok_or(ScoreError::Internal)?;
                     measure(instrument, spec, points(q)?).map_err(|_| ScoreError::Internal)
                 })

@@ -13,7 +13,9 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::*;
-use questionnaires::catalog::{builtin_json, CHECK_IN, POSITIEVE_GEZONDHEID_KORT, PSS_10, VLQ, ZRM_2017};
+use questionnaires::catalog::{
+    builtin_json, CHECK_IN, POSITIEVE_GEZONDHEID_KORT, PSS_10, VLQ, ZRM_2017,
+};
 use questionnaires::{Completed, Instrument, ResourceId};
 use serde_json::json;
 
@@ -70,10 +72,18 @@ fn validate(dir: &Path) -> (bool, String) {
 /// Writes the response and Observation of one filled-in instrument.
 fn write_outputs(dir: &Path, name: &str, done: &Completed) {
     let response_id = ResourceId::new(format!("{name}-response")).expect("id");
-    write(dir, &format!("{name}-response.json"), &done.response(Some(&response_id)));
+    write(
+        dir,
+        &format!("{name}-response.json"),
+        &done.response(Some(&response_id)),
+    );
     let sheet = done.score().expect("score");
     let obs_id = ResourceId::new(format!("{name}-observation")).expect("id");
-    write(dir, &format!("{name}-observation.json"), &sheet.observation(Some(&obs_id), Some(&response_id)));
+    write(
+        dir,
+        &format!("{name}-observation.json"),
+        &sheet.observation(Some(&obs_id), Some(&response_id)),
+    );
 }
 
 #[test]
@@ -88,24 +98,63 @@ fn shipped_questionnaires_and_produced_resources_validate() {
 
     let at = T0;
     let cases: Vec<(&str, Instrument, String)> = vec![
-        ("pss-min", instrument(PSS_10), pss_answers([0, 0, 0, 4, 4, 0, 4, 4, 0, 0])),
-        ("pss-max", instrument(PSS_10), pss_answers([4, 4, 4, 0, 0, 4, 0, 0, 4, 4])),
-        ("pss-mixed", instrument(PSS_10), pss_answers([2, 1, 3, 0, 1, 2, 4, 1, 3, 2])),
+        (
+            "pss-min",
+            instrument(PSS_10),
+            pss_answers([0, 0, 0, 4, 4, 0, 4, 4, 0, 0]),
+        ),
+        (
+            "pss-max",
+            instrument(PSS_10),
+            pss_answers([4, 4, 4, 0, 0, 4, 0, 0, 4, 4]),
+        ),
+        (
+            "pss-mixed",
+            instrument(PSS_10),
+            pss_answers([2, 1, 3, 0, 1, 2, 4, 1, 3, 2]),
+        ),
         ("vlq-min", instrument(VLQ), vlq_answers([1; 10], [1; 10])),
         ("vlq-max", instrument(VLQ), vlq_answers([10; 10], [10; 10])),
-        ("vlq-gaps", instrument(VLQ), vlq_answers([10, 5, 1, 9, 8, 3, 7, 2, 6, 10], [10, 5, 1, 3, 4, 3, 4, 2, 1, 6])),
-        ("zrm-professional", instrument(ZRM_2017), zrm_answers("professional", [1; 13])),
-        ("zrm-self", instrument(ZRM_2017), zrm_answers("zelf", [3, 4, 2, 5, 3, 2, 4, 5, 5, 4, 2, 3, 5])),
+        (
+            "vlq-gaps",
+            instrument(VLQ),
+            vlq_answers(
+                [10, 5, 1, 9, 8, 3, 7, 2, 6, 10],
+                [10, 5, 1, 3, 4, 3, 4, 2, 1, 6],
+            ),
+        ),
+        (
+            "zrm-professional",
+            instrument(ZRM_2017),
+            zrm_answers("professional", [1; 13]),
+        ),
+        (
+            "zrm-self",
+            instrument(ZRM_2017),
+            zrm_answers("zelf", [3, 4, 2, 5, 3, 2, 4, 5, 5, 4, 2, 3, 5]),
+        ),
         (
             "pg-short",
             instrument(POSITIEVE_GEZONDHEID_KORT),
-            pg_answers([7, 4, 6, 5, 3, 8]).replace('}', r#","goed-in":"Luisteren","blij-van":"Tuinieren"}"#),
+            pg_answers([7, 4, 6, 5, 3, 8])
+                .replace('}', r#","goed-in":"Luisteren","blij-van":"Tuinieren"}"#),
         ),
-        ("check-in", instrument(CHECK_IN), json!({"stemming": 6, "toelichting": "Gaat wel"}).to_string()),
+        (
+            "check-in",
+            instrument(CHECK_IN),
+            json!({"stemming": 6, "toelichting": "Gaat wel"}).to_string(),
+        ),
         (
             "pg-full",
             Instrument::positieve_gezondheid_full(PG_FULL_FILE).expect("loads"),
-            pg_full_answers([[7, 7, 7, 7, 7, 8, 8], [5; 7], [0; 7], [10; 7], [1, 1, 1, 0, 0, 0, 0], [9; 7]]),
+            pg_full_answers([
+                [7, 7, 7, 7, 7, 8, 8],
+                [5; 7],
+                [0; 7],
+                [10; 7],
+                [1, 1, 1, 0, 0, 0, 0],
+                [9; 7],
+            ]),
         ),
     ];
     for (name, instrument, answers) in &cases {
@@ -114,7 +163,10 @@ fn shipped_questionnaires_and_produced_resources_validate() {
     let (ok, output) = validate(&dir);
     let expected = builtin_json().len() + 1 + 2 * cases.len();
     assert!(ok, "FHIR validation failed:\n{output}");
-    assert!(output.contains(&format!("{expected} passed, 0 failed")), "{output}");
+    assert!(
+        output.contains(&format!("{expected} passed, 0 failed")),
+        "{output}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -129,14 +181,23 @@ fn the_validator_rejects_broken_resources() {
     response["status"] = "klaar".into();
     response["item"][0]["answer"][0]["valueCoding"]["code"] = "9".into();
     write(&dir, "bad-response.json", &response);
-    let mut obs = serde_json::to_value(done.score().expect("score").observation(None, None)).expect("json");
+    let mut obs =
+        serde_json::to_value(done.score().expect("score").observation(None, None)).expect("json");
     obs.as_object_mut().expect("object").remove("code");
     obs["effectiveDateTime"] = "1 maart".into();
     write(&dir, "bad-observation.json", &obs);
     let (ok, output) = validate(&dir);
     assert!(!ok, "broken resources must fail:\n{output}");
     assert!(output.contains("1 passed, 2 failed"), "{output}");
-    assert!(output.contains("bad-response.json") && output.contains("'klaar'") && output.contains("'9' is not an option"), "{output}");
-    assert!(output.contains("bad-observation.json") && output.contains("code"), "{output}");
+    assert!(
+        output.contains("bad-response.json")
+            && output.contains("'klaar'")
+            && output.contains("'9' is not an option"),
+        "{output}"
+    );
+    assert!(
+        output.contains("bad-observation.json") && output.contains("code"),
+        "{output}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

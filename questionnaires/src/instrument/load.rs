@@ -233,8 +233,8 @@ impl Instrument {
         let parts = self
             .scored()
             .map(|(q, (min, max))| MeasureSpec {
-                key: q.measure.0.clone(),
-                label: q.measure.1.clone(),
+                key: q.score_key.clone(),
+                label: q.score_label.clone(),
                 min,
                 max,
                 whole: self.whole_scores(),
@@ -281,7 +281,7 @@ impl Instrument {
                 let (cmin, cmax) = consistency.score_range().unwrap_or_default();
                 MeasureSpec {
                     key: domain_of(importance).to_owned(),
-                    label: importance.measure.1.clone(),
+                    label: importance.score_label.clone(),
                     min: imin.times(cmin),
                     max: imax.times(cmax),
                     whole: true,
@@ -434,7 +434,7 @@ impl Walk {
         let kind = answer_kind(item)?;
         let is_method = fhir::sub(&item.extension, fhir::EXT_OBSERVATION_METHOD)
             .is_some_and(|x| x.value_boolean == Some(true));
-        let measure = item
+        let (score_key, score_label) = item
             .code
             .first()
             .and_then(|c| Some((c.code.clone()?, c.display_text()?)))
@@ -445,7 +445,8 @@ impl Walk {
             text,
             kind,
             required: item.required == Some(true),
-            measure,
+            score_key,
+            score_label,
             section,
             preamble: std::mem::take(&mut self.pending_preamble),
             is_method,
