@@ -17,6 +17,26 @@
 //! 4. [`Trend::new`] turns several sheets of one instrument into series with change and
 //!    direction; [`RuleSet::suggest`] turns the latest sheets into programme suggestions.
 //! 5. [`Progress`] records a person's way through a [`Programme`].
+//!
+//! ```
+//! use questionnaires::{Catalog, Filler, Lang, ResourceId};
+//!
+//! let catalog = Catalog::builtin()?;
+//! let pss = catalog.get("pss-10").expect("shipped").clone();
+//! let mut filler = Filler::new(pss);
+//! while filler.current().is_some() {
+//!     // A UI shows `filler.current()` with its options and passes on what was typed.
+//!     filler.answer_input("2")?;
+//! }
+//! let done = filler.finish(1_772_355_600)?; // the caller's clock: 2026-03-01T09:00:00Z
+//! let id = ResourceId::new("r1")?;
+//! let response = questionnaires::fhir::to_json_bytes(&done.response(Some(&id)))?;
+//! let sheet = done.score()?;
+//! let observation = questionnaires::fhir::to_json_bytes(&sheet.observation(None, Some(&id)))?;
+//! assert!(sheet.summary(Lang::Nl).contains("Totaalscore: 20 (bereik 0–40) — matig"));
+//! # let _ = (response, observation);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod answer;
 pub mod catalog;
