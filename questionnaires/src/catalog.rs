@@ -2,7 +2,10 @@
 
 use thiserror::Error;
 
+use crate::answer::{self, Completed, FillError};
+use crate::fhir;
 use crate::instrument::{Instrument, LoadError};
+use crate::score::{self, ReadScoreError, ScoreSheet};
 
 /// Key of the Perceived Stress Scale.
 pub const PSS_10: &str = "pss-10";
@@ -96,5 +99,35 @@ impl Catalog {
         }
         self.instruments.push(instrument);
         Ok(())
+    }
+
+    /// Reads a stored QuestionnaireResponse (vault item bytes) of one of these instruments and
+    /// checks it again, ready to score.
+    ///
+    /// # Errors
+    /// [`FillError`]: not a response, an unknown questionnaire, or invalid or missing answers.
+    pub fn read_response(&self, json: &[u8]) -> Result<Completed, FillError> {
+        let response = answer::parse_response(json)?;
+        let instrument = response
+            .questionnaire
+            .as_deref()
+            .and_then(|c| self.by_canonical(c))
+            .ok_or(FillError::OtherQuestionnaire)?;
+        Completed::from_response(instrument.clone(), &response)
+    }
+
+    /// Reads a stored score Observation (vault item bytes) of one of these instruments.
+    ///
+    /// # Errors
+    /// [`ReadScoreError`]: not an Observation, an unknown instrument, or scores that do not fit.
+    pub fn read_observation(&self, json: &[u8]) -> Result<ScoreSheet, ReadScoreError> {
+        let obs = score::parse_observation(json)?;
+        let instrument = obs
+            .code
+            .in_system(fhir::SCORE_SYSTEM)
+            .and_then(|c| c.code.as_deref())
+            .and_then(|key| self.get(key))
+            .ok_or(ReadScoreError::OtherInstrument)?;
+        ScoreSheet::from_observation(instrument, &obs)
     }
 }

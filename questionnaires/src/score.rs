@@ -98,8 +98,8 @@ pub enum ReadScoreError {
     /// Not JSON of an Observation.
     #[error("geen Observation-JSON / not Observation JSON")]
     Json,
-    /// The Observation holds another instrument's scores.
-    #[error("de Observation hoort bij een ander instrument / the Observation belongs to another instrument")]
+    /// The Observation holds another (or an unknown) instrument's scores.
+    #[error("de Observation hoort bij een ander of onbekend instrument / the Observation belongs to another or unknown instrument")]
     OtherInstrument,
     /// The time is missing or invalid.
     #[error("tijdstip ontbreekt of is ongeldig / time missing or invalid")]

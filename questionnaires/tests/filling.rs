@@ -253,3 +253,33 @@ fn authored_time_must_be_writable() {
         Completed::from_answers_json(pss, &pss_answers([1; 10]), i64::MAX).expect_err("too late");
     assert!(matches!(err, FillError::Time(_)));
 }
+
+#[test]
+fn catalog_reads_stored_items_back() {
+    let catalog = catalog();
+    let zrm = instrument(ZRM_2017);
+    let done = fill(&zrm, &zrm_answers("zelf", [2; 13]), T0);
+    let response = questionnaires::fhir::to_json_bytes(&done.response(None)).expect("json");
+    assert_eq!(catalog.read_response(&response), Ok(done.clone()));
+    let sheet = done.score().expect("score");
+    let obs = questionnaires::fhir::to_json_bytes(&sheet.observation(None, None)).expect("json");
+    assert_eq!(catalog.read_observation(&obs), Ok(sheet));
+    let foreign = String::from_utf8(response)
+        .expect("utf8")
+        .replace("zrm-2017|", "onbekend|");
+    assert_eq!(
+        catalog.read_response(foreign.as_bytes()),
+        Err(FillError::OtherQuestionnaire)
+    );
+    let foreign = String::from_utf8(obs)
+        .expect("utf8")
+        .replace("\"zrm-2017\"", "\"onbekend\"");
+    assert_eq!(
+        catalog.read_observation(foreign.as_bytes()),
+        Err(ReadScoreError::OtherInstrument)
+    );
+    assert_eq!(
+        catalog.read_observation(b"not json"),
+        Err(ReadScoreError::Json)
+    );
+}
