@@ -147,7 +147,7 @@ impl Question {
             AnswerKind::Integer {
                 min: Some(min),
                 max: Some(max),
-            } if !self.is_method => Some((Points::whole(*min), Points::whole(*max))),
+            } => Some((Points::whole(*min), Points::whole(*max))),
             _ => None,
         }
     }
