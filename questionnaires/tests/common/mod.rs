@@ -1,0 +1,123 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use questionnaires::{Catalog, Completed, Instrument, ScoreSheet, UnixTime};
+use serde_json::{json, Map, Value};
+
+/// 2026-03-01T09:00:00Z.
+pub const T0: UnixTime = 1_772_355_600;
+/// One day.
+pub const DAY: UnixTime = 86_400;
+
+pub fn catalog() -> Catalog {
+    Catalog::builtin().expect("shipped definitions load")
+}
+
+pub fn instrument(key: &str) -> Instrument {
+    catalog().get(key).expect("instrument exists").clone()
+}
+
+/// PSS-10 answers (option codes, i.e. raw 0–4 frequencies) for items 1..=10.
+pub fn pss_answers(codes: [u8; 10]) -> String {
+    let map: Map<String, Value> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("pss-{}", i + 1), json!(c.to_string())))
+        .collect();
+    Value::Object(map).to_string()
+}
+
+pub const VLQ_DOMAINS: [&str; 10] = [
+    "familie",
+    "partner",
+    "ouderschap",
+    "vrienden",
+    "werk",
+    "opleiding",
+    "ontspanning",
+    "spiritualiteit",
+    "samenleving",
+    "zelfzorg",
+];
+
+pub fn vlq_answers(importance: [i64; 10], consistency: [i64; 10]) -> String {
+    let mut map = Map::new();
+    for (i, d) in VLQ_DOMAINS.iter().enumerate() {
+        map.insert(format!("belang.{d}"), json!(importance[i]));
+        map.insert(format!("consistentie.{d}"), json!(consistency[i]));
+    }
+    Value::Object(map).to_string()
+}
+
+pub const ZRM_DOMAINS: [&str; 13] = [
+    "financien",
+    "werk-opleiding",
+    "tijdsbesteding",
+    "huisvesting",
+    "huiselijke-relaties",
+    "geestelijke-gezondheid",
+    "lichamelijke-gezondheid",
+    "middelengebruik",
+    "basale-adl",
+    "instrumentele-adl",
+    "sociaal-netwerk",
+    "maatschappelijke-participatie",
+    "justitie",
+];
+
+pub fn zrm_answers(rater: &str, levels: [u8; 13]) -> String {
+    let mut map = Map::new();
+    map.insert("beoordelaar".into(), json!(rater));
+    for (d, l) in ZRM_DOMAINS.iter().zip(levels) {
+        map.insert((*d).to_owned(), json!(l.to_string()));
+    }
+    Value::Object(map).to_string()
+}
+
+pub const PG_DIMENSIONS: [&str; 6] = [
+    "lichaamsfuncties",
+    "mentaal-welbevinden",
+    "zingeving",
+    "kwaliteit-van-leven",
+    "meedoen",
+    "dagelijks-functioneren",
+];
+
+pub fn pg_answers(values: [i64; 6]) -> String {
+    let map: Map<String, Value> = PG_DIMENSIONS
+        .iter()
+        .zip(values)
+        .map(|(d, v)| ((*d).to_owned(), json!(v)))
+        .collect();
+    Value::Object(map).to_string()
+}
+
+pub const PG_FULL_FILE: &str = include_str!("../data/mpg-42-testbestand.json");
+
+/// Answers for the made-up 42-statement file: `values[d][s]` for group d+1, statement s+1.
+pub fn pg_full_answers(values: [[i64; 7]; 6]) -> String {
+    let mut map = Map::new();
+    for (d, row) in values.iter().enumerate() {
+        for (s, v) in row.iter().enumerate() {
+            let link = format!("dim-{}.{}", d + 1, s + 1);
+            // Group 2 of the made-up file uses choice items (codes "0".."10").
+            let value = if d == 1 {
+                json!(v.to_string())
+            } else {
+                json!(v)
+            };
+            map.insert(link, value);
+        }
+    }
+    Value::Object(map).to_string()
+}
+
+pub fn fill(instrument: &Instrument, answers: &str, at: UnixTime) -> Completed {
+    Completed::from_answers_json(instrument.clone(), answers, at)
+        .expect("answers complete and valid")
+}
+
+pub fn score(instrument: &Instrument, answers: &str, at: UnixTime) -> ScoreSheet {
+    fill(instrument, answers, at).score().expect("scores")
+}
