@@ -1,0 +1,397 @@
+//! Typed calls of the HTTP contract (`spec/api.md`), each signed with `crypto::http_sig`.
+
+use crypto::encoding::UnixTime;
+use crypto::log::SignedEntry;
+use crypto::{
+    GrantId, Identity, ItemId, Nonce, PartyId, Profile, PublicKeys, SealedItem, SignedGrant,
+    SignedRequest, SignedRevocation, VaultId, WrappedScopeKey,
+};
+use rand_core::OsRng;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::transport::{HttpRequest, Transport, Unreachable};
+
+/// A call to the server failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No connection.
+    #[error(transparent)]
+    Unreachable(#[from] Unreachable),
+    /// The server refused, with its stable error code.
+    #[error("server refused ({status} {code}): {message}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// Stable snake_case code from the error body.
+        code: String,
+        /// The server's safe English message.
+        message: String,
+    },
+    /// The response was not what the contract promises.
+    #[error("unexpected response from the server (HTTP {status}); is it a Rugzak server of the same version?")]
+    Malformed {
+        /// HTTP status.
+        status: u16,
+    },
+    /// The request could not be signed or encoded: a bug in this client.
+    #[error("internal error: could not build the request")]
+    Internal,
+}
+
+impl ApiError {
+    /// The server's error code, when it refused.
+    #[must_use]
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+}
+
+/// `POST /v1/parties`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EnrolParty {
+    /// The party's keys.
+    pub keys: PublicKeys,
+    /// Professionals' profile; `None` for an inwoner.
+    pub profile: Option<Profile>,
+}
+
+/// `GET /v1/parties/{party}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartyInfo {
+    /// The party's keys.
+    pub keys: PublicKeys,
+    /// Its profile, if any.
+    pub profile: Option<Profile>,
+}
+
+#[derive(Serialize)]
+struct KeysBody<'a> {
+    keys: &'a PublicKeys,
+}
+
+#[derive(Deserialize)]
+struct KeysOwned {
+    keys: PublicKeys,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ItemsBody {
+    items: Vec<SealedItem>,
+}
+
+/// One page of `GET /v1/vaults/{vault}/items`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ItemsPage {
+    /// Items in upload order.
+    pub items: Vec<SealedItem>,
+    /// Cursor for the next page; `None` at the end.
+    pub next: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ScopeKeysBody {
+    keys: Vec<WrappedScopeKey>,
+}
+
+#[derive(Deserialize)]
+struct Created<T> {
+    #[serde(alias = "reference", alias = "grant", alias = "vault", alias = "party")]
+    id: T,
+}
+
+#[derive(Serialize)]
+struct GrantSubmit<'a> {
+    grant: &'a SignedGrant,
+    request: &'a SignedRequest,
+    log: &'a SignedEntry,
+}
+
+#[derive(Serialize)]
+struct RevokeSubmit<'a> {
+    revocation: &'a SignedRevocation,
+    log: &'a SignedEntry,
+}
+
+#[derive(Deserialize)]
+struct RevokeAnswer {
+    already_revoked: bool,
+}
+
+/// A grant as the server reports it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GrantStatus {
+    /// The signed grant.
+    pub grant: SignedGrant,
+    /// Keys of the vault that signed it.
+    pub vault_keys: PublicKeys,
+    /// Its revocation, if revoked.
+    pub revoked: Option<SignedRevocation>,
+    /// How often it was used.
+    pub uses: u32,
+}
+
+#[derive(Deserialize)]
+struct GrantsBody {
+    grants: Vec<GrantStatus>,
+}
+
+#[derive(Deserialize)]
+struct EntriesBody {
+    entries: Vec<SignedEntry>,
+}
+
+/// The server's API as one signed-in party.
+pub struct Api<'a> {
+    transport: &'a dyn Transport,
+    identity: &'a Identity,
+    clock: fn() -> UnixTime,
+}
+
+impl std::fmt::Debug for Api<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Api")
+            .field("server", &self.transport.server())
+            .field("as", &self.identity.public().party_id())
+            .finish()
+    }
+}
+
+impl<'a> Api<'a> {
+    /// Calls over `transport` as `identity`; `clock` gives the signing time.
+    pub fn new(
+        transport: &'a dyn Transport,
+        identity: &'a Identity,
+        clock: fn() -> UnixTime,
+    ) -> Self {
+        Self {
+            transport,
+            identity,
+            clock,
+        }
+    }
+
+    /// The server's base URL.
+    #[must_use]
+    pub fn server(&self) -> &str {
+        self.transport.server()
+    }
+
+    /// The signing time.
+    #[must_use]
+    pub fn now(&self) -> UnixTime {
+        (self.clock)()
+    }
+
+    fn call<B: Serialize + ?Sized, R: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        path_and_query: String,
+        body: Option<&B>,
+    ) -> Result<R, ApiError> {
+        let status_and_body = self.raw(method, path_and_query, body)?;
+        parse_json(status_and_body)
+    }
+
+    fn raw<B: Serialize + ?Sized>(
+        &self,
+        method: &'static str,
+        path_and_query: String,
+        body: Option<&B>,
+    ) -> Result<(u16, Vec<u8>), ApiError> {
+        let body = match body {
+            Some(b) => serde_json::to_vec(b).map_err(|_| ApiError::Internal)?,
+            None => Vec::new(),
+        };
+        let signed = crypto::http_sig::SignedRequest::sign(
+            self.identity,
+            method,
+            &path_and_query,
+            &body,
+            self.now(),
+            Nonce::random(&mut OsRng),
+        )
+        .map_err(|_| ApiError::Internal)?;
+        let request = HttpRequest {
+            method,
+            path_and_query,
+            headers: signed.headers().into_iter().collect(),
+            body,
+        };
+        let response = self.transport.send(&request)?;
+        if (200..300).contains(&response.status) {
+            return Ok((response.status, response.body));
+        }
+        Err(match serde_json::from_slice::<ErrorBody>(&response.body) {
+            Ok(e) => ApiError::Refused {
+                status: response.status,
+                code: e.code,
+                message: e.message,
+            },
+            Err(_) => ApiError::Malformed {
+                status: response.status,
+            },
+        })
+    }
+
+    /// `POST /v1/parties`.
+    pub fn enrol_party(&self, profile: Option<&Profile>) -> Result<PartyId, ApiError> {
+        let body = EnrolParty {
+            keys: self.identity.public(),
+            profile: profile.cloned(),
+        };
+        let created: Created<PartyId> = self.call("POST", "/v1/parties".into(), Some(&body))?;
+        Ok(created.id)
+    }
+
+    /// `GET /v1/parties/{party}`.
+    pub fn party(&self, party: PartyId) -> Result<PartyInfo, ApiError> {
+        self.call::<(), _>("GET", format!("/v1/parties/{party}"), None)
+    }
+
+    /// `POST /v1/vaults`.
+    pub fn enrol_vault(&self) -> Result<VaultId, ApiError> {
+        let keys = self.identity.public();
+        let created: Created<VaultId> =
+            self.call("POST", "/v1/vaults".into(), Some(&KeysBody { keys: &keys }))?;
+        Ok(created.id)
+    }
+
+    /// `GET /v1/vaults/{vault}/keys`.
+    pub fn vault_keys(&self, vault: VaultId) -> Result<PublicKeys, ApiError> {
+        self.call::<(), _>("GET", format!("/v1/vaults/{vault}/keys"), None)
+    }
+
+    /// `GET /v1/server`: the log-signing key.
+    pub fn server_keys(&self) -> Result<PublicKeys, ApiError> {
+        let k: KeysOwned = self.call::<(), _>("GET", "/v1/server".into(), None)?;
+        Ok(k.keys)
+    }
+
+    /// `POST /v1/vaults/{vault}/items` (owner).
+    pub fn put_items(&self, vault: VaultId, items: Vec<SealedItem>) -> Result<(), ApiError> {
+        self.raw("POST", format!("/v1/vaults/{vault}/items"), Some(&ItemsBody { items }))
+            .map(drop)
+    }
+
+    /// `POST /v1/vaults/{vault}/append` (append grantee).
+    pub fn append_items(&self, vault: VaultId, items: Vec<SealedItem>) -> Result<(), ApiError> {
+        self.raw("POST", format!("/v1/vaults/{vault}/append"), Some(&ItemsBody { items }))
+            .map(drop)
+    }
+
+    /// One page of `GET /v1/vaults/{vault}/items`.
+    pub fn items_page(&self, vault: VaultId, after: Option<&str>) -> Result<ItemsPage, ApiError> {
+        let path = match after {
+            Some(cursor) => format!("/v1/vaults/{vault}/items?after={cursor}"),
+            None => format!("/v1/vaults/{vault}/items"),
+        };
+        self.call::<(), _>("GET", path, None)
+    }
+
+    /// `GET /v1/vaults/{vault}/items/{item}`.
+    pub fn item(&self, vault: VaultId, item: ItemId) -> Result<SealedItem, ApiError> {
+        self.call::<(), _>("GET", format!("/v1/vaults/{vault}/items/{item}"), None)
+    }
+
+    /// `POST /v1/vaults/{vault}/scope-keys` (owner).
+    pub fn put_scope_keys(
+        &self,
+        vault: VaultId,
+        keys: Vec<WrappedScopeKey>,
+    ) -> Result<(), ApiError> {
+        self.raw("POST", format!("/v1/vaults/{vault}/scope-keys"), Some(&ScopeKeysBody { keys }))
+            .map(drop)
+    }
+
+    /// `GET /v1/vaults/{vault}/scope-keys`: the keys wrapped for me.
+    pub fn scope_keys(&self, vault: VaultId) -> Result<Vec<WrappedScopeKey>, ApiError> {
+        let body: ScopeKeysBody =
+            self.call::<(), _>("GET", format!("/v1/vaults/{vault}/scope-keys"), None)?;
+        Ok(body.keys)
+    }
+
+    /// `POST /v1/requests`: returns the reference.
+    pub fn post_request(&self, request: &SignedRequest) -> Result<Nonce, ApiError> {
+        let created: Created<Nonce> = self.call("POST", "/v1/requests".into(), Some(request))?;
+        Ok(created.id)
+    }
+
+    /// `GET /v1/requests/{reference}`.
+    pub fn request(&self, reference: Nonce) -> Result<SignedRequest, ApiError> {
+        self.call::<(), _>("GET", format!("/v1/requests/{reference}"), None)
+    }
+
+    /// `POST /v1/vaults/{vault}/grants`.
+    pub fn post_grant(
+        &self,
+        grant: &SignedGrant,
+        request: &SignedRequest,
+        log: &SignedEntry,
+    ) -> Result<GrantId, ApiError> {
+        let vault = grant.grant.vault;
+        let body = GrantSubmit {
+            grant,
+            request,
+            log,
+        };
+        let created: Created<GrantId> =
+            self.call("POST", format!("/v1/vaults/{vault}/grants"), Some(&body))?;
+        Ok(created.id)
+    }
+
+    /// `GET /v1/vaults/{vault}/grants` (owner).
+    pub fn vault_grants(&self, vault: VaultId) -> Result<Vec<GrantStatus>, ApiError> {
+        let body: GrantsBody =
+            self.call::<(), _>("GET", format!("/v1/vaults/{vault}/grants"), None)?;
+        Ok(body.grants)
+    }
+
+    /// `GET /v1/grants`: grants where I am the grantee.
+    pub fn my_grants(&self) -> Result<Vec<GrantStatus>, ApiError> {
+        let body: GrantsBody = self.call::<(), _>("GET", "/v1/grants".into(), None)?;
+        Ok(body.grants)
+    }
+
+    /// `POST /v1/vaults/{vault}/grants/{grant}/revoke`: whether it was revoked before.
+    pub fn revoke(
+        &self,
+        revocation: &SignedRevocation,
+        log: &SignedEntry,
+    ) -> Result<bool, ApiError> {
+        let r = revocation.revocation;
+        let answer: RevokeAnswer = self.call(
+            "POST",
+            format!("/v1/vaults/{}/grants/{}/revoke", r.vault, r.grant),
+            Some(&RevokeSubmit { revocation, log }),
+        )?;
+        Ok(answer.already_revoked)
+    }
+
+    /// `GET /v1/vaults/{vault}/log?from=SEQ`.
+    pub fn log(&self, vault: VaultId, from: u64) -> Result<Vec<SignedEntry>, ApiError> {
+        let body: EntriesBody =
+            self.call::<(), _>("GET", format!("/v1/vaults/{vault}/log?from={from}"), None)?;
+        Ok(body.entries)
+    }
+
+    /// `POST /v1/vaults/{vault}/log` (vault-signed entries such as an export).
+    pub fn append_log(&self, entry: &SignedEntry) -> Result<(), ApiError> {
+        let vault = entry.entry.vault;
+        self.raw("POST", format!("/v1/vaults/{vault}/log"), Some(entry))
+            .map(drop)
+    }
+}
+
+fn parse_json<R: DeserializeOwned>((status, body): (u16, Vec<u8>)) -> Result<R, ApiError> {
+    serde_json::from_slice(&body).map_err(|_| ApiError::Malformed { status })
+}
