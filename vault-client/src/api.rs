@@ -154,7 +154,7 @@ struct EntriesBody {
 pub struct Api<'a> {
     transport: &'a dyn Transport,
     identity: &'a Identity,
-    clock: fn() -> UnixTime,
+    clock: &'a dyn Fn() -> UnixTime,
 }
 
 impl std::fmt::Debug for Api<'_> {
@@ -171,7 +171,7 @@ impl<'a> Api<'a> {
     pub fn new(
         transport: &'a dyn Transport,
         identity: &'a Identity,
-        clock: fn() -> UnixTime,
+        clock: &'a dyn Fn() -> UnixTime,
     ) -> Self {
         Self {
             transport,
@@ -279,14 +279,22 @@ impl<'a> Api<'a> {
 
     /// `POST /v1/vaults/{vault}/items` (owner).
     pub fn put_items(&self, vault: VaultId, items: Vec<SealedItem>) -> Result<(), ApiError> {
-        self.raw("POST", format!("/v1/vaults/{vault}/items"), Some(&ItemsBody { items }))
-            .map(drop)
+        self.raw(
+            "POST",
+            format!("/v1/vaults/{vault}/items"),
+            Some(&ItemsBody { items }),
+        )
+        .map(drop)
     }
 
     /// `POST /v1/vaults/{vault}/append` (append grantee).
     pub fn append_items(&self, vault: VaultId, items: Vec<SealedItem>) -> Result<(), ApiError> {
-        self.raw("POST", format!("/v1/vaults/{vault}/append"), Some(&ItemsBody { items }))
-            .map(drop)
+        self.raw(
+            "POST",
+            format!("/v1/vaults/{vault}/append"),
+            Some(&ItemsBody { items }),
+        )
+        .map(drop)
     }
 
     /// One page of `GET /v1/vaults/{vault}/items`.
@@ -309,8 +317,12 @@ impl<'a> Api<'a> {
         vault: VaultId,
         keys: Vec<WrappedScopeKey>,
     ) -> Result<(), ApiError> {
-        self.raw("POST", format!("/v1/vaults/{vault}/scope-keys"), Some(&ScopeKeysBody { keys }))
-            .map(drop)
+        self.raw(
+            "POST",
+            format!("/v1/vaults/{vault}/scope-keys"),
+            Some(&ScopeKeysBody { keys }),
+        )
+        .map(drop)
     }
 
     /// `GET /v1/vaults/{vault}/scope-keys`: the keys wrapped for me.

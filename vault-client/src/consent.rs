@@ -45,7 +45,8 @@ fn actor_keys(
 ) -> Result<BTreeMap<PartyId, PublicKeys>, ApiError> {
     let mut keys = BTreeMap::new();
     for entry in entries {
-        if let (Actor::Party { id, .. }, Some(_)) = (entry.entry.event.actor, &entry.entry.event.proof)
+        if let (Actor::Party { id, .. }, Some(_)) =
+            (entry.entry.event.actor, &entry.entry.event.proof)
         {
             if let std::collections::btree_map::Entry::Vacant(slot) = keys.entry(id) {
                 slot.insert(api.party(id)?.keys);
@@ -96,7 +97,10 @@ pub fn rows(
             let event = &e.entry.event;
             let (user, role) = match event.actor {
                 Actor::Party { id, role } => (
-                    names.get(&id).cloned().unwrap_or_else(|| short(&id.to_string())),
+                    names
+                        .get(&id)
+                        .cloned()
+                        .unwrap_or_else(|| short(&id.to_string())),
                     role.as_str().to_owned(),
                 ),
                 Actor::LinkHolder => ("(link)".to_owned(), "link-holder".to_owned()),

@@ -82,7 +82,9 @@ pub enum KeystoreError {
     #[error("geen rugzak in {0} (run `rugzak init` or `rugzak recover` first) / no keystore in {0}: run `rugzak init` or `rugzak recover` first")]
     Missing(PathBuf),
     /// A keystore exists where a new one would be made.
-    #[error("er staat al een rugzak in {0} / a keystore already exists in {0}: use another --home")]
+    #[error(
+        "er staat al een rugzak in {0} / a keystore already exists in {0}: use another --home"
+    )]
     Exists(PathBuf),
     /// The passphrase does not open the keystore.
     #[error("verkeerd wachtwoord / wrong passphrase: the keystore could not be opened; try again (or set RUGZAK_PASSPHRASE correctly)")]
@@ -156,8 +158,7 @@ impl Home {
     /// Encrypts `state` with `passphrase` and writes it (mode 0600), replacing the old file
     /// only once the new one is complete.
     pub fn save(&self, state: &State, passphrase: &SecretString) -> Result<(), KeystoreError> {
-        let plain =
-            Zeroizing::new(serde_json::to_vec(state).map_err(|_| KeystoreError::Internal)?);
+        let plain = Zeroizing::new(serde_json::to_vec(state).map_err(|_| KeystoreError::Internal)?);
         let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
         recipient.set_work_factor(work_factor());
         let sealed = age::encrypt(&recipient, &plain).map_err(|_| KeystoreError::Internal)?;
@@ -240,7 +241,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
-            let mode = fs::metadata(home.file()).expect("meta").permissions().mode();
+            let mode = fs::metadata(home.file())
+                .expect("meta")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -14,5 +14,5 @@ pub mod vault;
 pub use api::{Api, ApiError, GrantStatus};
 pub use keystore::{Home, KeystoreError, State};
 pub use professional::{Professional, ProfessionalError};
-pub use transport::{HttpRequest, HttpResponse, Transport, UreqTransport, Unreachable};
+pub use transport::{HttpRequest, HttpResponse, Transport, Unreachable, UreqTransport};
 pub use vault::{NewItem, Owner, VaultError};

@@ -1,6 +1,9 @@
 //! `rugzak`: the command-line client for inwoner, huisarts and welzijnscoach.
 
-#![allow(clippy::print_stdout, reason = "a command-line tool prints its results")]
+#![allow(
+    clippy::print_stdout,
+    reason = "a command-line tool prints its results"
+)]
 #![allow(clippy::print_stderr, reason = "a command-line tool prints its errors")]
 
 mod cli;

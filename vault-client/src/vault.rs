@@ -45,7 +45,9 @@ pub enum VaultError {
     #[error("toestemming {0} niet gevonden / grant {0} not found; see `rugzak grants`")]
     NoSuchGrant(GrantId),
     /// This home holds a professional, not a vault.
-    #[error("dit is geen rugzak van een inwoner / this home holds a professional key, not a vault")]
+    #[error(
+        "dit is geen rugzak van een inwoner / this home holds a professional key, not a vault"
+    )]
     NotOwner,
     /// A bug in this client.
     #[error("internal error: {0}")]
@@ -242,7 +244,10 @@ impl<'a> Owner<'a> {
                     .map_err(|_| VaultError::Internal("wrapping a scope key"))?,
             );
         }
-        for other in grants.iter().filter(|g| is_active(g, now) && g.grant.grant.id != grant) {
+        for other in grants
+            .iter()
+            .filter(|g| is_active(g, now) && g.grant.grant.id != grant)
+        {
             wrapped.extend(self.wrap_for(&keyring, &other.grant.grant, Some(&read_scopes))?);
         }
         self.api.put_scope_keys(self.vault(), wrapped)?;

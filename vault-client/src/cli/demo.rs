@@ -76,19 +76,21 @@ impl Demo {
 
     fn vault_id(&self) -> Result<String, CliError> {
         let home = Home::new(self.home("annelies"));
-        let pass = age::secrecy::SecretString::from(std::env::var(PASSPHRASE_ENV).unwrap_or_default());
+        let pass =
+            age::secrecy::SecretString::from(std::env::var(PASSPHRASE_ENV).unwrap_or_default());
         let state = home.load(&pass)?;
         Ok(state.identity().public().vault_id().to_string())
     }
 
     /// The id of Annelies' active grant to the party in home `who`.
     fn grant_to(&self, who: &str) -> Result<String, CliError> {
-        let pass = age::secrecy::SecretString::from(std::env::var(PASSPHRASE_ENV).unwrap_or_default());
+        let pass =
+            age::secrecy::SecretString::from(std::env::var(PASSPHRASE_ENV).unwrap_or_default());
         let grantee = Home::new(self.home(who)).load(&pass)?.identity().public();
         let state = Home::new(self.home("annelies")).load(&pass)?;
         let identity = state.identity();
         let transport = UreqTransport::new(&state.server);
-        let api = Api::new(&transport, &identity, time::now);
+        let api = Api::new(&transport, &identity, &time::now);
         Owner::new(&api, &identity)
             .grants()?
             .into_iter()
@@ -98,52 +100,159 @@ impl Demo {
     }
 
     fn play(&self) -> Result<(), CliError> {
-        println!("Rugzak demo: de reis van Annelies / the Annelies journey (server {})", self.server);
+        println!(
+            "Rugzak demo: de reis van Annelies / the Annelies journey (server {})",
+            self.server
+        );
         println!("homes: {}", self.root.display());
 
-        Self::step(1, "Annelies, huisarts en coach maken hun sleutels / create their keys");
+        Self::step(
+            1,
+            "Annelies, huisarts en coach maken hun sleutels / create their keys",
+        );
         self.rugzak("annelies", &["init"])?;
-        self.rugzak("huisarts", &["init", "--role", "huisarts", "--name", "Dr. J. de Vries", "--org", "Huisartsenpraktijk Centrum"])?;
-        self.rugzak("coach", &["init", "--role", "welzijnscoach", "--name", "Sanne Bakker", "--org", "Welzijn Centraal"])?;
+        self.rugzak(
+            "huisarts",
+            &[
+                "init",
+                "--role",
+                "huisarts",
+                "--name",
+                "Dr. J. de Vries",
+                "--org",
+                "Huisartsenpraktijk Centrum",
+            ],
+        )?;
+        self.rugzak(
+            "coach",
+            &[
+                "init",
+                "--role",
+                "welzijnscoach",
+                "--name",
+                "Sanne Bakker",
+                "--org",
+                "Welzijn Centraal",
+            ],
+        )?;
 
         Self::step(2, "Annelies vult de PSS-10 in en schrijft een notitie / fills in the PSS-10 and writes a note");
         let answers = self.root.join("pss-antwoorden.json");
-        write(&answers, r#"{"pss-1":"3","pss-2":"3","pss-3":"4","pss-4":"1","pss-5":"1","pss-6":"3","pss-7":"2","pss-8":"1","pss-9":"3","pss-10":"3"}"#)?;
-        self.rugzak("annelies", &["vragenlijst", "fill", "pss-10", "--answers", &answers.display().to_string()])?;
-        self.rugzak("annelies", &["note", "add", "Sinds mijn man overleed slaap ik slecht en zie ik weinig mensen."])?;
+        write(
+            &answers,
+            r#"{"pss-1":"3","pss-2":"3","pss-3":"4","pss-4":"1","pss-5":"1","pss-6":"3","pss-7":"2","pss-8":"1","pss-9":"3","pss-10":"3"}"#,
+        )?;
+        self.rugzak(
+            "annelies",
+            &[
+                "vragenlijst",
+                "fill",
+                "pss-10",
+                "--answers",
+                &answers.display().to_string(),
+            ],
+        )?;
+        self.rugzak(
+            "annelies",
+            &[
+                "note",
+                "add",
+                "Sinds mijn man overleed slaap ik slecht en zie ik weinig mensen.",
+            ],
+        )?;
 
-        Self::step(3, "De huisarts vraagt toegang met een QR-code / the GP requests access by QR code");
+        Self::step(
+            3,
+            "De huisarts vraagt toegang met een QR-code / the GP requests access by QR code",
+        );
         let gp_qr = self.root.join("qr-huisarts");
         mkdir(&gp_qr)?;
-        self.rugzak("huisarts", &["request", "--scope", "vragenlijsten,notities", "--mode", "read", "--days", "30", "--out", &gp_qr.display().to_string()])?;
+        self.rugzak(
+            "huisarts",
+            &[
+                "request",
+                "--scope",
+                "vragenlijsten,notities",
+                "--mode",
+                "read",
+                "--days",
+                "30",
+                "--out",
+                &gp_qr.display().to_string(),
+            ],
+        )?;
 
-        Self::step(4, "Annelies scant de QR-afbeelding en geeft toestemming / scans the QR image and grants");
+        Self::step(
+            4,
+            "Annelies scant de QR-afbeelding en geeft toestemming / scans the QR image and grants",
+        );
         let png = find_png(&gp_qr)?;
-        self.rugzak("annelies", &["grant", "--image", &png.display().to_string(), "--yes"])?;
+        self.rugzak(
+            "annelies",
+            &["grant", "--image", &png.display().to_string(), "--yes"],
+        )?;
 
         let vault = self.vault_id()?;
         Self::step(5, "De huisarts leest de rugzak / the GP reads the vault");
         self.rugzak("huisarts", &["read", &vault])?;
 
-        Self::step(6, "De coach krijgt levenslang toevoeg-recht / the coach gets lifelong append access");
+        Self::step(
+            6,
+            "De coach krijgt levenslang toevoeg-recht / the coach gets lifelong append access",
+        );
         let coach_qr = self.root.join("qr-coach");
         mkdir(&coach_qr)?;
-        self.rugzak("coach", &["request", "--scope", "intake,terugkoppeling", "--mode", "append", "--lifelong", "--out", &coach_qr.display().to_string()])?;
+        self.rugzak(
+            "coach",
+            &[
+                "request",
+                "--scope",
+                "intake,terugkoppeling",
+                "--mode",
+                "append",
+                "--lifelong",
+                "--out",
+                &coach_qr.display().to_string(),
+            ],
+        )?;
         let png = find_png(&coach_qr)?;
-        self.rugzak("annelies", &["grant", "--image", &png.display().to_string(), "--yes"])?;
-        self.rugzak("coach", &["append", &vault, "--kind", "intake", "Intake: Annelies wil graag weer onder de mensen komen; start wandelgroep."])?;
+        self.rugzak(
+            "annelies",
+            &["grant", "--image", &png.display().to_string(), "--yes"],
+        )?;
+        self.rugzak(
+            "coach",
+            &[
+                "append",
+                &vault,
+                "--kind",
+                "intake",
+                "Intake: Annelies wil graag weer onder de mensen komen; start wandelgroep.",
+            ],
+        )?;
 
-        Self::step(7, "Annelies ziet haar rugzak en het log / sees her vault and the log");
+        Self::step(
+            7,
+            "Annelies ziet haar rugzak en het log / sees her vault and the log",
+        );
         self.rugzak("annelies", &["list"])?;
         self.rugzak("annelies", &["log"])?;
 
-        Self::step(8, "Annelies trekt de toestemming van de huisarts in / revokes the GP's access");
+        Self::step(
+            8,
+            "Annelies trekt de toestemming van de huisarts in / revokes the GP's access",
+        );
         let grant = self.grant_to("huisarts")?;
         self.rugzak("annelies", &["revoke", &grant])?;
 
-        Self::step(9, "De huisarts probeert opnieuw te lezen / the GP tries to read again");
+        Self::step(
+            9,
+            "De huisarts probeert opnieuw te lezen / the GP tries to read again",
+        );
         match self.rugzak("huisarts", &["read", &vault]) {
-            Ok(()) => Err(CliError::Usage("demo: the revoked GP could still read".into())),
+            Ok(()) => Err(CliError::Usage(
+                "demo: the revoked GP could still read".into(),
+            )),
             Err(e) => {
                 println!("geweigerd, zoals verwacht / refused, as expected: {e}");
                 println!("\nDemo klaar / demo done.");

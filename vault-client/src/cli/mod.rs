@@ -76,10 +76,16 @@ fn refusal_text(code: &str, message: &str) -> String {
         "no_grant" => "je hebt geen toestemming voor deze rugzak; vraag eerst toegang",
         "scope_not_granted" => "daarvoor is geen toestemming gegeven",
         "append_only" => "je mag alleen toevoegen, niet lezen",
-        "request_not_found" => "het verzoek bestaat niet (meer) of is verlopen; vraag een nieuwe QR-code",
+        "request_not_found" => {
+            "het verzoek bestaat niet (meer) of is verlopen; vraag een nieuwe QR-code"
+        }
         "request_expired" => "het verzoek is verlopen; vraag een nieuwe QR-code",
-        "unknown_key" => "de server kent deze sleutel niet; gebruik `rugzak init` of `rugzak recover`",
-        "clock_skew" => "de klok van deze computer loopt niet gelijk met de server; zet de tijd goed",
+        "unknown_key" => {
+            "de server kent deze sleutel niet; gebruik `rugzak init` of `rugzak recover`"
+        }
+        "clock_skew" => {
+            "de klok van deze computer loopt niet gelijk met de server; zet de tijd goed"
+        }
         _ => "de server weigerde het verzoek",
     };
     format!("{dutch} / {message} ({code})")
@@ -118,7 +124,7 @@ pub struct Session {
 
 impl Session {
     fn api(&self) -> Api<'_> {
-        Api::new(&self.transport, &self.identity, time::now)
+        Api::new(&self.transport, &self.identity, &time::now)
     }
 }
 
@@ -137,7 +143,9 @@ impl Ctx {
     }
 
     fn server(&self) -> String {
-        self.server.clone().unwrap_or_else(|| DEFAULT_SERVER.to_owned())
+        self.server
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SERVER.to_owned())
     }
 
     /// The passphrase from `RUGZAK_PASSPHRASE`, else asked on the terminal.

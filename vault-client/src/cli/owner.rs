@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crypto::qr::TerminalBackground;
 use crypto::{
-    AccessDuration, GrantTerms, History, ItemKind, OpenedItem, Payload, Permissions, Profile,
-    Qr, RecoveryCode, RootSecret, Role, Scope, SignedRequest,
+    AccessDuration, GrantTerms, History, ItemKind, OpenedItem, Payload, Permissions, Profile, Qr,
+    RecoveryCode, Role, RootSecret, Scope, SignedRequest,
 };
 use rand_core::OsRng;
 use serde_json::json;
@@ -34,7 +34,7 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<(), CliError> {
     let passphrase = ctx.passphrase(true)?;
     let identity = state.identity();
     let transport = UreqTransport::new(&state.server);
-    let api = vault_client::Api::new(&transport, &identity, time::now);
+    let api = vault_client::Api::new(&transport, &identity, &time::now);
     match &profile {
         None => Owner::new(&api, &identity).create()?,
         Some(p) => drop(api.enrol_party(Some(p))?),
@@ -94,7 +94,7 @@ pub fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<(), CliError> {
     let mut state = State::new(&root, None, ctx.server());
     let identity = state.identity();
     let transport = UreqTransport::new(&state.server);
-    let api = vault_client::Api::new(&transport, &identity, time::now);
+    let api = vault_client::Api::new(&transport, &identity, &time::now);
     let me = api.party(identity.public().party_id())?;
     state.profile = me.profile.filter(|p| p.role != Role::Inwoner);
     let count = if state.profile.is_none() {
@@ -138,11 +138,14 @@ fn open_owner(ctx: &Ctx) -> Result<Session, CliError> {
 pub fn note(ctx: &Ctx, c: NoteCommand) -> Result<(), CliError> {
     match c {
         NoteCommand::Add { text } => {
-            let ids = add(ctx, NewItem {
-                scope: Scope::Notities,
-                kind: ItemKind::Note,
-                body: text.into_bytes(),
-            })?;
+            let ids = add(
+                ctx,
+                NewItem {
+                    scope: Scope::Notities,
+                    kind: ItemKind::Note,
+                    body: text.into_bytes(),
+                },
+            )?;
             ctx.emit(
                 || format!("Notitie bewaard / note saved: {}", ids),
                 json!({"item": ids}),
@@ -157,9 +160,8 @@ pub fn note(ctx: &Ctx, c: NoteCommand) -> Result<(), CliError> {
 /// Stores one item in my vault; returns its id.
 pub fn add(ctx: &Ctx, item: NewItem) -> Result<String, CliError> {
     let s = open_owner(ctx)?;
-    let api = Api::new(&s.transport, &s.identity, time::now);
+    let api = Api::new(&s.transport, &s.identity, &time::now);
     let ids = Owner::new(&api, &s.identity).add(vec![item])?;
-    drop(api);
     ctx.save(&s)?;
     Ok(ids.first().map(ToString::to_string).unwrap_or_default())
 }
@@ -167,9 +169,9 @@ pub fn add(ctx: &Ctx, item: NewItem) -> Result<String, CliError> {
 fn opened(ctx: &Ctx) -> Result<(Session, Vec<OpenedItem>), CliError> {
     let mut s = open_owner(ctx)?;
     let items = {
-        let api = Api::new(&s.transport, &s.identity, time::now);
+        let api = Api::new(&s.transport, &s.identity, &time::now);
         let owner = Owner::new(&api, &s.identity);
-                let result = owner.items(&mut s.state);
+        let result = owner.items(&mut s.state);
         result?
     };
     ctx.save(&s)?;
@@ -301,7 +303,9 @@ fn describe_permissions(p: &Permissions) -> String {
 pub fn grant(ctx: &Ctx, a: GrantArgs) -> Result<(), CliError> {
     let mut s = open_owner(ctx)?;
     let request = read_request(&s, &a)?;
-    let verified = request.verify(time::now()).map_err(vault_client::VaultError::from)?;
+    let verified = request
+        .verify(time::now())
+        .map_err(vault_client::VaultError::from)?;
     let asked = verified.request();
     let mut terms = GrantTerms::as_requested(asked);
     if !a.scopes.is_empty() {
@@ -312,7 +316,9 @@ pub fn grant(ctx: &Ctx, a: GrantArgs) -> Result<(), CliError> {
             .copied()
             .filter(|p| a.scopes.contains(&p.scope));
         terms.permissions = Permissions::new(narrowed).map_err(|_| {
-            CliError::Usage("geen van deze scopes is gevraagd / none of these scopes was asked for".into())
+            CliError::Usage(
+                "geen van deze scopes is gevraagd / none of these scopes was asked for".into(),
+            )
         })?;
     }
     if let Some(days) = a.days {
@@ -345,13 +351,15 @@ pub fn grant(ctx: &Ctx, a: GrantArgs) -> Result<(), CliError> {
         eprintln!("{summary}");
         let answer = prompt("Toestemming geven? / Grant access? [j/N] ")?;
         if !matches!(answer.to_lowercase().as_str(), "j" | "ja" | "y" | "yes") {
-            return Err(CliError::Usage("geen toestemming gegeven / nothing granted".into()));
+            return Err(CliError::Usage(
+                "geen toestemming gegeven / nothing granted".into(),
+            ));
         }
     }
     let signed = {
-        let api = Api::new(&s.transport, &s.identity, time::now);
+        let api = Api::new(&s.transport, &s.identity, &time::now);
         let owner = Owner::new(&api, &s.identity);
-                let result = owner.grant(&mut s.state, &request, terms);
+        let result = owner.grant(&mut s.state, &request, terms);
         result?
     };
     ctx.save(&s)?;
@@ -370,7 +378,7 @@ pub fn grant(ctx: &Ctx, a: GrantArgs) -> Result<(), CliError> {
 
 pub fn grants(ctx: &Ctx) -> Result<(), CliError> {
     let s = open_owner(ctx)?;
-    let api = Api::new(&s.transport, &s.identity, time::now);
+    let api = Api::new(&s.transport, &s.identity, &time::now);
     let list = Owner::new(&api, &s.identity).grants()?;
     let now = time::now();
     let rows: Vec<serde_json::Value> = list
@@ -401,7 +409,9 @@ pub fn grants(ctx: &Ctx) -> Result<(), CliError> {
         .collect();
     ctx.emit(
         || {
-            let mut out = String::from("toestemming  wie/who  rol/role  scopes  tot/expires  gebruikt/uses  status\n");
+            let mut out = String::from(
+                "toestemming  wie/who  rol/role  scopes  tot/expires  gebruikt/uses  status\n",
+            );
             for r in &rows {
                 out.push_str(&format!(
                     "{}  {}  {}  {}  {}  {}  {}\n",
@@ -424,11 +434,11 @@ pub fn grants(ctx: &Ctx) -> Result<(), CliError> {
 pub fn revoke(ctx: &Ctx, prefix: &str) -> Result<(), CliError> {
     let mut s = open_owner(ctx)?;
     let already = {
-        let api = Api::new(&s.transport, &s.identity, time::now);
+        let api = Api::new(&s.transport, &s.identity, &time::now);
         let owner = Owner::new(&api, &s.identity);
         let ids: Vec<_> = owner.grants()?.iter().map(|g| g.grant.grant.id).collect();
         let id = resolve("toestemming/grant", prefix, ids)?;
-                let result = owner.revoke(&mut s.state, id).map(|a| (id, a));
+        let result = owner.revoke(&mut s.state, id).map(|a| (id, a));
         result?
     };
     ctx.save(&s)?;
@@ -449,7 +459,9 @@ pub fn log(ctx: &Ctx, from: Option<&str>, to: Option<&str>) -> Result<(), CliErr
     let date = |d: Option<&str>| -> Result<Option<i64>, CliError> {
         d.map(|text| {
             time::parse_date(text).ok_or_else(|| {
-                CliError::Usage(format!("ongeldige datum {text} / invalid date {text}: use YYYY-MM-DD"))
+                CliError::Usage(format!(
+                    "ongeldige datum {text} / invalid date {text}: use YYYY-MM-DD"
+                ))
             })
         })
         .transpose()
@@ -457,8 +469,8 @@ pub fn log(ctx: &Ctx, from: Option<&str>, to: Option<&str>) -> Result<(), CliErr
     let (from, to) = (date(from)?, date(to)?);
     let mut s = open_owner(ctx)?;
     let (entries, names) = {
-        let api = Api::new(&s.transport, &s.identity, time::now);
-                let result = consent::fetch_verified(&api, &s.identity, &mut s.state);
+        let api = Api::new(&s.transport, &s.identity, &time::now);
+        let result = consent::fetch_verified(&api, &s.identity, &mut s.state);
         let entries = result?;
         let mut names = BTreeMap::new();
         for e in &entries {
@@ -523,7 +535,11 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<(), CliError> {
                 "{} items geëxporteerd naar / exported to {}{}",
                 items.len(),
                 a.out.display(),
-                if a.fhir { "" } else { "\nopenen / open with: rage -d -i IDENTITY-FILE (see `rugzak export-identity`)" }
+                if a.fhir {
+                    ""
+                } else {
+                    "\nopenen / open with: rage -d -i IDENTITY-FILE (see `rugzak export-identity`)"
+                }
             )
         },
         json!({"items": items.len(), "out": a.out, "fhir": a.fhir}),
@@ -575,7 +591,14 @@ fn uuid_like(id: &str) -> String {
         .take(16)
         .map(|b| format!("{b:02x}"))
         .collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 pub fn export_identity(ctx: &Ctx, out: &Path) -> Result<(), CliError> {
@@ -588,9 +611,13 @@ pub fn export_identity(ctx: &Ctx, out: &Path) -> Result<(), CliError> {
     ));
     vault_client::keystore::write_private(out, text.as_bytes())?;
     ctx.emit(
-        || format!("Sleutelbestand geschreven / identity file written: {}", out.display()),
+        || {
+            format!(
+                "Sleutelbestand geschreven / identity file written: {}",
+                out.display()
+            )
+        },
         json!({"out": out}),
     );
     Ok(())
 }
-

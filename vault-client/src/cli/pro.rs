@@ -24,11 +24,12 @@ fn open_pro(ctx: &Ctx) -> Result<(Session, crypto::Profile), CliError> {
 
 pub fn request(ctx: &Ctx, a: RequestArgs) -> Result<(), CliError> {
     let (s, profile) = open_pro(ctx)?;
-    let permissions = Permissions::new(
-        a.scopes
-            .iter()
-            .flat_map(|scope| a.modes.iter().map(|mode| Permission { scope: *scope, mode: *mode })),
-    )
+    let permissions = Permissions::new(a.scopes.iter().flat_map(|scope| {
+        a.modes.iter().map(|mode| Permission {
+            scope: *scope,
+            mode: *mode,
+        })
+    }))
     .map_err(|e| CliError::Usage(format!("ongeldige scopes / invalid scopes: {e}")))?;
     let duration = match (a.days, a.lifelong) {
         (Some(days), _) => AccessDuration::Days(days),
@@ -40,9 +41,13 @@ pub fn request(ctx: &Ctx, a: RequestArgs) -> Result<(), CliError> {
         }
     };
     let api = s.api();
-    let (signed, reference) = Professional::new(&api, &s.identity).request(profile, permissions, duration)?;
+    let (signed, reference) =
+        Professional::new(&api, &s.identity).request(profile, permissions, duration)?;
     let text = Payload::RequestRef(reference).to_text();
-    let dir = a.out.clone().unwrap_or_else(|| ctx.home.dir().to_path_buf());
+    let dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| ctx.home.dir().to_path_buf());
     let nonce = signed.request.nonce.to_string();
     let base = dir.join(format!("request-{}", short(&nonce)));
     let (png, svg) = qr::write_files(&text, &base)?;
@@ -61,7 +66,6 @@ pub fn request(ctx: &Ctx, a: RequestArgs) -> Result<(), CliError> {
         json!({"reference": nonce, "qr_text": text.as_str(), "png": png, "svg": svg}),
     );
     if a.wait {
-        drop(api);
         wait_for(ctx, &s, signed.request.nonce, 900)?;
     }
     Ok(())
@@ -70,7 +74,9 @@ pub fn request(ctx: &Ctx, a: RequestArgs) -> Result<(), CliError> {
 pub fn wait(ctx: &Ctx, reference: &str, timeout: u64) -> Result<(), CliError> {
     let (s, _) = open_pro(ctx)?;
     let nonce: Nonce = reference.trim().parse().map_err(|_| {
-        CliError::Usage(format!("ongeldige referentie / invalid reference: {reference}"))
+        CliError::Usage(format!(
+            "ongeldige referentie / invalid reference: {reference}"
+        ))
     })?;
     wait_for(ctx, &s, nonce, timeout)
 }
@@ -100,7 +106,12 @@ fn wait_for(ctx: &Ctx, s: &Session, nonce: Nonce, timeout: u64) -> Result<(), Cl
     spinner.finish_and_clear();
     let g = &found.grant.grant;
     ctx.emit(
-        || format!("Toestemming ontvangen / granted: {} voor rugzak / for vault {}", g.id, g.vault),
+        || {
+            format!(
+                "Toestemming ontvangen / granted: {} voor rugzak / for vault {}",
+                g.id, g.vault
+            )
+        },
         json!({"grant": g.id.to_string(), "vault": g.vault.to_string()}),
     );
     Ok(())

@@ -41,10 +41,13 @@ pub fn run(ctx: &Ctx, c: VragenlijstCommand) -> Result<(), CliError> {
             let now = time::now();
             let done = match answers {
                 Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|source| CliError::Io { path: path.clone(), source })?;
-                    Completed::from_answers_json(instrument, &text, now)
-                        .map_err(|e| CliError::Usage(format!("antwoorden kloppen niet / answers invalid: {e}")))?
+                    let text = std::fs::read_to_string(&path).map_err(|source| CliError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    Completed::from_answers_json(instrument, &text, now).map_err(|e| {
+                        CliError::Usage(format!("antwoorden kloppen niet / answers invalid: {e}"))
+                    })?
                 }
                 None => interactive(instrument, now)?,
             };
@@ -57,24 +60,35 @@ pub fn run(ctx: &Ctx, c: VragenlijstCommand) -> Result<(), CliError> {
                 })
             };
             let response = encode(questionnaires::fhir::to_json_bytes(&done.response(None)))?;
-            let observation =
-                encode(questionnaires::fhir::to_json_bytes(&sheet.observation(None, None)))?;
-            owner::add(ctx, NewItem {
-                scope: Scope::Vragenlijsten,
-                kind: ItemKind::QuestionnaireResponse,
-                body: response,
-            })?;
-            owner::add(ctx, NewItem {
-                scope: Scope::Vragenlijsten,
-                kind: ItemKind::Observation,
-                body: observation,
-            })?;
+            let observation = encode(questionnaires::fhir::to_json_bytes(
+                &sheet.observation(None, None),
+            ))?;
+            owner::add(
+                ctx,
+                NewItem {
+                    scope: Scope::Vragenlijsten,
+                    kind: ItemKind::QuestionnaireResponse,
+                    body: response,
+                },
+            )?;
+            owner::add(
+                ctx,
+                NewItem {
+                    scope: Scope::Vragenlijsten,
+                    kind: ItemKind::Observation,
+                    body: observation,
+                },
+            )?;
             let summary = sheet.summary(Lang::Nl);
-            ctx.emit(|| format!("Bewaard / saved.\n{summary}"), json!({"summary": summary}));
+            ctx.emit(
+                || format!("Bewaard / saved.\n{summary}"),
+                json!({"summary": summary}),
+            );
             Ok(())
         }
         VragenlijstCommand::Results => Err(CliError::Usage(
-            "nog niet beschikbaar; gebruik `rugzak list` / not available yet; use `rugzak list`".into(),
+            "nog niet beschikbaar; gebruik `rugzak list` / not available yet; use `rugzak list`"
+                .into(),
         )),
     }
 }
@@ -106,7 +120,10 @@ fn prompt_line(q: &str) -> Result<String, CliError> {
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|source| CliError::Io { path: "stdin".into(), source })?;
+        .map_err(|source| CliError::Io {
+            path: "stdin".into(),
+            source,
+        })?;
     if line.is_empty() {
         return Err(CliError::Usage("invoer gestopt / input ended".into()));
     }
