@@ -3,6 +3,8 @@
 //! append-only, history) and writes server-signed access entries with the request as proof.
 //! It is a test double of the contract, not a second server: no persistence, no rate limits.
 
+pub mod http;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 

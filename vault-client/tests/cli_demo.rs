@@ -1,0 +1,114 @@
+//! The real `rugzak` binary over HTTP against the in-memory contract server: the demo
+//! journey, and the error messages people see.
+
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+#[allow(
+    dead_code,
+    reason = "each test binary uses its own part of the fake server"
+)]
+mod fake;
+
+use std::process::{Command, Output};
+
+fn rugzak(server: &str, home: &std::path::Path, pass: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rugzak"))
+        .arg("--server")
+        .arg(server)
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .env("RUGZAK_PASSPHRASE", pass)
+        .env("RUGZAK_SCRYPT_WORK_FACTOR", "10")
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn demo_plays_the_whole_journey() {
+    let server = fake::http::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let out = rugzak(
+        &server,
+        &dir.path().join("x"),
+        "p",
+        &["demo", "--dir", &dir.path().display().to_string()],
+    );
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    for step in 1..=9 {
+        assert!(
+            all.contains(&format!("Stap {step} ")),
+            "step {step} missing:\n{all}"
+        );
+    }
+    assert!(all.contains("Intake: Annelies"), "{all}");
+    assert!(all.contains("refused, as expected"), "{all}");
+    assert!(all.contains("grant_revoked"), "{all}");
+}
+
+#[test]
+fn wrong_passphrase_and_unreachable_server_say_what_to_do() {
+    let server = fake::http::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("annelies");
+    assert!(rugzak(&server, &home, "goed", &["init"]).status.success());
+    let out = rugzak(&server, &home, "fout", &["list"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("wrong passphrase"), "{}", text(&out));
+
+    let out = rugzak(
+        "http://127.0.0.1:9",
+        &dir.path().join("new"),
+        "p",
+        &["init"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("cannot reach the server"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn unreadable_qr_image_is_explained() {
+    let server = fake::http::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("annelies");
+    assert!(rugzak(&server, &home, "p", &["init"]).status.success());
+    let bogus = dir.path().join("foto.png");
+    image::GrayImage::from_pixel(64, 64, image::Luma([255]))
+        .save(&bogus)
+        .unwrap();
+    let out = rugzak(
+        &server,
+        &home,
+        "p",
+        &["grant", "--image", &bogus.display().to_string(), "--yes"],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no readable QR code"), "{}", text(&out));
+}
+
+#[test]
+#[ignore = "prints the demo for a person to read: cargo test -p vault-client --test cli_demo -- --ignored --nocapture"]
+fn print_demo() {
+    let server = fake::http::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let out = rugzak(
+        &server,
+        &dir.path().join("x"),
+        "p",
+        &["demo", "--dir", &dir.path().display().to_string()],
+    );
+    println!("{}", text(&out));
+}
