@@ -96,7 +96,7 @@ pub fn rows(
         .map(|e| {
             let event = &e.entry.event;
             let (user, role) = match event.actor {
-                Actor::Party { id, role } if role == crypto::Role::Inwoner => {
+                Actor::Party { role, .. } if role == crypto::Role::Inwoner => {
                     ("ik/me".to_owned(), role.as_str().to_owned())
                 }
                 Actor::Party { id, role } => (
