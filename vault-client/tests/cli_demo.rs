@@ -101,6 +101,7 @@ fn unreadable_qr_image_is_explained() {
 
 #[test]
 #[ignore = "prints the demo for a person to read: cargo test -p vault-client --test cli_demo -- --ignored --nocapture"]
+#[allow(clippy::print_stdout, reason = "this test exists to print the demo")]
 fn print_demo() {
     let server = fake::http::spawn();
     let dir = tempfile::tempdir().unwrap();
