@@ -36,7 +36,7 @@ pub enum VaultError {
         reason: crypto::OpenItemError,
     },
     /// The access request is invalid or expired.
-    #[error("het verzoek is ongeldig of verlopen / the access request is invalid or expired: {0}; ask for a new QR code")]
+    #[error("het verzoek is ongeldig of verlopen / the access request is invalid or expired: {0}")]
     BadRequest(#[from] crypto::request::RequestError),
     /// The chosen terms go beyond the request.
     #[error("deze keuze gaat verder dan gevraagd / these terms go beyond the request: {0}")]

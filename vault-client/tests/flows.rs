@@ -3,7 +3,10 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-#[allow(dead_code, reason = "each test binary uses its own part of the fake server")]
+#[allow(
+    dead_code,
+    reason = "each test binary uses its own part of the fake server"
+)]
 mod fake;
 
 use crypto::{

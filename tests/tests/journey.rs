@@ -1,0 +1,231 @@
+//! End to end: the real `vault-server` binary on 127.0.0.1 and the real `rugzak` binary,
+//! one home directory per person.
+
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::path::Path;
+
+use tests::{Person, Server, PASSPHRASE};
+
+struct Cast {
+    server: Server,
+    dir: tempfile::TempDir,
+    annelies: Person,
+    gp: Person,
+    coach: Person,
+    vault: String,
+}
+
+fn cast() -> Cast {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let person = |name: &str| Person::new(dir.path().join(name), &server.url);
+    let (annelies, gp, coach) = (person("annelies"), person("huisarts"), person("coach"));
+    let vault = annelies.json(&["init"])["vault"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let _ = gp.json(&[
+        "init",
+        "--role",
+        "huisarts",
+        "--name",
+        "Dr. J. de Vries",
+        "--org",
+        "Praktijk Centrum",
+    ]);
+    let _ = coach.json(&[
+        "init",
+        "--role",
+        "welzijnscoach",
+        "--name",
+        "Sanne Bakker",
+        "--org",
+        "Welzijn Centraal",
+    ]);
+    Cast {
+        server,
+        dir,
+        annelies,
+        gp,
+        coach,
+        vault,
+    }
+}
+
+/// `who` requests `args`; Annelies grants it by scanning the PNG; returns the grant id.
+fn grant_by_image(c: &Cast, who: &Person, args: &[&str]) -> String {
+    let out = c.dir.path().join(format!(
+        "qr-{}",
+        who.home.file_name().unwrap().to_string_lossy()
+    ));
+    let out_s = out.display().to_string();
+    let mut all = vec!["request", "--out", &out_s];
+    all.extend_from_slice(args);
+    let request = who.json(&all);
+    let png = request["png"].as_str().unwrap();
+    assert!(Path::new(png).exists());
+    let granted = c.annelies.json(&["grant", "--image", png, "--yes"]);
+    let reference = request["reference"].as_str().unwrap();
+    let _ = who.json(&["wait", reference, "--timeout", "20"]);
+    granted["grant"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_demo_journey_plays_to_the_end() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let me = Person::new(dir.path().join("unused"), &server.url);
+    let out = me.ok(&["demo", "--dir", &dir.path().display().to_string()]);
+    for step in 1..=9 {
+        assert!(
+            out.contains(&format!("Stap {step} ")),
+            "step {step} missing:\n{out}"
+        );
+    }
+    assert!(out.contains("Intake: Annelies"), "{out}");
+    assert!(out.contains("refused, as expected"), "{out}");
+}
+
+#[test]
+fn a_qr_image_written_by_one_client_is_scanned_by_another() {
+    let c = cast();
+    let _ = c.annelies.ok(&["note", "add", "Ik slaap slecht."]);
+    grant_by_image(
+        &c,
+        &c.gp,
+        &["--scope", "notities", "--mode", "read", "--days", "30"],
+    );
+    let read = c.gp.json(&["read", &c.vault]);
+    assert_eq!(read["items"][0]["body"], "Ik slaap slecht.");
+}
+
+#[test]
+fn an_append_only_coach_cannot_list_or_read() {
+    let c = cast();
+    let _ = c.annelies.ok(&["note", "add", "privé"]);
+    grant_by_image(
+        &c,
+        &c.coach,
+        &["--scope", "intake", "--mode", "append", "--lifelong"],
+    );
+    let refused = c.coach.fails(&["read", &c.vault]);
+    assert!(refused.contains("append_only"), "{refused}");
+    assert!(!refused.contains("privé"));
+    let _ = c.coach.ok(&[
+        "append",
+        &c.vault,
+        "--kind",
+        "intake",
+        "Intake: wandelgroep",
+    ]);
+    let items = c.annelies.json(&["list"]);
+    let bodies: Vec<&str> = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["body"].as_str())
+        .collect();
+    assert!(bodies.contains(&"Intake: wandelgroep"), "{bodies:?}");
+}
+
+#[test]
+fn a_revoked_gp_reads_nothing_new_not_even_from_the_raw_store() {
+    use vault_client::{Api, Home, UreqTransport};
+    let c = cast();
+    let _ = c.annelies.ok(&["note", "add", "voor het intrekken"]);
+    let grant = grant_by_image(
+        &c,
+        &c.gp,
+        &["--scope", "notities", "--mode", "read", "--days", "30"],
+    );
+    assert!(c.gp.ok(&["read", &c.vault]).contains("voor het intrekken"));
+
+    // The GP keeps every scope key it was ever given.
+    let pass = age::secrecy::SecretString::from(PASSPHRASE.to_owned());
+    let gp_id = Home::new(&c.gp.home).load(&pass).unwrap().identity();
+    let owner_id = Home::new(&c.annelies.home).load(&pass).unwrap().identity();
+    let transport = UreqTransport::new(&c.server.url);
+    let clock = vault_client::time::now;
+    let vault = owner_id.public().vault_id();
+    let mut gp_keys = crypto::ScopeKeyring::new();
+    for wrapped in Api::new(&transport, &gp_id, &clock)
+        .scope_keys(vault)
+        .unwrap()
+    {
+        gp_keys
+            .insert(wrapped.open(&gp_id, &owner_id.public()).unwrap())
+            .unwrap();
+    }
+
+    let _ = c.annelies.ok(&["revoke", &grant]);
+    let refused = c.gp.fails(&["read", &c.vault]);
+    assert!(refused.contains("grant_revoked"), "{refused}");
+    let _ = c.annelies.ok(&["note", "add", "na het intrekken"]);
+
+    // What the server stores (as the owner fetches it): the new note is under epoch 1.
+    let owner_api = Api::new(&transport, &owner_id, &clock);
+    let raw = owner_api.items_page(vault, None).unwrap().items;
+    let newest = raw.last().unwrap();
+    assert_eq!(newest.sealing, crypto::Sealing::ScopeKey { epoch: 1 });
+    let mut reader = crypto::ItemReader::new(vault, &gp_keys);
+    assert!(matches!(
+        reader.open(newest),
+        Err(crypto::OpenItemError::NoScopeKey { .. })
+    ));
+    assert!(reader.open(&raw[0]).is_ok(), "old items are not re-sealed");
+}
+
+#[test]
+fn recovery_on_a_fresh_home_sees_the_whole_vault() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let first = Person::new(dir.path().join("laptop"), &server.url);
+    let code = first.json(&["init"])["recovery_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let _ = first.ok(&["note", "add", "mijn verhaal"]);
+    let fresh = Person::new(dir.path().join("nieuwe-laptop"), &server.url);
+    let _ = fresh.ok(&["recover", "--code", &code]);
+    let items = fresh.json(&["list"]);
+    assert_eq!(items["items"][0]["body"], "mijn verhaal");
+    let wrong =
+        Person::new(dir.path().join("x"), &server.url).fails(&["recover", "--code", "AAAAA-BBBBB"]);
+    assert!(wrong.contains("recovery code"), "{wrong}");
+}
+
+#[test]
+fn the_export_opens_with_stock_rage() {
+    let c = cast();
+    let _ = c.annelies.ok(&["note", "add", "exporteer mij"]);
+    let file = c.dir.path().join("rugzak.age");
+    let identity = c.dir.path().join("identity.txt");
+    let _ = c
+        .annelies
+        .ok(&["export", "--out", &file.display().to_string()]);
+    let _ = c
+        .annelies
+        .ok(&["export-identity", "--out", &identity.display().to_string()]);
+    let rage = std::process::Command::new("rage")
+        .arg("-d")
+        .arg("-i")
+        .arg(&identity)
+        .arg(&file)
+        .output()
+        .expect("the `rage` binary on PATH (cargo install rage --locked)");
+    assert!(rage.status.success(), "{}", tests::text(&rage));
+    // rage and this client's own age decryption agree byte for byte.
+    let key_line = std::fs::read_to_string(&identity).unwrap();
+    let key: age::x25519::Identity = key_line
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let ours = age::decrypt(&key, &std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(rage.stdout, ours);
+    let json: serde_json::Value = serde_json::from_slice(&rage.stdout).unwrap();
+    assert_eq!(json["items"][0]["body"], "exporteer mij");
+    assert_eq!(json["vault"], c.vault.as_str());
+}
