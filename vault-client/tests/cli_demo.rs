@@ -113,3 +113,37 @@ fn print_demo() {
     );
     println!("{}", text(&out));
 }
+
+#[test]
+fn questionnaire_results_show_scores_and_trend() {
+    let server = fake::http::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("annelies");
+    assert!(rugzak(&server, &home, "p", &["init"]).status.success());
+    let answers = dir.path().join("a.json");
+    for level in ["3", "1"] {
+        let json = (1..=10)
+            .map(|i| format!("\"pss-{i}\":\"{level}\""))
+            .collect::<Vec<_>>()
+            .join(",");
+        std::fs::write(&answers, format!("{{{json}}}")).unwrap();
+        let out = rugzak(
+            &server,
+            &home,
+            "p",
+            &[
+                "vragenlijst",
+                "fill",
+                "pss-10",
+                "--answers",
+                &answers.display().to_string(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let out = rugzak(&server, &home, "p", &["--json", "vragenlijst", "results"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["results"].as_array().unwrap().len(), 2);
+    assert_eq!(json["trends"].as_array().unwrap().len(), 1, "{json}");
+}

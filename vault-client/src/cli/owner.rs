@@ -166,7 +166,7 @@ pub fn add(ctx: &Ctx, item: NewItem) -> Result<String, CliError> {
     Ok(ids.first().map(ToString::to_string).unwrap_or_default())
 }
 
-fn opened(ctx: &Ctx) -> Result<(Session, Vec<OpenedItem>), CliError> {
+pub fn opened(ctx: &Ctx) -> Result<(Session, Vec<OpenedItem>), CliError> {
     let mut s = open_owner(ctx)?;
     let items = {
         let api = Api::new(&s.transport, &s.identity, &time::now);

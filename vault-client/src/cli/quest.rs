@@ -86,10 +86,7 @@ pub fn run(ctx: &Ctx, c: VragenlijstCommand) -> Result<(), CliError> {
             );
             Ok(())
         }
-        VragenlijstCommand::Results => Err(CliError::Usage(
-            "nog niet beschikbaar; gebruik `rugzak list` / not available yet; use `rugzak list`"
-                .into(),
-        )),
+        VragenlijstCommand::Results => results(ctx, &catalog),
     }
 }
 
@@ -97,7 +94,19 @@ pub fn run(ctx: &Ctx, c: VragenlijstCommand) -> Result<(), CliError> {
 fn interactive(instrument: questionnaires::Instrument, now: i64) -> Result<Completed, CliError> {
     let mut filler = Filler::new(instrument);
     while let Some(question) = filler.current() {
-        eprintln!("\n{question:?}");
+        let at = filler.position();
+        eprintln!(
+            "\nVraag / question {} / {}: {}\n  {}",
+            at.number,
+            at.count,
+            question.text.get(Lang::Nl),
+            question.text.get(Lang::En)
+        );
+        if let questionnaires::AnswerKind::Choice(options) = &question.kind {
+            for option in options {
+                eprintln!("  {}) {}", option.code, option.label.get(Lang::Nl));
+            }
+        }
         let answer = prompt_line("antwoord / answer (terug/back): ")?;
         if matches!(answer.as_str(), "terug" | "back") {
             filler.back();
@@ -128,4 +137,36 @@ fn prompt_line(q: &str) -> Result<String, CliError> {
         return Err(CliError::Usage("invoer gestopt / input ended".into()));
     }
     Ok(line.trim().to_owned())
+}
+
+/// Every stored score, the latest first per instrument, with the trend over time.
+fn results(ctx: &Ctx, catalog: &Catalog) -> Result<(), CliError> {
+    let (_, items) = owner::opened(ctx)?;
+    let sheets: Vec<questionnaires::ScoreSheet> = items
+        .iter()
+        .filter(|i| i.envelope.kind == ItemKind::Observation)
+        .filter_map(|i| catalog.read_observation(&i.envelope.body).ok())
+        .collect();
+    let trends: Vec<String> = catalog
+        .list()
+        .iter()
+        .filter(|instrument| sheets.iter().any(|s| s.instrument() == instrument.key()))
+        .map(|instrument| questionnaires::Trend::new(instrument, &sheets).summary(Lang::Nl))
+        .collect();
+    let summaries: Vec<String> = sheets.iter().map(|s| s.summary(Lang::Nl)).collect();
+    ctx.emit(
+        || {
+            if summaries.is_empty() {
+                return "Nog geen uitslagen / no results yet: `rugzak vragenlijst fill pss-10`"
+                    .into();
+            }
+            format!(
+                "{}\n\nTrend:\n{}",
+                summaries.join("\n\n"),
+                trends.join("\n")
+            )
+        },
+        json!({"results": summaries, "trends": trends}),
+    );
+    Ok(())
 }
