@@ -1076,3 +1076,116 @@ fn purge<T: DeserializeOwned>(
     }
     Ok(removed)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+    use crypto::Scope;
+    use rand_core::OsRng;
+
+    fn item() -> NewItem {
+        NewItem {
+            id: ItemId::random(&mut OsRng),
+            scope: Scope::Notities,
+            epoch: 1,
+            author: PartyId::random(&mut OsRng),
+            ciphertext: Blob(vec![7; 64]),
+        }
+    }
+
+    #[test]
+    fn reopening_the_directory_keeps_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        let first = item();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&first), 1).unwrap()
+            else {
+                panic!("duplicate");
+            };
+        }
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        assert_eq!(s.item(vault, first.id).unwrap().unwrap().item, first);
+        let PutItems::Stored(next) = s.put_items(vault, &[item()], 2).unwrap() else {
+            panic!("duplicate");
+        };
+        assert_eq!(
+            next[0].seq,
+            SyncCursor(2),
+            "sequence numbers continue after a restart"
+        );
+    }
+
+    #[test]
+    fn a_second_process_is_refused_while_the_store_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let _open = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        // sled takes an exclusive file lock per open, so even this process cannot open it twice.
+        assert!(matches!(
+            SledStore::open(dir.path(), SledOptions::default()),
+            Err(StoreError::Locked)
+        ));
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_with_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            s.set_version(FORMAT_VERSION + 1).unwrap();
+        }
+        let err = SledStore::open(dir.path(), SledOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, StoreError::TooNew { found, supported } if found == FORMAT_VERSION + 1 && supported == FORMAT_VERSION)
+        );
+        assert!(err.to_string().contains("upgrade the server"));
+    }
+
+    #[test]
+    fn older_formats_are_upgraded_step_by_step() {
+        fn add_marker(db: &sled::Db) -> sled::Result<()> {
+            db.open_tree("meta")?.insert("migrated", &[1])?;
+            Ok(())
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let steps = [Migration {
+            from: FORMAT_VERSION,
+            run: add_marker,
+        }];
+        s.check_version(FORMAT_VERSION + 1, &steps).unwrap();
+        assert_eq!(s.stored_version().unwrap(), Some(FORMAT_VERSION + 1));
+        assert!(
+            s.t.meta.get("migrated").unwrap().is_some(),
+            "the migration ran"
+        );
+        assert!(matches!(
+            s.check_version(FORMAT_VERSION + 2, &steps),
+            Err(StoreError::NoUpgradePath { found }) if found == FORMAT_VERSION + 1
+        ));
+    }
+
+    #[test]
+    fn backup_is_a_complete_openable_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("backup");
+        let vault = VaultId::random(&mut OsRng);
+        let first = item();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&first), 1).unwrap()
+            else {
+                panic!("duplicate");
+            };
+            s.backup_to(&dest).unwrap();
+            assert!(s.backup_to(&dest).is_err(), "never overwrites");
+        }
+        let restored = SledStore::open(&dest, SledOptions::default()).unwrap();
+        assert_eq!(restored.item(vault, first.id).unwrap().unwrap().item, first);
+        assert_eq!(restored.stored_version().unwrap(), Some(FORMAT_VERSION));
+    }
+}

@@ -11,12 +11,13 @@
 //! Methods are synchronous (sled is); async callers run them through
 //! [`crate::state::AppState::store`], which moves them to the blocking thread pool.
 
+#[cfg(test)]
 mod conformance;
 mod disk;
 mod memory;
 mod records;
 
-pub use disk::SledStore;
+pub use disk::{Migration, SledOptions, SledStore};
 pub use memory::MemoryStore;
 pub use records::*;
 
