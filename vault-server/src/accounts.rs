@@ -23,11 +23,12 @@ use crate::store::{AccountRecord, CredentialInsert, PasskeyRecord, RemovePasskey
 /// Longest passkey label, in characters.
 const MAX_LABEL_CHARS: usize = 64;
 
-/// Start registering a new account.
+/// Start registering a passkey (for a new account, or another one for the logged-in account).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterStart {
     /// The name the person's authenticator will show for this passkey (1–64 characters).
+    /// Passed on to the authenticator only: the server does not store it.
     #[schema(example = "Mijn rugzak")]
     pub label: String,
 }
@@ -114,8 +115,6 @@ pub struct AccountInfo {
     /// Account id.
     #[schema(value_type = String)]
     pub id: AccountId,
-    /// Passkey label.
-    pub label: String,
     /// Unix seconds.
     pub created_at: UnixTime,
 }
@@ -196,19 +195,14 @@ pub async fn register_start(
     ApiJson(req): ApiJson<RegisterStart>,
 ) -> Result<Json<RegistrationChallenge>, AppError> {
     let now = state.now();
+    let label = valid_label(&req.label)?;
     let account = AccountRecord {
         id: AccountId::random(&mut OsRng),
-        label: valid_label(&req.label)?,
         created_at: now,
     };
     let (options, reg) = state
         .webauthn()
-        .start_passkey_registration(
-            user_handle(account.id),
-            &account.label,
-            &account.label,
-            None,
-        )
+        .start_passkey_registration(user_handle(account.id), &label, &label, None)
         .map_err(|_| AppError::Internal("webauthn registration start failed"))?;
     let ceremony = state.ceremonies().start(
         Pending::NewAccount {
@@ -364,7 +358,6 @@ pub async fn account(
         .ok_or(AppError::Unauthenticated)?;
     Ok(Json(AccountInfo {
         id: record.id,
-        label: record.label,
         created_at: record.created_at,
     }))
 }
@@ -383,28 +376,27 @@ pub async fn list_passkeys(
 
 /// Starts adding another passkey to the logged-in account.
 #[utoipa::path(post, path = "/v1/account/passkeys/start", tag = "accounts", security(("session" = [])),
-    responses((status = 200, body = RegistrationChallenge), (status = 401, body = ErrorBody)))]
+    request_body = RegisterStart,
+    responses(
+        (status = 200, body = RegistrationChallenge),
+        (status = 401, body = ErrorBody),
+        (status = 422, description = "Invalid label", body = ErrorBody),
+    ))]
 pub async fn add_passkey_start(
     axum::extract::State(state): axum::extract::State<AppState>,
     session: AccountSession,
+    ApiJson(req): ApiJson<RegisterStart>,
 ) -> Result<Json<RegistrationChallenge>, AppError> {
+    let label = valid_label(&req.label)?;
     let id = session.account;
-    let (account, passkeys) = state
-        .store(move |s| Ok((s.account(id)?, s.passkeys(id)?)))
-        .await?;
-    let account = account.ok_or(AppError::Unauthenticated)?;
+    let passkeys = state.store(move |s| s.passkeys(id)).await?;
     let exclude = passkeys
         .iter()
         .map(|p| p.passkey.cred_id().clone())
         .collect();
     let (options, reg) = state
         .webauthn()
-        .start_passkey_registration(
-            user_handle(id),
-            &account.label,
-            &account.label,
-            Some(exclude),
-        )
+        .start_passkey_registration(user_handle(id), &label, &label, Some(exclude))
         .map_err(|_| AppError::Internal("webauthn registration start failed"))?;
     let ceremony = state.ceremonies().start(
         Pending::AddPasskey {

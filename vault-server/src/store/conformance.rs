@@ -118,7 +118,6 @@ fn passkey_record(account: AccountId, credential: u8) -> PasskeyRecord {
 fn account() -> AccountRecord {
     AccountRecord {
         id: AccountId::random(&mut OsRng),
-        label: "Test".into(),
         created_at: NOW,
     }
 }

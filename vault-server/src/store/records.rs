@@ -84,8 +84,6 @@ impl fmt::Debug for ScopeSet {
 pub struct AccountRecord {
     /// Random id, also the WebAuthn user handle.
     pub id: AccountId,
-    /// The name the person chose for their passkeys (shown by their authenticator). Not logged.
-    pub label: String,
     /// When the account was created.
     pub created_at: UnixTime,
 }
