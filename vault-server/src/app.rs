@@ -1,0 +1,130 @@
+//! The router: every route, its rate limits, OpenAPI, request ids and tracing.
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
+use axum::http::{header, Request};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::rate_limit::{self, Bucket};
+use crate::state::AppState;
+use crate::{accounts, vaults};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Rugzak vault server", description = "Stores ciphertext, wrapped keys and the consent log of Rugzak vaults."),
+    modifiers(&SessionAuth),
+    components(schemas(crate::error::ErrorBody)),
+    tags(
+        (name = "accounts", description = "Accounts, passkeys and sessions"),
+        (name = "vaults", description = "Vaults"),
+        (name = "ops", description = "Operations"),
+    )
+)]
+struct ApiDoc;
+
+/// Declares the bearer session scheme referenced by `security(("session" = []))`.
+struct SessionAuth;
+
+impl Modify for SessionAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Liveness answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    status: &'static str,
+}
+
+/// Liveness: the process serves requests.
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// The routes with their OpenAPI description.
+fn api(state: &AppState) -> OpenApiRouter<AppState> {
+    let login_limited = OpenApiRouter::new()
+        .routes(routes!(accounts::register_start))
+        .routes(routes!(accounts::register_finish))
+        .routes(routes!(accounts::login_start))
+        .routes(routes!(accounts::login_finish))
+        .route_layer(middleware::from_fn_with_state(
+            (state.clone(), Bucket::Login),
+            rate_limit::limit,
+        ));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .merge(login_limited)
+        .routes(routes!(accounts::logout))
+        .routes(routes!(accounts::account))
+        .routes(routes!(accounts::list_passkeys))
+        .routes(routes!(accounts::add_passkey_start))
+        .routes(routes!(accounts::add_passkey_finish))
+        .routes(routes!(accounts::remove_passkey))
+        .routes(routes!(vaults::vault_keys))
+}
+
+/// The OpenAPI document of every route.
+#[must_use]
+pub fn openapi(state: &AppState) -> utoipa::openapi::OpenApi {
+    api(state).into_openapi()
+}
+
+/// The span of one request: request id, method and route template. Never the raw URI: path
+/// segments can be capabilities (share-link ids) and query strings can carry anything.
+fn request_span(req: &Request<Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    tracing::info_span!("request", id, method = %req.method(), route)
+}
+
+/// The application: all routes over `state`.
+pub fn app(state: AppState) -> Router {
+    let (router, openapi) = api(&state).split_for_parts();
+    let openapi_json = openapi.to_json().unwrap_or_else(|_| "{}".to_owned());
+    let body_limit = state.config().body_limit;
+    router
+        .route(
+            "/v1/openapi.json",
+            get(move || async move {
+                ([(header::CONTENT_TYPE, "application/json")], openapi_json).into_response()
+            }),
+        )
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
