@@ -28,6 +28,11 @@ async fn healthz_answers_with_a_request_id() {
         r.headers.get("x-request-id").is_some(),
         "every response carries its request id"
     );
+    assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert_eq!(
+        r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
 }
 
 #[tokio::test]
@@ -537,5 +542,29 @@ async fn login_endpoints_are_rate_limited() {
         h.get("/healthz", None).await.status,
         StatusCode::OK,
         "other routes are not limited"
+    );
+}
+
+#[tokio::test]
+async fn maintenance_purges_expired_sessions() {
+    let h = harness();
+    let mut auth = authenticator();
+    let (account, old_token) = register(&h, &mut auth, "x").await;
+    h.advance(12 * 3600);
+    let fresh = login(&h, &mut auth, &account).await;
+    h.state.maintain().await.unwrap();
+    assert_eq!(
+        h.get("/v1/account", Some(&old_token)).await.code(),
+        "unauthenticated"
+    );
+    let token = fresh.body["token"].as_str().unwrap();
+    assert_eq!(
+        h.get("/v1/account", Some(token)).await.status,
+        StatusCode::OK
+    );
+    let again = h.store.purge_expired(T0 + 12 * 3600).unwrap();
+    assert_eq!(
+        again.sessions, 0,
+        "maintenance already removed the expired session"
     );
 }
