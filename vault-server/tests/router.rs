@@ -568,3 +568,69 @@ async fn maintenance_purges_expired_sessions() {
         "maintenance already removed the expired session"
     );
 }
+
+#[tokio::test]
+async fn rate_limits_are_per_client_address() {
+    use axum::extract::connect_info::MockConnectInfo;
+    let h = harness_with(|c| {
+        c.rate_limits = RateLimits {
+            login_per_minute: NonZeroU32::new(1).unwrap(),
+            ..RateLimits::default()
+        };
+    });
+    let from = |ip: [u8; 4]| Harness {
+        router: vault_server::app(h.state.clone())
+            .layer(MockConnectInfo(std::net::SocketAddr::from((ip, 40000)))),
+        clock: h.clock.clone(),
+        store: h.store.clone(),
+        state: h.state.clone(),
+    };
+    let (a, b) = (from([10, 0, 0, 1]), from([10, 0, 0, 2]));
+    let body = json!({ "label": "x" });
+    assert_eq!(
+        a.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        a.post("/v1/accounts/register/start", &body, None)
+            .await
+            .code(),
+        "rate_limited"
+    );
+    assert_eq!(
+        b.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK,
+        "another address has its own budget"
+    );
+}
+
+#[tokio::test]
+async fn pending_ceremonies_are_capped() {
+    let h = harness_with(|c| c.max_pending_ceremonies = 2);
+    let body = json!({ "label": "x" });
+    for _ in 0..2 {
+        assert_eq!(
+            h.post("/v1/accounts/register/start", &body, None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let r = h.post("/v1/accounts/register/start", &body, None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "busy")
+    );
+    h.advance(301);
+    assert_eq!(
+        h.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK,
+        "expired ceremonies make room"
+    );
+}
