@@ -1,5 +1,6 @@
-//! Store throughput of the hot path (grantee fetch of one 1 KiB item with its durable log
-//! entry) on sled, in-process, without HTTP. Ignored by default; run with
+//! Measurements of the sled store, in-process, without HTTP: throughput of the hot path (a
+//! grantee fetch of one 1 KiB item with its durable log entry) and disk use. Ignored by
+//! default; run with
 //! `cargo test --release -p vault-server --test store_throughput -- --ignored --nocapture`.
 
 #![allow(clippy::unwrap_used, reason = "tests")]
@@ -95,4 +96,52 @@ fn grantee_fetches_per_second() {
             n as f64 / secs
         );
     }
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dir_size(&path)
+            } else {
+                std::fs::metadata(&path).unwrap().len()
+            }
+        })
+        .sum()
+}
+
+#[test]
+#[ignore = "measurement, not a check"]
+fn disk_use_for_100k_items_of_1_kib() {
+    const N: usize = 100_000;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        for _ in 0..N / 100 {
+            let batch: Vec<NewItem> = (0..100)
+                .map(|_| NewItem {
+                    id: ItemId::random(&mut OsRng),
+                    scope: Scope::Notities,
+                    epoch: 1,
+                    author: PartyId::random(&mut OsRng),
+                    ciphertext: Blob(vec![7; 1024]),
+                })
+                .collect();
+            assert!(matches!(
+                store.put_items(vault, &batch, 0).unwrap(),
+                PutItems::Stored(_)
+            ));
+        }
+    }
+    let payload = (N * 1024) as f64;
+    let used = dir_size(dir.path()) as f64;
+    eprintln!(
+        "{N} items: {:.1} MiB on disk for {:.1} MiB payload = {:.2}x",
+        used / 1048576.0,
+        payload / 1048576.0,
+        used / payload
+    );
 }
