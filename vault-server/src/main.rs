@@ -38,9 +38,18 @@ struct StoreArgs {
     #[arg(long, env = "RUGZAK_DATA_DIR", default_value = "rugzak-data")]
     data_dir: PathBuf,
     /// sled page cache in MiB: the main knob for memory use.
-    #[arg(long, env = "RUGZAK_CACHE_MB", default_value_t = 64)]
+    #[arg(long, env = "RUGZAK_CACHE_MB", default_value_t = SledOptions::default().cache_bytes / MIB)]
     cache_mb: u64,
 }
+
+/// The library's defaults, shown in `--help` (one source for them).
+fn defaults() -> ServerConfig {
+    ServerConfig::new(
+        Url::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("a valid constant URL")),
+    )
+}
+
+const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
 
 #[derive(Debug, Clone, Args)]
 struct ServeArgs {
@@ -50,26 +59,22 @@ struct ServeArgs {
     #[arg(long, env = "RUGZAK_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Public origin of the web app; its host name is the WebAuthn relying-party id.
-    #[arg(
-        long,
-        env = "RUGZAK_PUBLIC_URL",
-        default_value = "http://localhost:8080"
-    )]
+    #[arg(long, env = "RUGZAK_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL)]
     public_url: Url,
     /// Largest request body in bytes.
-    #[arg(long, env = "RUGZAK_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "RUGZAK_BODY_LIMIT", default_value_t = defaults().body_limit)]
     body_limit: usize,
     /// Session lifetime in minutes.
-    #[arg(long, env = "RUGZAK_SESSION_MINUTES", default_value_t = 12 * 60)]
+    #[arg(long, env = "RUGZAK_SESSION_MINUTES", default_value_t = defaults().session_ttl.as_secs() / 60)]
     session_minutes: u64,
     /// Passkey registration and login attempts per minute per client address.
-    #[arg(long, env = "RUGZAK_LOGIN_PER_MINUTE", default_value_t = NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN))]
+    #[arg(long, env = "RUGZAK_LOGIN_PER_MINUTE", default_value_t = defaults().rate_limits.login_per_minute)]
     login_per_minute: NonZeroU32,
     /// Share-link passcode attempts per minute per client address.
-    #[arg(long, env = "RUGZAK_PASSCODE_PER_MINUTE", default_value_t = NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN))]
+    #[arg(long, env = "RUGZAK_PASSCODE_PER_MINUTE", default_value_t = defaults().rate_limits.passcode_per_minute)]
     passcode_per_minute: NonZeroU32,
     /// Access-request posts and fetches per minute per client address.
-    #[arg(long, env = "RUGZAK_REQUEST_PER_MINUTE", default_value_t = NonZeroU32::new(60).unwrap_or(NonZeroU32::MIN))]
+    #[arg(long, env = "RUGZAK_REQUEST_PER_MINUTE", default_value_t = defaults().rate_limits.request_per_minute)]
     request_per_minute: NonZeroU32,
 }
 
@@ -87,7 +92,7 @@ impl StoreArgs {
         SledStore::open(
             &self.data_dir,
             SledOptions {
-                cache_bytes: self.cache_mb.saturating_mul(1024 * 1024),
+                cache_bytes: self.cache_mb.saturating_mul(MIB),
             },
         )
     }
@@ -107,6 +112,9 @@ impl ServeArgs {
         }
     }
 }
+
+/// Bytes in a MiB.
+const MIB: u64 = 1024 * 1024;
 
 /// How often expired sessions, nonces, requests and ceremonies are purged.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);

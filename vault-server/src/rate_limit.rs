@@ -6,6 +6,7 @@
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 
+use axum::extract::rejection::ExtensionRejection;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -80,21 +81,17 @@ impl RateLimiters {
     }
 }
 
-/// The client's address; requests without connection info (in-process tests) share one key.
-fn client_ip(req: &Request) -> IpAddr {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |ConnectInfo(addr)| {
-            addr.ip()
-        })
-}
-
-/// Middleware: refuses with `429 rate_limited` when the client's budget is spent.
+/// Middleware: refuses with `429 rate_limited` when the client's budget is spent. Requests
+/// without connection info (in-process tests) share one key.
 pub async fn limit(
     State((state, bucket)): State<(AppState, Bucket)>,
+    peer: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     req: Request,
     next: Next,
 ) -> Result<Response, AppError> {
-    state.limiters().check(bucket, client_ip(&req))?;
+    let client = peer.map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |ConnectInfo(addr)| {
+        addr.ip()
+    });
+    state.limiters().check(bucket, client)?;
     Ok(next.run(req).await)
 }

@@ -28,6 +28,11 @@ async fn healthz_answers_with_a_request_id() {
         r.headers.get("x-request-id").is_some(),
         "every response carries its request id"
     );
+    assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert_eq!(
+        r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
 }
 
 #[tokio::test]
@@ -537,5 +542,95 @@ async fn login_endpoints_are_rate_limited() {
         h.get("/healthz", None).await.status,
         StatusCode::OK,
         "other routes are not limited"
+    );
+}
+
+#[tokio::test]
+async fn maintenance_purges_expired_sessions() {
+    let h = harness();
+    let mut auth = authenticator();
+    let (account, old_token) = register(&h, &mut auth, "x").await;
+    h.advance(12 * 3600);
+    let fresh = login(&h, &mut auth, &account).await;
+    h.state.maintain().await.unwrap();
+    assert_eq!(
+        h.get("/v1/account", Some(&old_token)).await.code(),
+        "unauthenticated"
+    );
+    let token = fresh.body["token"].as_str().unwrap();
+    assert_eq!(
+        h.get("/v1/account", Some(token)).await.status,
+        StatusCode::OK
+    );
+    let again = h.store.purge_expired(T0 + 12 * 3600).unwrap();
+    assert_eq!(
+        again.sessions, 0,
+        "maintenance already removed the expired session"
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_are_per_client_address() {
+    use axum::extract::connect_info::MockConnectInfo;
+    let h = harness_with(|c| {
+        c.rate_limits = RateLimits {
+            login_per_minute: NonZeroU32::new(1).unwrap(),
+            ..RateLimits::default()
+        };
+    });
+    let from = |ip: [u8; 4]| Harness {
+        router: vault_server::app(h.state.clone())
+            .layer(MockConnectInfo(std::net::SocketAddr::from((ip, 40000)))),
+        clock: h.clock.clone(),
+        store: h.store.clone(),
+        state: h.state.clone(),
+    };
+    let (a, b) = (from([10, 0, 0, 1]), from([10, 0, 0, 2]));
+    let body = json!({ "label": "x" });
+    assert_eq!(
+        a.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        a.post("/v1/accounts/register/start", &body, None)
+            .await
+            .code(),
+        "rate_limited"
+    );
+    assert_eq!(
+        b.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK,
+        "another address has its own budget"
+    );
+}
+
+#[tokio::test]
+async fn pending_ceremonies_are_capped() {
+    let h = harness_with(|c| c.max_pending_ceremonies = 2);
+    let body = json!({ "label": "x" });
+    for _ in 0..2 {
+        assert_eq!(
+            h.post("/v1/accounts/register/start", &body, None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let r = h.post("/v1/accounts/register/start", &body, None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "busy")
+    );
+    h.advance(301);
+    assert_eq!(
+        h.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK,
+        "expired ceremonies make room"
     );
 }

@@ -103,6 +103,70 @@ impl Trees {
 pub struct SledStore {
     db: sled::Db,
     t: Trees,
+    flusher: GroupFlush,
+}
+
+/// Group commit: a caller that needs its committed writes durable waits for a flush that
+/// *started* after its commit. One caller (the leader) runs that flush for everyone who is
+/// waiting, so under load one fsync covers many writes instead of one each.
+#[derive(Debug, Default)]
+struct GroupFlush {
+    state: std::sync::Mutex<FlushState>,
+    done: std::sync::Condvar,
+}
+
+#[derive(Debug, Default)]
+struct FlushState {
+    /// Flushes started so far (the generation of the running or last flush).
+    started: u64,
+    /// The generation of the last finished flush.
+    finished: u64,
+    /// Whether a flush is running.
+    running: bool,
+    /// A failed flush: durability can no longer be promised, so every later flush fails.
+    failed: Option<String>,
+}
+
+impl GroupFlush {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FlushState> {
+        // The state is plain counters, consistent after any panic.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn flush(&self, run: impl Fn() -> StoreResult<()>) -> StoreResult<()> {
+        let mut st = self.lock();
+        // A flush already running may have started before our commit: we need the next one.
+        let target = st.started + 1;
+        loop {
+            if let Some(e) = &st.failed {
+                return Err(StoreError::Backend(e.clone()));
+            }
+            if st.finished >= target {
+                return Ok(());
+            }
+            if st.running {
+                st = self
+                    .done
+                    .wait(st)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                continue;
+            }
+            st.running = true;
+            st.started += 1;
+            let generation = st.started;
+            drop(st);
+            let outcome = run();
+            st = self.lock();
+            st.running = false;
+            st.finished = generation;
+            if let Err(e) = outcome {
+                st.failed = Some(e.to_string());
+            }
+            self.done.notify_all();
+        }
+    }
 }
 
 impl std::fmt::Debug for SledStore {
@@ -201,7 +265,11 @@ impl SledStore {
             .open()
             .map_err(backend)?;
         let t = Trees::open(&db).map_err(backend)?;
-        let store = Self { db, t };
+        let store = Self {
+            db,
+            t,
+            flusher: GroupFlush::default(),
+        };
         store.check_version(FORMAT_VERSION, MIGRATIONS)?;
         Ok(store)
     }
@@ -249,8 +317,10 @@ impl SledStore {
         self.flush()
     }
 
+    /// Makes every write committed so far durable, sharing one fsync among concurrent callers.
     fn flush(&self) -> StoreResult<()> {
-        self.db.flush().map(drop).map_err(backend)
+        self.flusher
+            .flush(|| self.db.flush().map(drop).map_err(backend))
     }
 
     /// Writes a copy of the whole store to a new sled directory `dest`, usable as a data
@@ -1187,5 +1257,49 @@ mod tests {
         let restored = SledStore::open(&dest, SledOptions::default()).unwrap();
         assert_eq!(restored.item(vault, first.id).unwrap().unwrap().item, first);
         assert_eq!(restored.stored_version().unwrap(), Some(FORMAT_VERSION));
+    }
+}
+
+#[cfg(test)]
+mod group_flush_tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[test]
+    fn concurrent_callers_share_flushes_and_each_waits_for_one() {
+        let flusher = GroupFlush::default();
+        let runs = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..32 {
+                scope.spawn(|| {
+                    flusher
+                        .flush(|| {
+                            runs.fetch_add(1, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(5));
+                            Ok(())
+                        })
+                        .unwrap();
+                });
+            }
+        });
+        let runs = runs.load(Ordering::SeqCst);
+        assert!((1..32).contains(&runs), "{runs} flushes for 32 callers");
+        let state = flusher.lock();
+        assert_eq!(state.finished, state.started, "no flush left running");
+    }
+
+    #[test]
+    fn a_failed_flush_fails_every_later_one() {
+        let flusher = GroupFlush::default();
+        assert!(flusher
+            .flush(|| Err(StoreError::Backend("disk gone".into())))
+            .is_err());
+        assert!(
+            flusher.flush(|| Ok(())).is_err(),
+            "durability can no longer be promised"
+        );
     }
 }

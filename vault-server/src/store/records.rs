@@ -380,7 +380,8 @@ pub struct GranteeAccess {
 pub const PASSCODE_FAILURE_LIMIT: u8 = 5;
 
 /// A share link: a sealed copy of some items, opened by link id and optional passcode.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` leaves out the id: it is a bearer capability.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRecord {
     /// The link id (a capability: never logged).
     pub id: LinkId,
@@ -402,6 +403,20 @@ pub struct LinkRecord {
     pub revoked: bool,
     /// When it was created.
     pub created_at: UnixTime,
+}
+
+impl fmt::Debug for LinkRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LinkRecord")
+            .field("id", &"[redacted]")
+            .field("vault", &self.vault)
+            .field("failures", &self.failures)
+            .field("uses", &self.uses)
+            .field("max_uses", &self.max_uses)
+            .field("expires_at", &self.expires_at)
+            .field("revoked", &self.revoked)
+            .finish_non_exhaustive()
+    }
 }
 
 impl LinkRecord {
@@ -442,4 +457,49 @@ pub enum LinkOutcome {
     Opened,
     /// A wrong passcode was counted.
     WrongPasscode,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::OsRng;
+
+    #[test]
+    fn scope_bits_follow_scope_all_order() {
+        // Storage keys and ScopeSet use `scope as u8` as the index into Scope::ALL.
+        for (i, scope) in Scope::ALL.into_iter().enumerate() {
+            assert_eq!(usize::from(scope as u8), i);
+        }
+        let set: ScopeSet = [Scope::Intake, Scope::Notities].into_iter().collect();
+        assert!(set.contains(Scope::Intake) && set.contains(Scope::Notities));
+        assert!(!set.contains(Scope::Verwijzing));
+        assert_eq!(
+            set.intersect(ScopeSet::EMPTY.with(Scope::Intake)),
+            ScopeSet::EMPTY.with(Scope::Intake)
+        );
+        assert!(Scope::ALL.into_iter().all(|s| ScopeSet::ALL.contains(s)));
+        assert!(ScopeSet::EMPTY.is_empty());
+    }
+
+    #[test]
+    fn link_debug_hides_the_capability() {
+        let link = LinkRecord {
+            id: LinkId::random(&mut OsRng),
+            vault: VaultId::random(&mut OsRng),
+            sealed: Blob(b"secret".to_vec()),
+            passcode_verifier: None,
+            failures: 0,
+            max_uses: None,
+            uses: 0,
+            expires_at: 10,
+            revoked: false,
+            created_at: 0,
+        };
+        let text = format!("{link:?}");
+        assert!(
+            !text.contains(&link.id.to_string()) && !text.contains("secret"),
+            "{text}"
+        );
+        assert!(link.is_open(9) && !link.is_open(10));
+    }
 }

@@ -27,6 +27,7 @@ pub struct Harness {
     pub router: Router,
     pub clock: Arc<AtomicI64>,
     pub store: Arc<dyn Store>,
+    pub state: AppState,
 }
 
 pub fn harness_with(config: impl FnOnce(&mut ServerConfig)) -> Harness {
@@ -45,7 +46,8 @@ pub fn harness_on(store: Arc<dyn Store>, config: impl FnOnce(&mut ServerConfig))
     )
     .unwrap();
     Harness {
-        router: app(state),
+        router: app(state.clone()),
+        state,
         clock,
         store,
     }
