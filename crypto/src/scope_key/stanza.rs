@@ -115,10 +115,14 @@ struct WholeHeader<'a>(&'a [u8]);
 impl WholeHeader<'_> {
     /// Length of the header through the end of its MAC line, if there is one.
     fn header_len(&self) -> Option<usize> {
-        const MAC_LINE: &[u8] = b"\n--- ";
-        let mac_line = self.0.windows(MAC_LINE.len()).position(|w| w == MAC_LINE)?;
-        let line_end = self.0[mac_line + 1..].iter().position(|&b| b == b'\n')?;
-        Some(mac_line + 1 + line_end + 1)
+        let mut start = 0;
+        loop {
+            let line_end = start + self.0[start..].iter().position(|&b| b == b'\n')? + 1;
+            if self.0[start..].starts_with(b"--- ") {
+                return Some(line_end);
+            }
+            start = line_end;
+        }
     }
 }
 
