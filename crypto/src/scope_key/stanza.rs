@@ -42,6 +42,16 @@ pub(crate) struct StanzaSpec<'a> {
     pub key: &'a [u8; 32],
 }
 
+impl std::fmt::Debug for StanzaSpec<'_> {
+    /// The key stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StanzaSpec")
+            .field("tag", &self.tag)
+            .field("args", &self.args)
+            .finish_non_exhaustive()
+    }
+}
+
 impl StanzaSpec<'_> {
     fn wrap_key(&self, salt: &[u8; SALT_LEN]) -> Zeroizing<[u8; 32]> {
         let mut okm = Zeroizing::new([0u8; 32]);
