@@ -33,7 +33,11 @@ fn damaged_or_truncated_headers_are_refused_not_misread() {
     let key = ScopeKey::generate(Scope::Notities, &mut OsRng);
     let file = seal(&key, b"\n--- looks like a MAC line\n");
     let mac_line = header(&file).len() + 1;
-    let mac_line_end = mac_line + file[mac_line..].iter().position(|&b| b == b'\n').expect("eol");
+    let mac_line_end = mac_line
+        + file[mac_line..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("eol");
     // No MAC line at all: the header never ends.
     let without_mac = [&file[..mac_line], &file[mac_line_end + 1..]].concat();
     assert!(open(&key, &without_mac).is_err());
