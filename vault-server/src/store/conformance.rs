@@ -11,7 +11,7 @@ use rand_core::OsRng;
 use webauthn_rs::prelude::Passkey;
 
 use super::*;
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// A store under test plus whatever keeps it alive (a temporary directory).
 pub(super) type Fixture = (Arc<dyn Store>, Option<tempfile::TempDir>);
@@ -591,7 +591,10 @@ pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
         expires_at: None,
         ..grant(v, party(), read)
     };
-    assert_eq!(s.insert_grant(&lifelong, None).unwrap(), InsertGrant::Inserted);
+    assert_eq!(
+        s.insert_grant(&lifelong, None).unwrap(),
+        InsertGrant::Inserted
+    );
     assert_eq!(
         read_page(&access(&lifelong), i64::MAX),
         Ok(1),
@@ -743,7 +746,7 @@ pub(super) fn scope_keys_per_recipient_and_grantee_fetch(s: &Arc<dyn Store>) {
 
 pub(super) fn requests_by_reference_expire(s: &Arc<dyn Store>) {
     let request = RequestRecord {
-        reference: RequestRef::random(&mut OsRng),
+        reference: Nonce::random(&mut OsRng),
         requester: party(),
         signed: Blob(b"request".to_vec()),
         created_at: NOW,
@@ -765,10 +768,7 @@ pub(super) fn requests_by_reference_expire(s: &Arc<dyn Store>) {
         None,
         "expired"
     );
-    assert_eq!(
-        s.request(RequestRef::random(&mut OsRng), NOW).unwrap(),
-        None
-    );
+    assert_eq!(s.request(Nonce::random(&mut OsRng), NOW).unwrap(), None);
 }
 
 pub(super) fn nonces_are_single_use(s: &Arc<dyn Store>) {
@@ -802,7 +802,10 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
         id: GrantId::random(&mut OsRng),
         ..g.clone()
     };
-    assert_eq!(s.insert_grant(&replay, None).unwrap(), InsertGrant::NonceReplayed);
+    assert_eq!(
+        s.insert_grant(&replay, None).unwrap(),
+        InsertGrant::NonceReplayed
+    );
     assert_eq!(s.grant(replay.id).unwrap(), None);
     assert_eq!(
         s.claim_nonce(NonceKind::Grant, g.nonce, None).unwrap(),
@@ -826,11 +829,13 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
 
     let revocation = Blob(b"revoked".to_vec());
     assert_eq!(
-        s.revoke_grant(other.vault, g.id, NOW, &revocation, None).unwrap(),
+        s.revoke_grant(other.vault, g.id, NOW, &revocation, None)
+            .unwrap(),
         RevokeGrant::Unknown,
         "wrong vault"
     );
-    let RevokeGrant::Revoked(revoked) = s.revoke_grant(v, g.id, NOW, &revocation, None).unwrap() else {
+    let RevokeGrant::Revoked(revoked) = s.revoke_grant(v, g.id, NOW, &revocation, None).unwrap()
+    else {
         panic!("not revoked");
     };
     assert_eq!(
@@ -885,7 +890,10 @@ pub(super) fn links_open_count_and_die(s: &Arc<dyn Store>) {
     );
 
     let expiring = link(v);
-    assert_eq!(s.insert_link(&expiring, None).unwrap(), InsertLink::Inserted);
+    assert_eq!(
+        s.insert_link(&expiring, None).unwrap(),
+        InsertLink::Inserted
+    );
     assert_eq!(
         s.open_link(
             expiring.id,
@@ -1082,7 +1090,7 @@ pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {
     s.put_session(&session(NOW)).unwrap();
     s.put_session(&session(NOW + 1)).unwrap();
     let request = RequestRecord {
-        reference: RequestRef::random(&mut OsRng),
+        reference: Nonce::random(&mut OsRng),
         requester: party(),
         signed: Blob::default(),
         created_at: NOW - 100,

@@ -18,7 +18,7 @@ use sled::transaction::{
 use sled::{Transactional as _, Tree};
 
 use super::*;
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// Key in the `meta` tree holding [`FORMAT_VERSION`] as 4 big-endian bytes.
 const VERSION_KEY: &[u8] = b"format_version";
@@ -825,20 +825,15 @@ impl Store for SledStore {
     }
 
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert> {
-        insert_absent(
-            &self.t.requests,
-            request.reference.as_str().as_bytes(),
-            request,
-        )
-        .and_then(|o| {
+        insert_absent(&self.t.requests, request.reference.as_bytes(), request).and_then(|o| {
             self.flush()?;
             Ok(o)
         })
     }
 
-    fn request(&self, reference: RequestRef, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
+    fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
         Ok(
-            get::<RequestRecord>(&self.t.requests, "requests", reference.as_str().as_bytes())?
+            get::<RequestRecord>(&self.t.requests, "requests", reference.as_bytes())?
                 .filter(|r| now < r.expires_at),
         )
     }
@@ -955,6 +950,10 @@ impl Store for SledStore {
             .map_err(from_tx)?;
         self.flush()?;
         Ok(out)
+    }
+
+    fn link(&self, id: LinkId) -> StoreResult<Option<LinkRecord>> {
+        get(&self.t.links, "links", id.as_bytes())
     }
 
     fn open_link(

@@ -8,7 +8,7 @@ use crypto::encoding::UnixTime;
 use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, Scope, VaultId};
 
 use super::*;
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// A [`Store`] that keeps everything in memory and loses it on drop.
 #[derive(Debug, Default)]
@@ -28,7 +28,7 @@ struct Inner {
     item_seqs: HashMap<(VaultId, ItemId), u64>,
     last_seq: HashMap<VaultId, u64>,
     scope_keys: BTreeMap<(VaultId, PartyId, Scope, u32), WrappedKeyRecord>,
-    requests: HashMap<RequestRef, RequestRecord>,
+    requests: HashMap<Nonce, RequestRecord>,
     nonces: HashMap<(NonceKind, Nonce), Option<UnixTime>>,
     grants: BTreeMap<GrantId, GrantRecord>,
     links: HashMap<LinkId, LinkRecord>,
@@ -277,8 +277,7 @@ impl Store for MemoryStore {
 
     fn server_root(&self, candidate: &RootSecret) -> StoreResult<RootSecret> {
         let mut s = self.lock();
-        Ok(s
-            .server_root
+        Ok(s.server_root
             .get_or_insert_with(|| candidate.clone())
             .clone())
     }
@@ -452,7 +451,7 @@ impl Store for MemoryStore {
         Ok(Insert::Inserted)
     }
 
-    fn request(&self, reference: RequestRef, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
+    fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
         Ok(self
             .lock()
             .requests
@@ -567,6 +566,10 @@ impl Store for MemoryStore {
             s.append_entry(link.vault, entry.clone());
         }
         Ok(InsertLink::Inserted)
+    }
+
+    fn link(&self, id: LinkId) -> StoreResult<Option<LinkRecord>> {
+        Ok(self.lock().links.get(&id).cloned())
     }
 
     fn open_link(

@@ -24,7 +24,7 @@ pub use records::*;
 use crypto::encoding::UnixTime;
 use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, VaultId};
 
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// Version of the persisted format. Bump it with a migration in `disk::MIGRATIONS`.
 pub const FORMAT_VERSION: u32 = 1;
@@ -377,7 +377,7 @@ pub trait Store: Send + Sync + 'static {
     /// Stores an access request under its reference (insert-if-absent).
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert>;
     /// The request with this reference, unless expired at `now`.
-    fn request(&self, reference: RequestRef, now: UnixTime) -> StoreResult<Option<RequestRecord>>;
+    fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>>;
     /// Records a single-use nonce; it may be purged after `expires_at` (`None`: kept forever).
     fn claim_nonce(
         &self,
@@ -418,6 +418,8 @@ pub trait Store: Send + Sync + 'static {
         link: &LinkRecord,
         log: Option<&LogEntryRecord>,
     ) -> StoreResult<InsertLink>;
+    /// A link (for the server to learn its vault before opening it).
+    fn link(&self, id: LinkId) -> StoreResult<Option<LinkRecord>>;
     /// Tries to open a link: atomically checks it is open at `now`, checks the passcode,
     /// counts the use or the failure, and logs the attempt. Safe under parallel attempts:
     /// at most [`PASSCODE_FAILURE_LIMIT`] wrong passcodes are ever checked.

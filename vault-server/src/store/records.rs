@@ -15,7 +15,7 @@ use crypto::{
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::Passkey;
 
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// Opaque bytes: ciphertext, a signed protocol structure or a wrapped key. Never printed.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -278,7 +278,7 @@ pub struct WrappedKeyRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestRecord {
     /// The short reference.
-    pub reference: RequestRef,
+    pub reference: Nonce,
     /// The requesting professional.
     pub requester: PartyId,
     /// The signed request.
