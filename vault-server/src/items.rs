@@ -100,7 +100,7 @@ pub fn choose_grant(
     mode: Mode,
     scope: Option<Scope>,
     now: UnixTime,
-) -> Result<GrantRecord, (Option<GrantRecord>, Refusal)> {
+) -> Result<GrantRecord, (Option<Box<GrantRecord>>, Refusal)> {
     let (vault, grantee) = access;
     let mine: Vec<&GrantRecord> = grants
         .iter()
@@ -134,7 +134,7 @@ pub fn choose_grant(
         }
         Ok(()) => Refusal::Grant(crate::store::GrantDenied::ScopeNotGranted),
     };
-    Err((Some((*first).clone()), reason))
+    Err((Some(Box::new((*first).clone())), reason))
 }
 
 /// One grantee call: picks the grant, runs `op` with it, and logs a refusal when there is one.
@@ -160,14 +160,14 @@ fn grantee_call<T>(
     {
         Ok(grant) => match op(&grant, &maker)? {
             Ok(out) => return Ok(Ok(out)),
-            Err(refusal) => (Some(grant), refusal),
+            Err(refusal) => (Some(Box::new(grant)), refusal),
         },
         Err(refused) => refused,
     };
     s.log_event(
         vault.id,
         AccessEvent::Refused {
-            grant: grant.as_ref(),
+            grant: grant.as_deref(),
             grantee: caller.party(),
             mode,
             reason: refusal,

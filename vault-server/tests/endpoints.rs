@@ -548,8 +548,8 @@ async fn replayed_skewed_unsigned_and_unknown_requests_are_refused() {
     assert!(ids(&r.body).is_empty());
     // Same id, other bytes.
     let a = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
-    upload(&w, &[a.clone()]).await;
-    upload(&w, &[a.clone()]).await;
+    upload(&w, std::slice::from_ref(&a)).await;
+    upload(&w, std::slice::from_ref(&a)).await;
     let mut b = a;
     b.ciphertext = vec![1; 3];
     let r =
