@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use crate::error::AppError;
 use crate::rate_limit::{self, Bucket};
 use crate::state::AppState;
-use crate::{accounts, vaults};
+use crate::{accounts, grants, items, links, log_routes, vaults};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,7 +30,11 @@ use crate::{accounts, vaults};
     components(schemas(crate::error::ErrorBody)),
     tags(
         (name = "accounts", description = "Accounts, passkeys and sessions"),
-        (name = "vaults", description = "Vaults"),
+        (name = "vaults", description = "Parties, vaults and the server key"),
+        (name = "items", description = "Items and scope keys"),
+        (name = "grants", description = "Access requests and grants"),
+        (name = "links", description = "Share links"),
+        (name = "log", description = "Consent log"),
         (name = "ops", description = "Operations"),
     )
 )]
@@ -73,6 +77,18 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
             (state.clone(), Bucket::Login),
             rate_limit::limit,
         ));
+    let passcode_limited = OpenApiRouter::new()
+        .routes(routes!(links::open_link))
+        .route_layer(middleware::from_fn_with_state(
+            (state.clone(), Bucket::Passcode),
+            rate_limit::limit,
+        ));
+    let request_limited = OpenApiRouter::new()
+        .routes(routes!(grants::post_request))
+        .route_layer(middleware::from_fn_with_state(
+            (state.clone(), Bucket::Request),
+            rate_limit::limit,
+        ));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
         .merge(login_limited)
@@ -82,7 +98,25 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::add_passkey_start))
         .routes(routes!(accounts::add_passkey_finish))
         .routes(routes!(accounts::remove_passkey))
+        .merge(passcode_limited)
+        .merge(request_limited)
+        .routes(routes!(vaults::enrol_party))
+        .routes(routes!(vaults::party))
+        .routes(routes!(vaults::register_vault))
         .routes(routes!(vaults::vault_keys))
+        .routes(routes!(vaults::server))
+        .routes(routes!(items::put_items, items::list_items))
+        .routes(routes!(items::get_item))
+        .routes(routes!(items::put_scope_keys, items::get_scope_keys))
+        .routes(routes!(items::append))
+        .routes(routes!(grants::get_request))
+        .routes(routes!(grants::submit_grant, grants::vault_grants))
+        .routes(routes!(grants::my_grants))
+        .routes(routes!(grants::revoke))
+        .routes(routes!(links::create_link))
+        .routes(routes!(links::revoke_link))
+        .routes(routes!(log_routes::read_log, log_routes::append_log))
+        .routes(routes!(log_routes::audit_events))
 }
 
 /// The OpenAPI document of every route.

@@ -19,6 +19,9 @@ pub struct ErrorBody {
     pub code: &'static str,
     /// Text for people, Dutch first, then English.
     pub message: String,
+    /// Passcode tries left (`wrong_passcode` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u8>,
 }
 
 /// What went wrong with a field of a JSON body.
@@ -34,6 +37,59 @@ pub enum FieldProblem {
     WrongLength,
     /// Any other wrong value or type.
     Invalid,
+}
+
+/// Why a grantee request was refused (each has its own stable code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GranteeRefusal {
+    /// The grant was revoked.
+    Revoked,
+    /// The grant expired.
+    Expired,
+    /// The grant is not valid yet.
+    NotYetValid,
+    /// The grant's uses are used up.
+    UsesExhausted,
+    /// The grant does not cover the scope (in this mode).
+    ScopeNotGranted,
+    /// An append-only grantee tried to read.
+    AppendOnly,
+    /// The caller has no grant on this vault.
+    NoGrant,
+}
+
+impl GranteeRefusal {
+    /// The stable code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Revoked => "grant_revoked",
+            Self::Expired => "grant_expired",
+            Self::NotYetValid => "grant_not_yet_valid",
+            Self::UsesExhausted => "grant_uses_exhausted",
+            Self::ScopeNotGranted => "scope_not_granted",
+            Self::AppendOnly => "append_only",
+            Self::NoGrant => "no_grant",
+        }
+    }
+
+    const fn message(self) -> &'static str {
+        match self {
+            Self::Revoked => "De toegang is ingetrokken. / The grant was revoked.",
+            Self::Expired => "De toegang is verlopen. / The grant has expired.",
+            Self::NotYetValid => "De toegang geldt nog niet. / The grant is not valid yet.",
+            Self::UsesExhausted => {
+                "De toegang is opgebruikt. / The grant's uses are exhausted."
+            }
+            Self::ScopeNotGranted => {
+                "Voor dit onderdeel is geen toegang gegeven. / This scope was not granted."
+            }
+            Self::AppendOnly => {
+                "Je mag alleen toevoegen, niet lezen. / This grant allows appending only, not reading."
+            }
+            Self::NoGrant => "Je hebt geen toegang tot deze rugzak. / You have no grant on this vault.",
+        }
+    }
 }
 
 /// An API error. Each variant maps to one status and one stable code.
@@ -104,6 +160,99 @@ pub enum AppError {
     /// Too many passkey ceremonies in progress server-wide.
     #[error("too many pending ceremonies")]
     Busy,
+    /// A request needing a signature carries none.
+    #[error("missing request signature")]
+    MissingSignature,
+    /// The signature headers cannot be read.
+    #[error("malformed request signature headers")]
+    MalformedSignature,
+    /// The signing key is not enrolled.
+    #[error("unknown signing key")]
+    UnknownKey,
+    /// The request signature does not verify.
+    #[error("bad request signature")]
+    BadSignature,
+    /// The request was signed too far from the server's time.
+    #[error("request time outside the allowed clock skew")]
+    ClockSkew,
+    /// The request's nonce was used before.
+    #[error("replayed request")]
+    ReplayedRequest,
+    /// The caller is not the vault's owner.
+    #[error("not the owner of this vault")]
+    NotOwner,
+    /// A grantee was refused.
+    #[error("grantee refused: {}", .0.code())]
+    Grantee(GranteeRefusal),
+    /// The submitted grant does not verify against the vault key.
+    #[error("forged grant")]
+    ForgedGrant,
+    /// The grant asks more than the request.
+    #[error("widened scope")]
+    WidenedScope,
+    /// The grant lasts longer than requested.
+    #[error("expiry beyond request")]
+    ExpiryBeyondRequest,
+    /// The grant does not answer the given request.
+    #[error("grant does not match request")]
+    GrantRequestMismatch,
+    /// The access request is expired or not yet valid.
+    #[error("request expired")]
+    RequestExpired,
+    /// The access request is malformed or its signature does not verify.
+    #[error("invalid access request")]
+    InvalidRequest,
+    /// The request nonce was already answered by a grant.
+    #[error("grant nonce reused")]
+    NonceReused,
+    /// A grant with this id exists.
+    #[error("grant exists")]
+    GrantExists,
+    /// No such grant on this vault.
+    #[error("unknown grant")]
+    UnknownGrant,
+    /// The revocation does not verify.
+    #[error("invalid revocation")]
+    InvalidRevocation,
+    /// The accompanying log entry does not verify or does not describe this action.
+    #[error("invalid log entry")]
+    InvalidLogEntry,
+    /// The log entry is not at the current head.
+    #[error("log head moved")]
+    LogHeadMoved,
+    /// An item id exists with other content.
+    #[error("item conflict")]
+    ItemConflict,
+    /// An item is not sealed the way this endpoint needs.
+    #[error("wrong sealing")]
+    WrongSealing,
+    /// A scope key is for another vault.
+    #[error("scope key for another vault")]
+    WrongVault,
+    /// No such item.
+    #[error("unknown item")]
+    UnknownItem,
+    /// No such access request (or expired).
+    #[error("request not found")]
+    RequestNotFound,
+    /// The access request exists already.
+    #[error("request exists")]
+    RequestExists,
+    /// Unknown party.
+    #[error("unknown party")]
+    UnknownParty,
+    /// A share link is unknown, expired, revoked or used up (deliberately one answer).
+    #[error("link not found")]
+    LinkNotFound,
+    /// A share link with this id exists.
+    #[error("link exists")]
+    LinkExists,
+    /// Wrong share-link passcode.
+    #[error("wrong passcode")]
+    WrongPasscode {
+        /// Tries left.
+        remaining: u8,
+    },
     /// The store failed.
     #[error("storage failure: {0}")]
     Storage(#[from] StoreError),
@@ -134,6 +283,35 @@ impl AppError {
             Self::Grant(_) => StatusCode::FORBIDDEN,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MissingSignature
+            | Self::UnknownKey
+            | Self::BadSignature
+            | Self::ClockSkew
+            | Self::ReplayedRequest => StatusCode::UNAUTHORIZED,
+            Self::MalformedSignature => StatusCode::BAD_REQUEST,
+            Self::NotOwner | Self::Grantee(_) => StatusCode::FORBIDDEN,
+            Self::ForgedGrant
+            | Self::WidenedScope
+            | Self::ExpiryBeyondRequest
+            | Self::GrantRequestMismatch
+            | Self::RequestExpired
+            | Self::InvalidRequest
+            | Self::InvalidRevocation
+            | Self::InvalidLogEntry
+            | Self::WrongSealing
+            | Self::WrongVault => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NonceReused
+            | Self::GrantExists
+            | Self::LogHeadMoved
+            | Self::ItemConflict
+            | Self::RequestExists
+            | Self::LinkExists => StatusCode::CONFLICT,
+            Self::UnknownGrant
+            | Self::UnknownItem
+            | Self::RequestNotFound
+            | Self::UnknownParty
+            | Self::LinkNotFound => StatusCode::NOT_FOUND,
+            Self::WrongPasscode { .. } => StatusCode::UNAUTHORIZED,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -173,6 +351,36 @@ impl AppError {
             },
             Self::RateLimited { .. } => "rate_limited",
             Self::Busy => "busy",
+            Self::MissingSignature => "missing_signature",
+            Self::MalformedSignature => "malformed_signature",
+            Self::UnknownKey => "unknown_key",
+            Self::BadSignature => "bad_signature",
+            Self::ClockSkew => "clock_skew",
+            Self::ReplayedRequest => "replayed_request",
+            Self::NotOwner => "not_owner",
+            Self::Grantee(refusal) => refusal.code(),
+            Self::ForgedGrant => "forged_grant",
+            Self::WidenedScope => "widened_scope",
+            Self::ExpiryBeyondRequest => "expiry_beyond_request",
+            Self::GrantRequestMismatch => "grant_request_mismatch",
+            Self::RequestExpired => "request_expired",
+            Self::InvalidRequest => "invalid_request",
+            Self::NonceReused => "nonce_reused",
+            Self::GrantExists => "grant_exists",
+            Self::UnknownGrant => "unknown_grant",
+            Self::InvalidRevocation => "invalid_revocation",
+            Self::InvalidLogEntry => "invalid_log_entry",
+            Self::LogHeadMoved => "log_head_moved",
+            Self::ItemConflict => "item_conflict",
+            Self::WrongSealing => "wrong_sealing",
+            Self::WrongVault => "wrong_vault",
+            Self::UnknownItem => "unknown_item",
+            Self::RequestNotFound => "request_not_found",
+            Self::RequestExists => "request_exists",
+            Self::UnknownParty => "unknown_party",
+            Self::LinkNotFound => "link_not_found",
+            Self::LinkExists => "link_exists",
+            Self::WrongPasscode { .. } => "wrong_passcode",
             Self::Storage(_) => "storage_error",
             Self::Internal(_) => "internal_error",
         }
@@ -234,6 +442,36 @@ impl AppError {
                 "Te veel pogingen; probeer het over {retry_after_secs} s opnieuw. / Too many attempts; retry in {retry_after_secs} s."
             ),
             Self::Busy => "De server is druk; probeer het zo opnieuw. / The server is busy; retry shortly.".into(),
+            Self::MissingSignature => "Dit verzoek moet ondertekend zijn. / This request must be signed.".into(),
+            Self::MalformedSignature => "De handtekening-headers zijn ongeldig. / The signature headers are malformed.".into(),
+            Self::UnknownKey => "Deze sleutel is niet aangemeld. / This key is not enrolled.".into(),
+            Self::BadSignature => "De handtekening klopt niet. / The request signature does not verify.".into(),
+            Self::ClockSkew => "De klok van dit apparaat loopt te ver uit de pas. / The request time is too far from the server's clock.".into(),
+            Self::ReplayedRequest => "Dit verzoek is al eens verstuurd. / This request was already sent (replay).".into(),
+            Self::NotOwner => "Alleen de eigenaar van de rugzak mag dit. / Only the vault's owner may do this.".into(),
+            Self::Grantee(refusal) => refusal.message().into(),
+            Self::ForgedGrant => "De toestemming is niet door deze rugzak ondertekend. / The grant is not signed by this vault.".into(),
+            Self::WidenedScope => "De toestemming geeft meer dan gevraagd. / The grant gives more than was requested.".into(),
+            Self::ExpiryBeyondRequest => "De toestemming duurt langer dan gevraagd. / The grant lasts longer than requested.".into(),
+            Self::GrantRequestMismatch => "De toestemming hoort niet bij dit verzoek. / The grant does not answer this request.".into(),
+            Self::RequestExpired => "Het toegangsverzoek is verlopen. / The access request has expired.".into(),
+            Self::InvalidRequest => "Het toegangsverzoek is ongeldig. / The access request is invalid.".into(),
+            Self::NonceReused => "Op dit verzoek is al geantwoord. / This request was already answered.".into(),
+            Self::GrantExists => "Deze toestemming bestaat al. / This grant exists already.".into(),
+            Self::UnknownGrant => "Deze toestemming bestaat niet. / There is no such grant.".into(),
+            Self::InvalidRevocation => "De intrekking klopt niet. / The revocation does not verify.".into(),
+            Self::InvalidLogEntry => "De logregel klopt niet bij deze actie. / The log entry does not verify or does not match this action.".into(),
+            Self::LogHeadMoved => "Het logboek is intussen gewijzigd; haal het op en onderteken opnieuw. / The log moved on; refetch its head and sign again.".into(),
+            Self::ItemConflict => "Er bestaat al een item met dit id. / An item with this id exists with other content.".into(),
+            Self::WrongSealing => "Dit item is niet op de juiste manier versleuteld voor deze route. / This item is not sealed the way this endpoint needs.".into(),
+            Self::WrongVault => "Deze sleutel hoort bij een andere rugzak. / This key belongs to another vault.".into(),
+            Self::UnknownItem => "Dit item bestaat niet. / There is no such item.".into(),
+            Self::RequestNotFound => "Dit toegangsverzoek bestaat niet (meer). / There is no such access request (any more).".into(),
+            Self::RequestExists => "Dit toegangsverzoek bestaat al. / This access request exists already.".into(),
+            Self::UnknownParty => "Deze partij is niet bekend. / There is no such party.".into(),
+            Self::LinkNotFound => "Deze link bestaat niet of werkt niet meer. / This link does not exist or no longer works.".into(),
+            Self::LinkExists => "Deze link bestaat al. / This link exists already.".into(),
+            Self::WrongPasscode { remaining } => format!("Verkeerde toegangscode; nog {remaining} pogingen. / Wrong passcode; {remaining} tries left."),
             Self::Storage(_) | Self::Internal(_) => {
                 "Er ging iets mis bij de server. / Something went wrong on the server.".into()
             }
@@ -255,9 +493,14 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let unauthenticated = matches!(self, Self::Unauthenticated);
+        let remaining = match &self {
+            Self::WrongPasscode { remaining } => Some(*remaining),
+            _ => None,
+        };
         let body = ErrorBody {
             code: self.code(),
             message: self.message(),
+            remaining,
         };
         let mut response = (status, Json(body)).into_response();
         if let Some(secs) = retry_after {

@@ -1,5 +1,4 @@
-//! Server-side identifiers that the protocol core does not define: accounts, ceremonies and
-//! access-request references. Random bytes, printed as unpadded base64url like `crypto::ids`.
+//! Server-side identifiers that the protocol core does not define: accounts and ceremonies. Random bytes, printed as unpadded base64url like `crypto::ids`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -90,71 +89,6 @@ server_id!(
     16
 );
 
-/// Crockford base32 without the ambiguous letters: short references people may type over.
-const REF_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Characters in a [`RequestRef`]: 10 × 5 = 50 bits, enough for short-lived requests that
-/// expire within hours and are rate limited.
-const REF_LEN: usize = 10;
-
-/// The short reference a QR code carries instead of a whole access request.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestRef([u8; REF_LEN]);
-
-impl RequestRef {
-    /// A fresh random reference.
-    pub fn random(rng: &mut impl CryptoRngCore) -> Self {
-        let mut raw = [0u8; REF_LEN];
-        rng.fill_bytes(&mut raw);
-        Self(raw.map(|b| REF_ALPHABET[usize::from(b & 0x1f)]))
-    }
-
-    /// The reference text (ASCII).
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        // Only built from REF_ALPHABET, which is ASCII.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-impl fmt::Display for RequestRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for RequestRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RequestRef({self})")
-    }
-}
-
-impl FromStr for RequestRef {
-    type Err = MalformedId;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = MalformedId { kind: "RequestRef" };
-        let upper = s.to_ascii_uppercase();
-        let bytes: [u8; REF_LEN] = upper.as_bytes().try_into().map_err(|_| err.clone())?;
-        if bytes.iter().all(|b| REF_ALPHABET.contains(b)) {
-            Ok(Self(bytes))
-        } else {
-            Err(err)
-        }
-    }
-}
-
-impl Serialize for RequestRef {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RequestRef {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,17 +100,5 @@ mod tests {
         assert_eq!(id.to_string().parse::<AccountId>(), Ok(id));
         assert!("not base64!".parse::<AccountId>().is_err());
         assert!("AAAA".parse::<AccountId>().is_err(), "wrong length");
-    }
-
-    #[test]
-    fn request_refs_are_short_typeable_and_case_insensitive() {
-        let r = RequestRef::random(&mut OsRng);
-        assert_eq!(r.as_str().len(), 10);
-        assert_eq!(r.as_str().to_lowercase().parse::<RequestRef>(), Ok(r));
-        assert!(
-            "ABCDEFGHIU".parse::<RequestRef>().is_err(),
-            "U is not in the alphabet"
-        );
-        assert!("ABC".parse::<RequestRef>().is_err());
     }
 }

@@ -6,11 +6,17 @@
 
 pub mod accounts;
 pub mod app;
+pub mod auth;
 pub mod ceremonies;
 pub mod config;
+pub mod consent;
 pub mod error;
 pub mod extract;
+pub mod grants;
 pub mod ids;
+pub mod items;
+pub mod links;
+pub mod log_routes;
 pub mod rate_limit;
 pub mod session;
 pub mod state;

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use crypto::encoding::UnixTime;
+use crypto::{Identity, PublicKeys, RootSecret};
+use rand_core::OsRng;
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 use crate::ceremonies::Ceremonies;
@@ -37,6 +39,8 @@ struct Inner {
     limiters: RateLimiters,
     config: ServerConfig,
     clock: Clock,
+    /// Signs server-made consent-log entries; its root secret lives in the store.
+    identity: Identity,
 }
 
 impl std::fmt::Debug for AppState {
@@ -47,14 +51,20 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-/// The public URL cannot serve as a WebAuthn origin.
+/// The state could not be built.
 #[derive(Debug, thiserror::Error)]
-#[error("the public URL must be http(s)://<domain name>[:port] (WebAuthn needs a domain, not an IP address)")]
-pub struct BadPublicUrl;
+pub enum StateError {
+    /// The public URL cannot serve as a WebAuthn origin.
+    #[error("the public URL must be http(s)://<domain name>[:port] (WebAuthn needs a domain, not an IP address)")]
+    BadPublicUrl,
+    /// The server's signing key could not be loaded from or stored in the store.
+    #[error("cannot load the server key: {0}")]
+    ServerKey(#[from] crate::store::StoreError),
+}
 
 impl AppState {
     /// State over `store` with the system clock.
-    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Result<Self, BadPublicUrl> {
+    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Result<Self, StateError> {
         Self::with_clock(store, config, system_clock())
     }
 
@@ -63,11 +73,12 @@ impl AppState {
         store: Arc<dyn Store>,
         config: ServerConfig,
         clock: Clock,
-    ) -> Result<Self, BadPublicUrl> {
-        let rp_id = config.public_url.domain().ok_or(BadPublicUrl)?;
+    ) -> Result<Self, StateError> {
+        let rp_id = config.public_url.domain().ok_or(StateError::BadPublicUrl)?;
         let webauthn = WebauthnBuilder::new(rp_id, &config.public_url)
             .and_then(|b| b.rp_name("Rugzak").timeout(config.ceremony_ttl).build())
-            .map_err(|_| BadPublicUrl)?;
+            .map_err(|_| StateError::BadPublicUrl)?;
+        let identity = Identity::from_root(store.server_root(&RootSecret::generate(&mut OsRng))?);
         let ttl = i64::try_from(config.ceremony_ttl.as_secs()).unwrap_or(i64::MAX);
         Ok(Self {
             inner: Arc::new(Inner {
@@ -77,6 +88,7 @@ impl AppState {
                 limiters: RateLimiters::new(&config.rate_limits),
                 config,
                 clock,
+                identity,
             }),
         })
     }
@@ -104,6 +116,18 @@ impl AppState {
     #[must_use]
     pub fn now(&self) -> UnixTime {
         (self.inner.clock)()
+    }
+
+    /// The server's signing identity (consent-log entries).
+    #[must_use]
+    pub fn identity(&self) -> &Identity {
+        &self.inner.identity
+    }
+
+    /// The server's public keys.
+    #[must_use]
+    pub fn server_keys(&self) -> PublicKeys {
+        self.inner.identity.public()
     }
 
     /// The WebAuthn relying party.

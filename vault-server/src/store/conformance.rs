@@ -11,7 +11,7 @@ use rand_core::OsRng;
 use webauthn_rs::prelude::Passkey;
 
 use super::*;
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// A store under test plus whatever keeps it alive (a temporary directory).
 pub(super) type Fixture = (Arc<dyn Store>, Option<tempfile::TempDir>);
@@ -126,7 +126,7 @@ fn new_item(scope: Scope) -> NewItem {
     NewItem {
         id: ItemId::random(&mut OsRng),
         scope,
-        epoch: 1,
+        sealing: crypto::Sealing::ScopeKey { epoch: 1 },
         author: party(),
         ciphertext: Blob(vec![0xAB; 32]),
     }
@@ -137,12 +137,15 @@ fn grant(vault: VaultId, grantee: PartyId, permissions: &[(Scope, Mode)]) -> Gra
         id: GrantId::random(&mut OsRng),
         vault,
         grantee,
+        grantee_role: crypto::Role::Huisarts,
         permissions: permissions
             .iter()
             .map(|&(scope, mode)| Permission { scope, mode })
             .collect(),
         not_before: NOW - 60,
         expires_at: Some(NOW + 3600),
+        max_uses: None,
+        history_from: None,
         nonce: Nonce::random(&mut OsRng),
         signed: Blob(b"signed grant".to_vec()),
         created_at: NOW - 60,
@@ -153,7 +156,7 @@ fn grant(vault: VaultId, grantee: PartyId, permissions: &[(Scope, Mode)]) -> Gra
 }
 
 /// A deterministic log builder: hash = SHA-256(prev hash || seq), entry names the event.
-fn test_log(head: LogHead, event: AccessEvent<'_>) -> LogEntryRecord {
+fn test_log(head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord> {
     let mut input = head
         .prev_hash
         .map(|h| h.as_bytes().to_vec())
@@ -164,12 +167,13 @@ fn test_log(head: LogHead, event: AccessEvent<'_>) -> LogEntryRecord {
         AccessEvent::KeysRead { keys, .. } => format!("keys {}", keys.len()),
         AccessEvent::ItemAppended { item, .. } => format!("append {}", item.item.id),
         AccessEvent::LinkAttempt { outcome, .. } => format!("link {outcome:?}"),
+        AccessEvent::Refused { reason, .. } => format!("refused {reason:?}"),
     };
-    LogEntryRecord {
+    Ok(LogEntryRecord {
         seq: head.next_seq,
         hash: sha256(&input),
         entry: Blob(label.into_bytes()),
-    }
+    })
 }
 
 fn all(after: u64, limit: usize) -> ItemQuery {
@@ -454,7 +458,7 @@ pub(super) fn grantee_reads_only_granted_scopes_and_logs_each_read(s: &Arc<dyn S
             (Scope::Intake, Mode::Append),
         ],
     );
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
     let records = stored(
         s.put_items(
             v,
@@ -520,7 +524,7 @@ pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
     let v = vault();
     let read = &[(Scope::Notities, Mode::Read)];
     let g = grant(v, party(), read);
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
     let _ = stored(s.put_items(v, &[new_item(Scope::Notities)], NOW).unwrap());
     let read_page = |a: &GranteeAccess, now| {
         s.grantee_read_items(a, ItemSelection::Page(all(0, 10)), now, &test_log)
@@ -562,7 +566,7 @@ pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
     assert_eq!(read_page(&unknown, NOW), Err(GrantDenied::Unknown));
 
     assert!(matches!(
-        s.revoke_grant(v, g.id, NOW, &Blob(b"revocation".to_vec()))
+        s.revoke_grant(v, g.id, NOW, &Blob(b"revocation".to_vec()), None)
             .unwrap(),
         RevokeGrant::Revoked(_)
     ));
@@ -587,7 +591,10 @@ pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
         expires_at: None,
         ..grant(v, party(), read)
     };
-    assert_eq!(s.insert_grant(&lifelong).unwrap(), InsertGrant::Inserted);
+    assert_eq!(
+        s.insert_grant(&lifelong, None).unwrap(),
+        InsertGrant::Inserted
+    );
     assert_eq!(
         read_page(&access(&lifelong), i64::MAX),
         Ok(1),
@@ -598,7 +605,7 @@ pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
 pub(super) fn grantee_append_stores_item_with_log_entry(s: &Arc<dyn Store>) {
     let v = vault();
     let g = grant(v, party(), &[(Scope::Intake, Mode::Append)]);
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
     let note = new_item(Scope::Intake);
     let (record, entry) = s
         .grantee_append_item(&access(&g), &note, NOW, &test_log)
@@ -640,7 +647,7 @@ pub(super) fn grantee_append_stores_item_with_log_entry(s: &Arc<dyn Store>) {
 pub(super) fn append_only_grantee_cannot_read(s: &Arc<dyn Store>) {
     let v = vault();
     let g = grant(v, party(), &[(Scope::Intake, Mode::Append)]);
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
     let records = stored(s.put_items(v, &[new_item(Scope::Intake)], NOW).unwrap());
     for selection in [
         ItemSelection::Page(all(0, 10)),
@@ -668,10 +675,12 @@ pub(super) fn failed_log_builder_writes_nothing(s: &Arc<dyn Store>) {
         party(),
         &[(Scope::Intake, Mode::Append), (Scope::Intake, Mode::Read)],
     );
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Inserted);
-    let broken = |head: LogHead, event: AccessEvent<'_>| LogEntryRecord {
-        seq: head.next_seq + 7,
-        ..test_log(head, event)
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let broken = |head: LogHead, event: AccessEvent<'_>| {
+        Ok(LogEntryRecord {
+            seq: head.next_seq + 7,
+            ..test_log(head, event)?
+        })
     };
     let note = new_item(Scope::Intake);
     assert!(matches!(
@@ -719,7 +728,7 @@ pub(super) fn scope_keys_per_recipient_and_grantee_fetch(s: &Arc<dyn Store>) {
     assert!(s.scope_keys(vault(), grantee).unwrap().is_empty());
 
     let g = grant(v, grantee, &[(Scope::Vragenlijsten, Mode::Read)]);
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
     let (keys, entry) = s
         .grantee_read_scope_keys(&access(&g), NOW, &test_log)
         .unwrap()
@@ -737,7 +746,7 @@ pub(super) fn scope_keys_per_recipient_and_grantee_fetch(s: &Arc<dyn Store>) {
 
 pub(super) fn requests_by_reference_expire(s: &Arc<dyn Store>) {
     let request = RequestRecord {
-        reference: RequestRef::random(&mut OsRng),
+        reference: Nonce::random(&mut OsRng),
         requester: party(),
         signed: Blob(b"request".to_vec()),
         created_at: NOW,
@@ -759,10 +768,7 @@ pub(super) fn requests_by_reference_expire(s: &Arc<dyn Store>) {
         None,
         "expired"
     );
-    assert_eq!(
-        s.request(RequestRef::random(&mut OsRng), NOW).unwrap(),
-        None
-    );
+    assert_eq!(s.request(Nonce::random(&mut OsRng), NOW).unwrap(), None);
 }
 
 pub(super) fn nonces_are_single_use(s: &Arc<dyn Store>) {
@@ -790,13 +796,16 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
     let v = vault();
     let grantee = party();
     let g = grant(v, grantee, &[(Scope::Notities, Mode::Read)]);
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Inserted);
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Exists);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Exists);
     let replay = GrantRecord {
         id: GrantId::random(&mut OsRng),
         ..g.clone()
     };
-    assert_eq!(s.insert_grant(&replay).unwrap(), InsertGrant::NonceReplayed);
+    assert_eq!(
+        s.insert_grant(&replay, None).unwrap(),
+        InsertGrant::NonceReplayed
+    );
     assert_eq!(s.grant(replay.id).unwrap(), None);
     assert_eq!(
         s.claim_nonce(NonceKind::Grant, g.nonce, None).unwrap(),
@@ -804,7 +813,7 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
         "the grant claimed its nonce"
     );
     let other = grant(vault(), grantee, &[(Scope::Intake, Mode::Append)]);
-    assert_eq!(s.insert_grant(&other).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&other, None).unwrap(), InsertGrant::Inserted);
 
     assert_eq!(s.grants_for_vault(v).unwrap(), vec![g.clone()]);
     let mut mine: Vec<_> = s
@@ -820,11 +829,13 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
 
     let revocation = Blob(b"revoked".to_vec());
     assert_eq!(
-        s.revoke_grant(other.vault, g.id, NOW, &revocation).unwrap(),
+        s.revoke_grant(other.vault, g.id, NOW, &revocation, None)
+            .unwrap(),
         RevokeGrant::Unknown,
         "wrong vault"
     );
-    let RevokeGrant::Revoked(revoked) = s.revoke_grant(v, g.id, NOW, &revocation).unwrap() else {
+    let RevokeGrant::Revoked(revoked) = s.revoke_grant(v, g.id, NOW, &revocation, None).unwrap()
+    else {
         panic!("not revoked");
     };
     assert_eq!(
@@ -832,7 +843,7 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
         (Some(NOW), Some(revocation.clone()))
     );
     assert_eq!(
-        s.revoke_grant(v, g.id, NOW + 50, &Blob(b"again".to_vec()))
+        s.revoke_grant(v, g.id, NOW + 50, &Blob(b"again".to_vec()), None)
             .unwrap(),
         RevokeGrant::AlreadyRevoked(revoked.clone()),
         "idempotent: the first revocation stands"
@@ -843,8 +854,8 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
 pub(super) fn links_open_count_and_die(s: &Arc<dyn Store>) {
     let v = vault();
     let l = link(v);
-    assert_eq!(s.insert_link(&l).unwrap(), Insert::Inserted);
-    assert_eq!(s.insert_link(&l).unwrap(), Insert::Exists);
+    assert_eq!(s.insert_link(&l, None).unwrap(), InsertLink::Inserted);
+    assert_eq!(s.insert_link(&l, None).unwrap(), InsertLink::Exists);
 
     let OpenLink::Opened(opened, entry) = s
         .open_link(l.id, NOW, &passcode(b"right"), &test_log)
@@ -879,7 +890,10 @@ pub(super) fn links_open_count_and_die(s: &Arc<dyn Store>) {
     );
 
     let expiring = link(v);
-    assert_eq!(s.insert_link(&expiring).unwrap(), Insert::Inserted);
+    assert_eq!(
+        s.insert_link(&expiring, None).unwrap(),
+        InsertLink::Inserted
+    );
     assert_eq!(
         s.open_link(
             expiring.id,
@@ -892,7 +906,7 @@ pub(super) fn links_open_count_and_die(s: &Arc<dyn Store>) {
     );
 
     let revoked = link(v);
-    assert_eq!(s.insert_link(&revoked).unwrap(), Insert::Inserted);
+    assert_eq!(s.insert_link(&revoked, None).unwrap(), InsertLink::Inserted);
     assert!(
         !s.revoke_link(vault(), revoked.id).unwrap(),
         "only the vault's owner revokes"
@@ -915,7 +929,7 @@ pub(super) fn links_open_count_and_die(s: &Arc<dyn Store>) {
     );
 
     let guessed = link(v);
-    assert_eq!(s.insert_link(&guessed).unwrap(), Insert::Inserted);
+    assert_eq!(s.insert_link(&guessed, None).unwrap(), InsertLink::Inserted);
     for remaining in (0..PASSCODE_FAILURE_LIMIT).rev() {
         assert_eq!(
             s.open_link(guessed.id, NOW, &passcode(b"wrong"), &test_log)
@@ -934,7 +948,7 @@ pub(super) fn links_open_count_and_die(s: &Arc<dyn Store>) {
 pub(super) fn parallel_wrong_passcodes_stop_at_limit(s: &Arc<dyn Store>) {
     let v = vault();
     let l = link(v);
-    assert_eq!(s.insert_link(&l).unwrap(), Insert::Inserted);
+    assert_eq!(s.insert_link(&l, None).unwrap(), InsertLink::Inserted);
     let outcomes: Vec<OpenLink> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..20)
             .map(|_| {
@@ -972,7 +986,8 @@ pub(super) fn log_append_is_compare_and_set(s: &Arc<dyn Store>) {
             grant: &grant(v, party(), &[]),
             keys: &[],
         },
-    );
+    )
+    .unwrap();
     assert_eq!(s.append_log(v, &e0).unwrap(), AppendLog::Appended);
     let head = s.log_head(v).unwrap();
     assert_eq!(
@@ -1004,7 +1019,7 @@ pub(super) fn log_append_is_compare_and_set(s: &Arc<dyn Store>) {
 pub(super) fn parallel_grantee_reads_keep_the_log_chain_intact(s: &Arc<dyn Store>) {
     let v = vault();
     let g = grant(v, party(), &[(Scope::Notities, Mode::Read)]);
-    assert_eq!(s.insert_grant(&g).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
     let _ = stored(s.put_items(v, &[new_item(Scope::Notities)], NOW).unwrap());
     std::thread::scope(|scope| {
         for _ in 0..4 {
@@ -1037,6 +1052,7 @@ pub(super) fn parallel_grantee_reads_keep_the_log_chain_intact(s: &Arc<dyn Store
                     items: &[]
                 }
             )
+            .unwrap()
             .hash,
             "chain unbroken"
         );
@@ -1074,7 +1090,7 @@ pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {
     s.put_session(&session(NOW)).unwrap();
     s.put_session(&session(NOW + 1)).unwrap();
     let request = RequestRecord {
-        reference: RequestRef::random(&mut OsRng),
+        reference: Nonce::random(&mut OsRng),
         requester: party(),
         signed: Blob::default(),
         created_at: NOW - 100,

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crypto::encoding::UnixTime;
-use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, VaultId};
+use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, VaultId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sled::transaction::{
@@ -18,10 +18,12 @@ use sled::transaction::{
 use sled::{Transactional as _, Tree};
 
 use super::*;
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// Key in the `meta` tree holding [`FORMAT_VERSION`] as 4 big-endian bytes.
 const VERSION_KEY: &[u8] = b"format_version";
+/// Key in the `meta` tree holding the server's 32-byte root secret.
+const SERVER_ROOT_KEY: &[u8] = b"server_root";
 
 /// One step of the upgrade path: turns format `from` into `from + 1`.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +60,7 @@ struct Trees {
     passkeys_by_account: Tree,
     sessions: Tree,
     devices: Tree,
+    parties: Tree,
     vaults: Tree,
     items: Tree,
     item_ids: Tree,
@@ -82,6 +85,7 @@ impl Trees {
             passkeys_by_account: db.open_tree("passkeys_by_account")?,
             sessions: db.open_tree("sessions")?,
             devices: db.open_tree("devices")?,
+            parties: db.open_tree("parties")?,
             vaults: db.open_tree("vaults")?,
             items: db.open_tree("items")?,
             item_ids: db.open_tree("item_ids")?,
@@ -453,6 +457,26 @@ fn tx_log(
     Ok(entry)
 }
 
+/// Inside a transaction: appends an owner-signed entry if it sits at the vault's head.
+/// `Ok(Err(head))` when it does not (nothing written).
+fn tx_append_at_head(
+    log: &TransactionalTree,
+    heads: &TransactionalTree,
+    vault: VaultId,
+    entry: Option<&LogEntryRecord>,
+) -> ConflictableTransactionResult<Result<(), LogHead>, StoreError> {
+    let Some(entry) = entry else {
+        return Ok(Ok(()));
+    };
+    let head: LogHead = tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default();
+    if entry.seq != head.next_seq {
+        return Ok(Err(head));
+    }
+    tx_put(log, &seq_key(vault, entry.seq), entry)?;
+    tx_put(heads, vault.as_bytes(), &head_after(entry))?;
+    Ok(Ok(()))
+}
+
 /// Inside a transaction: counts one use of a grant.
 fn tx_count_use(
     grants: &TransactionalTree,
@@ -645,6 +669,37 @@ impl Store for SledStore {
         get(&self.t.devices, "devices", party.as_bytes())
     }
 
+    fn enroll_party(&self, party: &PartyRecord) -> StoreResult<Insert> {
+        let out = insert_absent(&self.t.parties, party.party.as_bytes(), party)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn party(&self, id: PartyId) -> StoreResult<Option<PartyRecord>> {
+        get(&self.t.parties, "parties", id.as_bytes())
+    }
+
+    fn server_root(&self, candidate: &RootSecret) -> StoreResult<RootSecret> {
+        let previous = self
+            .t
+            .meta
+            .compare_and_swap(
+                SERVER_ROOT_KEY,
+                None::<&[u8]>,
+                Some(candidate.expose_bytes().as_slice()),
+            )
+            .map_err(backend)?;
+        self.flush()?;
+        match previous {
+            Ok(()) => Ok(candidate.clone()),
+            Err(existing) => existing
+                .current
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_ref()).ok())
+                .map(RootSecret::from_bytes)
+                .ok_or(StoreError::Corrupt { tree: "meta" }),
+        }
+    }
+
     fn register_vault(&self, vault: &VaultRecord) -> StoreResult<RegisterVault> {
         let out = self
             .t
@@ -714,7 +769,8 @@ impl Store for SledStore {
         if readable.is_empty() {
             return Ok(Err(GrantDenied::ScopeNotGranted));
         }
-        let page = self.select(access.vault, selection, readable)?;
+        let mut page = self.select(access.vault, selection, readable)?;
+        page.items.retain(|item| grant.shows(item));
         let entry = self.grant_log_tx(|(grants, log_t, heads)| {
             let grant = match tx_active_grant(grants, access, now)? {
                 Ok(g) => g,
@@ -839,20 +895,15 @@ impl Store for SledStore {
     }
 
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert> {
-        insert_absent(
-            &self.t.requests,
-            request.reference.as_str().as_bytes(),
-            request,
-        )
-        .and_then(|o| {
+        insert_absent(&self.t.requests, request.reference.as_bytes(), request).and_then(|o| {
             self.flush()?;
             Ok(o)
         })
     }
 
-    fn request(&self, reference: RequestRef, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
+    fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
         Ok(
-            get::<RequestRecord>(&self.t.requests, "requests", reference.as_str().as_bytes())?
+            get::<RequestRecord>(&self.t.requests, "requests", reference.as_bytes())?
                 .filter(|r| now < r.expires_at),
         )
     }
@@ -871,21 +922,30 @@ impl Store for SledStore {
         Ok(outcome)
     }
 
-    fn insert_grant(&self, grant: &GrantRecord) -> StoreResult<InsertGrant> {
+    fn insert_grant(
+        &self,
+        grant: &GrantRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertGrant> {
         let trees = (
             &self.t.grants,
             &self.t.nonces,
             &self.t.grants_by_vault,
             &self.t.grants_by_grantee,
+            &self.t.log,
+            &self.t.log_heads,
         );
         let out = trees
-            .transaction(|(grants, nonces, by_vault, by_grantee)| {
+            .transaction(|(grants, nonces, by_vault, by_grantee, log_t, heads)| {
                 if grants.get(grant.id.as_bytes())?.is_some() {
                     return Ok(InsertGrant::Exists);
                 }
                 let nonce = nonce_key(NonceKind::Grant, grant.nonce);
                 if nonces.get(&nonce)?.is_some() {
                     return Ok(InsertGrant::NonceReplayed);
+                }
+                if let Err(head) = tx_append_at_head(log_t, heads, grant.vault, log)? {
+                    return Ok(InsertGrant::LogHeadMoved(head));
                 }
                 tx_put(nonces, &nonce, &None::<UnixTime>)?;
                 tx_put(grants, grant.id.as_bytes(), grant)?;
@@ -916,11 +976,10 @@ impl Store for SledStore {
         id: GrantId,
         at: UnixTime,
         revocation: &Blob,
+        log: Option<&LogEntryRecord>,
     ) -> StoreResult<RevokeGrant> {
-        let out = self
-            .t
-            .grants
-            .transaction(|grants| {
+        let out = (&self.t.grants, &self.t.log, &self.t.log_heads)
+            .transaction(|(grants, log_t, heads)| {
                 let Some(mut grant) = tx_get::<GrantRecord>(grants, "grants", id.as_bytes())?
                     .filter(|g| g.vault == vault)
                 else {
@@ -928,6 +987,9 @@ impl Store for SledStore {
                 };
                 if grant.revoked_at.is_some() {
                     return Ok(RevokeGrant::AlreadyRevoked(grant));
+                }
+                if let Err(head) = tx_append_at_head(log_t, heads, vault, log)? {
+                    return Ok(RevokeGrant::LogHeadMoved(head));
                 }
                 grant.revoked_at = Some(at);
                 grant.revocation = Some(revocation.clone());
@@ -939,10 +1001,29 @@ impl Store for SledStore {
         Ok(out)
     }
 
-    fn insert_link(&self, link: &LinkRecord) -> StoreResult<Insert> {
-        let out = insert_absent(&self.t.links, link.id.as_bytes(), link)?;
+    fn insert_link(
+        &self,
+        link: &LinkRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertLink> {
+        let out = (&self.t.links, &self.t.log, &self.t.log_heads)
+            .transaction(|(links, log_t, heads)| {
+                if links.get(link.id.as_bytes())?.is_some() {
+                    return Ok(InsertLink::Exists);
+                }
+                if let Err(head) = tx_append_at_head(log_t, heads, link.vault, log)? {
+                    return Ok(InsertLink::LogHeadMoved(head));
+                }
+                tx_put(links, link.id.as_bytes(), link)?;
+                Ok(InsertLink::Inserted)
+            })
+            .map_err(from_tx)?;
         self.flush()?;
         Ok(out)
+    }
+
+    fn link(&self, id: LinkId) -> StoreResult<Option<LinkRecord>> {
+        get(&self.t.links, "links", id.as_bytes())
     }
 
     fn open_link(
@@ -1011,6 +1092,19 @@ impl Store for SledStore {
 
     fn log_head(&self, vault: VaultId) -> StoreResult<LogHead> {
         Ok(get(&self.t.log_heads, "log_heads", vault.as_bytes())?.unwrap_or_default())
+    }
+
+    fn log_event(
+        &self,
+        vault: VaultId,
+        event: AccessEvent<'_>,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<LogEntryRecord> {
+        let entry = (&self.t.log, &self.t.log_heads)
+            .transaction(|(log_t, heads)| tx_log(log_t, heads, vault, log, event))
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(entry)
     }
 
     fn append_log(&self, vault: VaultId, entry: &LogEntryRecord) -> StoreResult<AppendLog> {
@@ -1159,7 +1253,7 @@ mod tests {
         NewItem {
             id: ItemId::random(&mut OsRng),
             scope: Scope::Notities,
-            epoch: 1,
+            sealing: crypto::Sealing::ScopeKey { epoch: 1 },
             author: PartyId::random(&mut OsRng),
             ciphertext: Blob(vec![7; 64]),
         }

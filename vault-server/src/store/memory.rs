@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 use crypto::encoding::UnixTime;
-use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, Scope, VaultId};
+use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, Scope, VaultId};
 
 use super::*;
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// A [`Store`] that keeps everything in memory and loses it on drop.
 #[derive(Debug, Default)]
@@ -28,12 +28,14 @@ struct Inner {
     item_seqs: HashMap<(VaultId, ItemId), u64>,
     last_seq: HashMap<VaultId, u64>,
     scope_keys: BTreeMap<(VaultId, PartyId, Scope, u32), WrappedKeyRecord>,
-    requests: HashMap<RequestRef, RequestRecord>,
+    requests: HashMap<Nonce, RequestRecord>,
     nonces: HashMap<(NonceKind, Nonce), Option<UnixTime>>,
     grants: BTreeMap<GrantId, GrantRecord>,
     links: HashMap<LinkId, LinkRecord>,
     log: BTreeMap<(VaultId, u64), LogEntryRecord>,
     log_heads: HashMap<VaultId, LogHead>,
+    parties: HashMap<PartyId, PartyRecord>,
+    server_root: Option<RootSecret>,
 }
 
 impl MemoryStore {
@@ -55,6 +57,15 @@ impl MemoryStore {
 impl Inner {
     fn log_head(&self, vault: VaultId) -> LogHead {
         self.log_heads.get(&vault).copied().unwrap_or_default()
+    }
+
+    /// Checks that an owner-signed entry (if any) sits at the head; `Err` carries the head.
+    fn at_head(&self, vault: VaultId, entry: Option<&LogEntryRecord>) -> Result<(), LogHead> {
+        let head = self.log_head(vault);
+        match entry {
+            Some(e) if e.seq != head.next_seq => Err(head),
+            _ => Ok(()),
+        }
     }
 
     fn append_entry(&mut self, vault: VaultId, entry: LogEntryRecord) {
@@ -251,6 +262,26 @@ impl Store for MemoryStore {
         }
     }
 
+    fn enroll_party(&self, party: &PartyRecord) -> StoreResult<Insert> {
+        let mut s = self.lock();
+        if s.parties.contains_key(&party.party) {
+            return Ok(Insert::Exists);
+        }
+        s.parties.insert(party.party, party.clone());
+        Ok(Insert::Inserted)
+    }
+
+    fn party(&self, id: PartyId) -> StoreResult<Option<PartyRecord>> {
+        Ok(self.lock().parties.get(&id).cloned())
+    }
+
+    fn server_root(&self, candidate: &RootSecret) -> StoreResult<RootSecret> {
+        let mut s = self.lock();
+        Ok(s.server_root
+            .get_or_insert_with(|| candidate.clone())
+            .clone())
+    }
+
     fn device(&self, party: PartyId) -> StoreResult<Option<DeviceRecord>> {
         Ok(self.lock().devices.get(&party).cloned())
     }
@@ -296,7 +327,8 @@ impl Store for MemoryStore {
         if readable.is_empty() {
             return Ok(Err(GrantDenied::ScopeNotGranted));
         }
-        let page = s.select(access.vault, selection, readable);
+        let mut page = s.select(access.vault, selection, readable);
+        page.items.retain(|item| grant.shows(item));
         let head = s.log_head(access.vault);
         let entry = checked_entry(
             head,
@@ -419,7 +451,7 @@ impl Store for MemoryStore {
         Ok(Insert::Inserted)
     }
 
-    fn request(&self, reference: RequestRef, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
+    fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
         Ok(self
             .lock()
             .requests
@@ -442,7 +474,11 @@ impl Store for MemoryStore {
         Ok(NonceClaim::Fresh)
     }
 
-    fn insert_grant(&self, grant: &GrantRecord) -> StoreResult<InsertGrant> {
+    fn insert_grant(
+        &self,
+        grant: &GrantRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertGrant> {
         let mut s = self.lock();
         if s.grants.contains_key(&grant.id) {
             return Ok(InsertGrant::Exists);
@@ -450,8 +486,14 @@ impl Store for MemoryStore {
         if s.nonces.contains_key(&(NonceKind::Grant, grant.nonce)) {
             return Ok(InsertGrant::NonceReplayed);
         }
+        if let Err(head) = s.at_head(grant.vault, log) {
+            return Ok(InsertGrant::LogHeadMoved(head));
+        }
         s.nonces.insert((NonceKind::Grant, grant.nonce), None);
         s.grants.insert(grant.id, grant.clone());
+        if let Some(entry) = log {
+            s.append_entry(grant.vault, entry.clone());
+        }
         Ok(InsertGrant::Inserted)
     }
 
@@ -485,26 +527,49 @@ impl Store for MemoryStore {
         id: GrantId,
         at: UnixTime,
         revocation: &Blob,
+        log: Option<&LogEntryRecord>,
     ) -> StoreResult<RevokeGrant> {
         let mut s = self.lock();
-        let Some(grant) = s.grants.get_mut(&id).filter(|g| g.vault == vault) else {
+        let Some(grant) = s.grants.get(&id).filter(|g| g.vault == vault) else {
             return Ok(RevokeGrant::Unknown);
         };
         if grant.revoked_at.is_some() {
             return Ok(RevokeGrant::AlreadyRevoked(grant.clone()));
         }
-        grant.revoked_at = Some(at);
-        grant.revocation = Some(revocation.clone());
-        Ok(RevokeGrant::Revoked(grant.clone()))
+        if let Err(head) = s.at_head(vault, log) {
+            return Ok(RevokeGrant::LogHeadMoved(head));
+        }
+        let mut revoked = grant.clone();
+        revoked.revoked_at = Some(at);
+        revoked.revocation = Some(revocation.clone());
+        s.grants.insert(id, revoked.clone());
+        if let Some(entry) = log {
+            s.append_entry(vault, entry.clone());
+        }
+        Ok(RevokeGrant::Revoked(revoked))
     }
 
-    fn insert_link(&self, link: &LinkRecord) -> StoreResult<Insert> {
+    fn insert_link(
+        &self,
+        link: &LinkRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertLink> {
         let mut s = self.lock();
         if s.links.contains_key(&link.id) {
-            return Ok(Insert::Exists);
+            return Ok(InsertLink::Exists);
+        }
+        if let Err(head) = s.at_head(link.vault, log) {
+            return Ok(InsertLink::LogHeadMoved(head));
         }
         s.links.insert(link.id, link.clone());
-        Ok(Insert::Inserted)
+        if let Some(entry) = log {
+            s.append_entry(link.vault, entry.clone());
+        }
+        Ok(InsertLink::Inserted)
+    }
+
+    fn link(&self, id: LinkId) -> StoreResult<Option<LinkRecord>> {
+        Ok(self.lock().links.get(&id).cloned())
     }
 
     fn open_link(
@@ -561,6 +626,19 @@ impl Store for MemoryStore {
 
     fn log_head(&self, vault: VaultId) -> StoreResult<LogHead> {
         Ok(self.lock().log_head(vault))
+    }
+
+    fn log_event(
+        &self,
+        vault: VaultId,
+        event: AccessEvent<'_>,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<LogEntryRecord> {
+        let mut s = self.lock();
+        let head = s.log_head(vault);
+        let entry = checked_entry(head, log(head, event))?;
+        s.append_entry(vault, entry.clone());
+        Ok(entry)
     }
 
     fn append_log(&self, vault: VaultId, entry: &LogEntryRecord) -> StoreResult<AppendLog> {

@@ -22,9 +22,9 @@ pub use memory::MemoryStore;
 pub use records::*;
 
 use crypto::encoding::UnixTime;
-use crypto::{Digest, GrantId, ItemId, LinkId, Nonce, PartyId, VaultId};
+use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, VaultId};
 
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// Version of the persisted format. Bump it with a migration in `disk::MIGRATIONS`.
 pub const FORMAT_VERSION: u32 = 1;
@@ -90,6 +90,17 @@ pub enum AccessEvent<'a> {
         /// The item stored.
         item: &'a ItemRecord,
     },
+    /// A grantee's fetch or append was refused (nothing was read or stored).
+    Refused {
+        /// The grant presented, when the caller has one for this vault.
+        grant: Option<&'a GrantRecord>,
+        /// The caller.
+        grantee: PartyId,
+        /// `Read` for fetches, `Append` for appends.
+        mode: Mode,
+        /// Why.
+        reason: Refusal,
+    },
     /// Someone tried a share link.
     LinkAttempt {
         /// The link.
@@ -99,9 +110,22 @@ pub enum AccessEvent<'a> {
     },
 }
 
+/// Why a grantee was refused, for the consent log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The caller holds no grant on this vault.
+    NoGrant,
+    /// The grant exists but does not allow this (revoked, expired, scope, ...).
+    Grant(GrantDenied),
+    /// The grant allows only appending, and the caller tried to read.
+    AppendOnly,
+}
+
 /// Builds the log entry at `head` for an event. Pure: it may be called more than once when a
-/// transaction is retried, and only the committed call counts. It must return `head.next_seq`.
-pub type LogBuilder<'a> = &'a (dyn Fn(LogHead, AccessEvent<'_>) -> LogEntryRecord + Sync);
+/// transaction is retried, and only the committed call counts. It must return `head.next_seq`;
+/// an error (a bug: the entry could not be made) aborts the whole write.
+pub type LogBuilder<'a> =
+    &'a (dyn Fn(LogHead, AccessEvent<'_>) -> StoreResult<LogEntryRecord> + Sync);
 
 /// Checks a share-link passcode against the link's verifier. Pure, like [`LogBuilder`].
 pub type PasscodeCheck<'a> = &'a (dyn Fn(&LinkRecord) -> bool + Sync);
@@ -197,6 +221,20 @@ pub enum InsertGrant {
     NonceReplayed,
     /// A grant with this id exists: nothing stored.
     Exists,
+    /// The accompanying log entry is not at the log's head: nothing stored.
+    LogHeadMoved(LogHead),
+}
+
+/// Outcome of storing a share link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum InsertLink {
+    /// Stored, with its log entry.
+    Inserted,
+    /// A link with this id exists: nothing stored.
+    Exists,
+    /// The accompanying log entry is not at the log's head: nothing stored.
+    LogHeadMoved(LogHead),
 }
 
 /// Outcome of a revocation.
@@ -209,6 +247,8 @@ pub enum RevokeGrant {
     AlreadyRevoked(GrantRecord),
     /// No such grant on this vault.
     Unknown,
+    /// The accompanying log entry is not at the log's head: nothing changed.
+    LogHeadMoved(LogHead),
 }
 
 /// Outcome of opening a share link.
@@ -281,6 +321,13 @@ pub trait Store: Send + Sync + 'static {
     fn enroll_device(&self, device: &DeviceRecord) -> StoreResult<EnrollDevice>;
     /// The enrolled device with this party id.
     fn device(&self, party: PartyId) -> StoreResult<Option<DeviceRecord>>;
+    /// Enrolls a self-signed party (insert-if-absent; ids derive from keys).
+    fn enroll_party(&self, party: &PartyRecord) -> StoreResult<Insert>;
+    /// A self-enrolled party.
+    fn party(&self, id: PartyId) -> StoreResult<Option<PartyRecord>>;
+    /// The server's own root secret: the stored one, or `candidate` stored now if there is
+    /// none yet (so the server keeps one signing key for its whole life).
+    fn server_root(&self, candidate: &RootSecret) -> StoreResult<RootSecret>;
 
     // ---- vaults, items, scope keys ----
 
@@ -330,7 +377,7 @@ pub trait Store: Send + Sync + 'static {
     /// Stores an access request under its reference (insert-if-absent).
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert>;
     /// The request with this reference, unless expired at `now`.
-    fn request(&self, reference: RequestRef, now: UnixTime) -> StoreResult<Option<RequestRecord>>;
+    fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>>;
     /// Records a single-use nonce; it may be purged after `expires_at` (`None`: kept forever).
     fn claim_nonce(
         &self,
@@ -338,27 +385,41 @@ pub trait Store: Send + Sync + 'static {
         nonce: Nonce,
         expires_at: Option<UnixTime>,
     ) -> StoreResult<NonceClaim>;
-    /// Stores a verified grant and claims its grant nonce (kept forever), atomically.
-    fn insert_grant(&self, grant: &GrantRecord) -> StoreResult<InsertGrant>;
+    /// Stores a verified grant, claims its grant nonce (kept forever) and appends `log` (the
+    /// vault-signed grant entry, which must sit at the head), atomically.
+    fn insert_grant(
+        &self,
+        grant: &GrantRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertGrant>;
     /// A grant.
     fn grant(&self, id: GrantId) -> StoreResult<Option<GrantRecord>>;
     /// A vault's grants, by id.
     fn grants_for_vault(&self, vault: VaultId) -> StoreResult<Vec<GrantRecord>>;
     /// A grantee's grants, by id.
     fn grants_for_grantee(&self, grantee: PartyId) -> StoreResult<Vec<GrantRecord>>;
-    /// Revokes a grant of `vault` (idempotent: the first revocation stands).
+    /// Revokes a grant of `vault` and appends `log` (the vault-signed revoke entry, at the
+    /// head), atomically. Idempotent: the first revocation stands and nothing is logged again.
     fn revoke_grant(
         &self,
         vault: VaultId,
         id: GrantId,
         at: UnixTime,
         revocation: &Blob,
+        log: Option<&LogEntryRecord>,
     ) -> StoreResult<RevokeGrant>;
 
     // ---- share links ----
 
-    /// Stores a new share link (insert-if-absent).
-    fn insert_link(&self, link: &LinkRecord) -> StoreResult<Insert>;
+    /// Stores a new share link (insert-if-absent) and appends `log` (the vault-signed
+    /// share-link-create entry, at the head), atomically.
+    fn insert_link(
+        &self,
+        link: &LinkRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertLink>;
+    /// A link (for the server to learn its vault before opening it).
+    fn link(&self, id: LinkId) -> StoreResult<Option<LinkRecord>>;
     /// Tries to open a link: atomically checks it is open at `now`, checks the passcode,
     /// counts the use or the failure, and logs the attempt. Safe under parallel attempts:
     /// at most [`PASSCODE_FAILURE_LIMIT`] wrong passcodes are ever checked.
@@ -376,6 +437,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// Where the vault's next log entry goes.
     fn log_head(&self, vault: VaultId) -> StoreResult<LogHead>;
+    /// Appends the server-signed entry for `event` at the head (refusals, which read or store
+    /// nothing else).
+    fn log_event(
+        &self,
+        vault: VaultId,
+        event: AccessEvent<'_>,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<LogEntryRecord>;
     /// Appends an entry if its seq is the log's next seq (compare-and-set).
     fn append_log(&self, vault: VaultId, entry: &LogEntryRecord) -> StoreResult<AppendLog>;
     /// Up to `limit` entries from `from_seq` on.
@@ -393,7 +462,8 @@ pub trait Store: Send + Sync + 'static {
 }
 
 /// Checks a builder kept its contract.
-fn checked_entry(head: LogHead, entry: LogEntryRecord) -> StoreResult<LogEntryRecord> {
+fn checked_entry(head: LogHead, entry: StoreResult<LogEntryRecord>) -> StoreResult<LogEntryRecord> {
+    let entry = entry?;
     if entry.seq == head.next_seq {
         Ok(entry)
     } else {

@@ -9,12 +9,13 @@ use std::fmt;
 
 use crypto::encoding::UnixTime;
 use crypto::{
-    Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, Permission, PublicKeys, Scope, VaultId,
+    Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, Permission, Profile, PublicKeys, Role,
+    Scope, Sealing, VaultId,
 };
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::Passkey;
 
-use crate::ids::{AccountId, RequestRef};
+use crate::ids::AccountId;
 
 /// Opaque bytes: ciphertext, a signed protocol structure or a wrapped key. Never printed.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -163,6 +164,20 @@ pub struct DeviceRecord {
     pub enrolled_at: UnixTime,
 }
 
+/// A party enrolled by its own signed request: its keys and, for professionals, the public
+/// profile it presents (shown to the inwoner and to auditors of the consent log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyRecord {
+    /// Derived from `keys`.
+    pub party: PartyId,
+    /// The party's public keys.
+    pub keys: PublicKeys,
+    /// The profile it presents, if any.
+    pub profile: Option<Profile>,
+    /// When it was enrolled.
+    pub enrolled_at: UnixTime,
+}
+
 /// A registered vault: its public keys and the signed registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultRecord {
@@ -196,8 +211,8 @@ pub struct NewItem {
     pub id: ItemId,
     /// The scope whose key encrypts it.
     pub scope: Scope,
-    /// The scope-key epoch it was encrypted under.
-    pub epoch: u32,
+    /// Which key opens it (a scope key of some epoch, or age to owner and author).
+    pub sealing: Sealing,
     /// Who uploaded it (vault owner or an appending grantee).
     pub author: PartyId,
     /// The encrypted item.
@@ -263,7 +278,7 @@ pub struct WrappedKeyRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestRecord {
     /// The short reference.
-    pub reference: RequestRef,
+    pub reference: Nonce,
     /// The requesting professional.
     pub requester: PartyId,
     /// The signed request.
@@ -293,12 +308,18 @@ pub struct GrantRecord {
     pub vault: VaultId,
     /// Who may use it.
     pub grantee: PartyId,
+    /// The grantee's role, as named in the grant (for the consent log).
+    pub grantee_role: Role,
     /// What the grantee may do, per scope.
     pub permissions: Vec<Permission>,
     /// Not valid before this time.
     pub not_before: UnixTime,
     /// Not valid from this time on; `None` for a lifelong grant.
     pub expires_at: Option<UnixTime>,
+    /// Fetches and appends allowed in total; `None` for unlimited.
+    pub max_uses: Option<u32>,
+    /// With history `from-now`: only items stored at or after this time are shown.
+    pub history_from: Option<UnixTime>,
     /// The single-use grant nonce.
     pub nonce: Nonce,
     /// The signed grant.
@@ -328,6 +349,9 @@ pub enum GrantDenied {
     /// The grant has expired.
     #[error("grant expired")]
     Expired,
+    /// The grant's maximum number of uses was reached.
+    #[error("grant uses exhausted")]
+    UsesExhausted,
     /// The grant does not cover this scope with this mode.
     #[error("scope not granted")]
     ScopeNotGranted,
@@ -349,9 +373,20 @@ impl GrantRecord {
             Err(GrantDenied::NotYetValid)
         } else if self.expires_at.is_some_and(|end| now >= end) {
             Err(GrantDenied::Expired)
+        } else if self
+            .max_uses
+            .is_some_and(|max| self.use_count >= u64::from(max))
+        {
+            Err(GrantDenied::UsesExhausted)
         } else {
             Ok(())
         }
+    }
+
+    /// Whether the grant's history choice shows `item` (stored before the grant or not).
+    #[must_use]
+    pub fn shows(&self, item: &ItemRecord) -> bool {
+        self.history_from.is_none_or(|from| item.stored_at >= from)
     }
 
     /// The scopes granted with `mode`.

@@ -23,6 +23,7 @@ use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
 pub const ORIGIN: &str = "http://localhost:8080";
 pub const T0: i64 = 1_800_000_000;
 
+#[derive(Clone)]
 pub struct Harness {
     pub router: Router,
     pub clock: Arc<AtomicI64>,
@@ -109,6 +110,44 @@ impl Harness {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Sends a request signed by `who` (nonce fresh unless given), JSON body if any.
+    pub async fn signed(
+        &self,
+        who: &crypto::Identity,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Reply {
+        let nonce = crypto::Nonce::random(&mut rand_core::OsRng);
+        self.signed_with(who, method, path, body, nonce).await
+    }
+
+    /// As [`Self::signed`] with a chosen nonce (replay tests).
+    pub async fn signed_with(
+        &self,
+        who: &crypto::Identity,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        nonce: crypto::Nonce,
+    ) -> Reply {
+        let bytes = body
+            .map(|b| serde_json::to_vec(b).unwrap())
+            .unwrap_or_default();
+        let now = self.clock.load(Ordering::SeqCst);
+        let sig =
+            crypto::http_sig::SignedRequest::sign(who, method.as_str(), path, &bytes, now, nonce)
+                .unwrap();
+        let mut req = Request::builder().method(method).uri(path);
+        for (name, value) in sig.headers() {
+            req = req.header(name, value);
+        }
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        self.send(req.body(Body::from(bytes)).unwrap()).await
     }
 
     pub fn advance(&self, secs: i64) {
