@@ -7,6 +7,11 @@ source scripts/env.sh
 
 step() { printf '\n== %s ==\n' "$*"; }
 
+step "system packages: OpenSSL headers for webauthn-rs"
+if ! pkg-config --exists openssl 2>/dev/null; then
+  apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config
+fi
+
 step "toolchain: rustfmt, clippy, wasm32 target"
 rustup component add rustfmt clippy >/dev/null
 rustup target add wasm32-unknown-unknown >/dev/null

@@ -7,13 +7,12 @@
 //! Run: `cargo bench -p crypto --bench open_vault` (release). Target: rugzak ≤ 100 ms on one
 //! core, and at least 10× faster than naive.
 //!
-//! Times are the benchmark thread's on-CPU time (Linux `/proc/thread-self/schedstat`, ±1
-//! scheduler tick), because the machines this runs on are shared and wall time would include
-//! the neighbours' work; elsewhere they fall back to wall time.
+//! Times are the benchmark thread's on-CPU time (see `common`).
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::timed;
 use criterion::{criterion_group, criterion_main, Criterion};
 use crypto::encoding::canonical;
 use crypto::{
@@ -21,6 +20,8 @@ use crypto::{
 };
 use rand_core::{OsRng, RngCore as _};
 use serde::{Deserialize, Serialize};
+
+mod common;
 
 const ITEMS: usize = 10_000;
 const BODY_BYTES: usize = 1024;
@@ -75,26 +76,6 @@ fn naive_open(owner: &Identity, ciphertext: &[u8]) -> Envelope {
         .verify(NAIVE_DOMAIN, &item.envelope, &item.signature)
         .expect("signature");
     item.envelope
-}
-
-/// This thread's on-CPU time so far, where Linux reports it.
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let nanos = stat.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(nanos))
-}
-
-/// Runs `f` `iters` times and returns the on-CPU time (wall time where unavailable).
-fn timed(iters: u64, mut f: impl FnMut()) -> Duration {
-    let wall = Instant::now();
-    let start = cpu_time();
-    for _ in 0..iters {
-        f();
-    }
-    match (start, cpu_time()) {
-        (Some(start), Some(end)) => end - start,
-        _ => wall.elapsed(),
-    }
 }
 
 fn open_vault(c: &mut Criterion) {

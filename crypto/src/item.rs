@@ -10,6 +10,7 @@
 //! - `Append`: standard age X25519 to the vault owner and to the author itself. A grantee with
 //!   `append` mode writes without holding any scope key and so learns nothing else.
 
+use std::collections::btree_map::{BTreeMap, Entry};
 use std::fmt;
 
 use rand_core::CryptoRngCore;
@@ -22,7 +23,8 @@ use crate::encoding::{canonical, digest, UnixTime};
 use crate::identity::{Identity, PublicKeys};
 use crate::ids::{Digest, ItemId, VaultId};
 use crate::scope::Scope;
-use crate::scope_key::{stanza, strip_domain, ScopeKey, ScopeKeyring};
+use crate::scope_key::stanza::{self, StanzaSpec};
+use crate::scope_key::{strip_domain, ScopeKey, ScopeKeyring};
 
 /// Domain tag of an envelope's digest (the Merkle leaf data).
 pub const DOMAIN_ITEM: &str = "rugzak/v1/item";
@@ -369,6 +371,8 @@ pub struct ItemReader<'a> {
     scope_keys: &'a ScopeKeyring,
     identity: Option<&'a Identity>,
     verifier: AuthorshipVerifier,
+    /// The stanza of every scope key used so far, built once instead of once per item.
+    stanzas: BTreeMap<(Scope, u32), StanzaSpec<'a>>,
 }
 
 impl<'a> ItemReader<'a> {
@@ -380,6 +384,7 @@ impl<'a> ItemReader<'a> {
             scope_keys,
             identity: None,
             verifier: AuthorshipVerifier::new(),
+            stanzas: BTreeMap::new(),
         }
     }
 
@@ -397,14 +402,7 @@ impl<'a> ItemReader<'a> {
     pub fn open(&mut self, sealed: &SealedItem) -> Result<OpenedItem, OpenItemError> {
         let plaintext = match sealed.sealing {
             Sealing::ScopeKey { epoch } => {
-                let key =
-                    self.scope_keys
-                        .get(sealed.scope, epoch)
-                        .ok_or(OpenItemError::NoScopeKey {
-                            scope: sealed.scope,
-                            epoch,
-                        })?;
-                stanza::decrypt(&key.stanza(), &sealed.ciphertext)
+                stanza::decrypt(self.stanza(sealed.scope, epoch)?, &sealed.ciphertext)
             }
             Sealing::Append => {
                 let identity = self.identity.ok_or(OpenItemError::NoIdentity)?;
@@ -426,6 +424,20 @@ impl<'a> ItemReader<'a> {
         }
         item.verify_authorship(&mut self.verifier)?;
         Ok(item)
+    }
+
+    /// The stanza of the scope key of `scope` at `epoch`.
+    fn stanza(&mut self, scope: Scope, epoch: u32) -> Result<&StanzaSpec<'a>, OpenItemError> {
+        match self.stanzas.entry((scope, epoch)) {
+            Entry::Occupied(held) => Ok(held.into_mut()),
+            Entry::Vacant(slot) => {
+                let key = self
+                    .scope_keys
+                    .get(scope, epoch)
+                    .ok_or(OpenItemError::NoScopeKey { scope, epoch })?;
+                Ok(slot.insert(key.stanza()))
+            }
+        }
     }
 }
 

@@ -29,6 +29,32 @@ fn scope_key_file_round_trips_and_names_scope_epoch_and_salt() {
 }
 
 #[test]
+fn damaged_or_truncated_headers_are_refused_not_misread() {
+    let key = ScopeKey::generate(Scope::Notities, &mut OsRng);
+    let file = seal(&key, b"\n--- looks like a MAC line\n");
+    let mac_line = header(&file).len() + 1;
+    let mac_line_end = mac_line
+        + file[mac_line..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("eol");
+    // No MAC line at all: the header never ends.
+    let without_mac = [&file[..mac_line], &file[mac_line_end + 1..]].concat();
+    assert!(open(&key, &without_mac).is_err());
+    // Cut anywhere inside the header.
+    for cut in [0, 10, mac_line, mac_line_end] {
+        assert!(open(&key, &file[..cut]).is_err(), "cut at {cut}");
+    }
+    // A second MAC-like line before the real one.
+    let doubled = [&file[..mac_line], b"--- AAAA\n", &file[mac_line..]].concat();
+    assert!(open(&key, &doubled).is_err());
+    assert_eq!(
+        open(&key, &file).expect("intact file opens"),
+        b"\n--- looks like a MAC line\n"
+    );
+}
+
+#[test]
 fn every_file_gets_a_fresh_salt() {
     let key = ScopeKey::generate(Scope::Notities, &mut OsRng);
     assert_ne!(header(&seal(&key, b"x")), header(&seal(&key, b"x")));

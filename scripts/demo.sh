@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the product: builds the server and the `rugzak` CLI, starts the server with its embedded sled store,
+# plays the Annelies journey (inwoner, huisarts, welzijnscoach) against it, and stops the server again.
+# Data stays in ./rugzak-data (override with RUGZAK_DATA_DIR); the demo's key homes go to a temporary folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+port="${RUGZAK_PORT:-8080}"
+data_dir="${RUGZAK_DATA_DIR:-$PWD/rugzak-data}"
+server="http://127.0.0.1:$port"
+
+cargo build --locked -p vault-server -p vault-client
+bin="$CARGO_TARGET_DIR/debug"
+
+"$bin/vault-server" serve --data-dir "$data_dir" --listen "127.0.0.1:$port" \
+  --public-url "http://localhost:$port" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 100); do
+  curl -fsS "$server/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "$server/healthz" >/dev/null || { echo "server did not start on $server" >&2; exit 1; }
+
+echo "Rugzak server: $server (data in $data_dir)"
+"$bin/rugzak" demo --server "$server"

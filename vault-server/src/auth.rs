@@ -1,0 +1,363 @@
+//! Signed-request authentication and authorization as extractors: a handler's argument types
+//! say who may call it.
+//!
+//! - [`Signed<B>`]: any enrolled party (its key looked up by the `Rugzak-Key` party id);
+//! - [`SelfSigned<B>`]: a request signed by the keys carried in its own body (enrolment);
+//! - [`Owner<B>`]: the owner of the vault named in the path;
+//! - [`VaultCaller<B>`]: the owner, or another enrolled party that may hold a grant on the
+//!   vault (the grant itself is checked atomically by the store, with the read or write);
+//! - [`Grantee<B>`]: an enrolled party other than the owner (appends).
+//!
+//! `B` is the body: [`NoBody`] (must be empty) or [`Json<T>`].
+//!
+//! Every extractor verifies the signature over method, path and query, body digest, time and
+//! nonce with `crypto::http_sig`; the nonce is claimed in the store (single use).
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use crypto::encoding::{sha256, UnixTime};
+use crypto::http_sig::{
+    self, NonceUse, ParseHeadersError, ReplayGuard, VerifyRequestError, MAX_CLOCK_SKEW,
+};
+use crypto::{Nonce, PartyId, PublicKeys, VaultId};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::extract::parse_json;
+use crate::state::AppState;
+use crate::store::{NonceClaim, NonceKind, Store, StoreError, VaultRecord};
+
+/// The authenticated caller: its keys and the verified signed request (kept as proof in
+/// consent-log entries).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The caller's public keys.
+    pub keys: PublicKeys,
+    /// The verified request.
+    pub proof: http_sig::SignedRequest,
+}
+
+impl Caller {
+    /// The caller's party id.
+    #[must_use]
+    pub fn party(&self) -> PartyId {
+        self.proof.claims.key
+    }
+}
+
+/// A request body.
+pub trait RequestBody: Sized {
+    /// Parses the raw body bytes.
+    fn parse(bytes: &[u8]) -> Result<Self, AppError>;
+}
+
+/// No body: the request must have an empty one.
+#[derive(Debug, Clone, Copy)]
+pub struct NoBody;
+
+impl RequestBody for NoBody {
+    fn parse(bytes: &[u8]) -> Result<Self, AppError> {
+        if bytes.is_empty() {
+            Ok(Self)
+        } else {
+            Err(AppError::MalformedJson)
+        }
+    }
+}
+
+/// A JSON body (the content type is checked before the signature).
+#[derive(Debug, Clone)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned> RequestBody for Json<T> {
+    fn parse(bytes: &[u8]) -> Result<Self, AppError> {
+        parse_json(bytes).map(Self)
+    }
+}
+
+/// The raw pieces of a signed request, before verification.
+struct Received {
+    request: http_sig::SignedRequest,
+    body: Bytes,
+}
+
+/// Reads the signature headers and the body. A body is only accepted as JSON.
+async fn receive<S: Send + Sync>(req: Request, state: &S) -> Result<Received, AppError> {
+    let method = req.method().as_str().to_owned();
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+    let headers = req.headers().clone();
+    let has_json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            let mime = ct.split(';').next().unwrap_or_default().trim();
+            mime.eq_ignore_ascii_case("application/json")
+        });
+    let body = Bytes::from_request(req, state)
+        .await
+        .map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::BodyTooLarge
+            } else {
+                AppError::MalformedJson
+            }
+        })?;
+    if !body.is_empty() && !has_json {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let request = http_sig::SignedRequest::from_http(&method, &target, &body, |name| {
+        headers.get(name).map(axum::http::HeaderValue::as_bytes)
+    })
+    .map_err(|e| match e {
+        ParseHeadersError::Missing { .. } => AppError::MissingSignature,
+        _ => AppError::MalformedSignature,
+    })?;
+    Ok(Received { request, body })
+}
+
+/// The store as a replay guard: each (key, nonce) is claimed once, and kept until no request
+/// signed with it could pass the clock check any more.
+struct StoreGuard<'a>(&'a dyn Store);
+
+impl ReplayGuard for StoreGuard<'_> {
+    type Error = StoreError;
+
+    fn first_use(
+        &self,
+        key: PartyId,
+        nonce: Nonce,
+        timestamp: UnixTime,
+        _now: UnixTime,
+    ) -> Result<NonceUse, StoreError> {
+        // Nonces are per key: the stored value binds both.
+        let digest = sha256(&[key.as_bytes().as_slice(), nonce.as_bytes()].concat());
+        let mut bound = [0u8; 16];
+        bound.copy_from_slice(&digest.as_bytes()[..16]);
+        let keep_until = timestamp.saturating_add(2 * MAX_CLOCK_SKEW);
+        Ok(
+            match self.0.claim_nonce(
+                NonceKind::Request,
+                Nonce::from_bytes(bound),
+                Some(keep_until),
+            )? {
+                NonceClaim::Fresh => NonceUse::First,
+                NonceClaim::Replayed => NonceUse::Again,
+            },
+        )
+    }
+}
+
+/// Verifies `request` against `keys` at `now` (signature, skew, then single-use nonce).
+fn verify(
+    store: &dyn Store,
+    request: &http_sig::SignedRequest,
+    keys: &PublicKeys,
+    now: UnixTime,
+) -> Result<Result<(), AppError>, StoreError> {
+    Ok(match request.verify(keys, now, &StoreGuard(store)) {
+        Ok(()) => Ok(()),
+        Err(VerifyRequestError::Guard(e)) => return Err(e),
+        Err(VerifyRequestError::KeyMismatch | VerifyRequestError::BadSignature) => {
+            Err(AppError::BadSignature)
+        }
+        Err(VerifyRequestError::ClockSkew { .. }) => Err(AppError::ClockSkew),
+        Err(VerifyRequestError::Replayed) => Err(AppError::ReplayedRequest),
+    })
+}
+
+/// The enrolled keys of a party: self-enrolled parties and vaults, or passkey-enrolled devices.
+pub fn enrolled_keys(store: &dyn Store, party: PartyId) -> Result<Option<PublicKeys>, StoreError> {
+    if let Some(p) = store.party(party)? {
+        return Ok(Some(p.keys));
+    }
+    Ok(store.device(party)?.map(|d| d.keys))
+}
+
+/// Authenticates a received request of an enrolled party.
+async fn authenticate(state: &AppState, received: &Received) -> Result<Caller, AppError> {
+    let request = received.request.clone();
+    let now = state.now();
+    state
+        .store(move |s| {
+            let Some(keys) = enrolled_keys(s, request.claims.key)? else {
+                return Ok(Err(AppError::UnknownKey));
+            };
+            Ok(verify(s, &request, &keys, now)?.map(|()| Caller {
+                keys,
+                proof: request,
+            }))
+        })
+        .await?
+}
+
+/// Any enrolled party, with body `B`.
+#[derive(Debug)]
+pub struct Signed<B> {
+    /// Who called.
+    pub caller: Caller,
+    /// The body.
+    pub body: B,
+}
+
+impl<B: RequestBody> FromRequest<AppState> for Signed<B> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let received = receive(req, state).await?;
+        let caller = authenticate(state, &received).await?;
+        let body = B::parse(&received.body)?;
+        Ok(Self { caller, body })
+    }
+}
+
+/// A body that names the keys which signed the request carrying it.
+pub trait CarriesKeys {
+    /// The keys.
+    fn keys(&self) -> &PublicKeys;
+}
+
+/// A request signed by the keys in its own JSON body (enrolment of parties and vaults).
+#[derive(Debug)]
+pub struct SelfSigned<T> {
+    /// The verified request.
+    pub proof: http_sig::SignedRequest,
+    /// The body.
+    pub body: T,
+}
+
+impl<T: DeserializeOwned + CarriesKeys + Send + 'static> FromRequest<AppState> for SelfSigned<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let received = receive(req, state).await?;
+        let Json(body) = Json::<T>::parse(&received.body)?;
+        let keys = *body.keys();
+        let request = received.request;
+        let now = state.now();
+        let proof = request.clone();
+        state
+            .store(move |s| verify(s, &request, &keys, now))
+            .await??;
+        Ok(Self { proof, body })
+    }
+}
+
+/// The vault id in the path (`{vault}`).
+async fn path_vault(parts: &mut Parts, state: &AppState) -> Result<VaultRecord, AppError> {
+    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| AppError::MalformedPath)?;
+    let vault: VaultId = params
+        .get("vault")
+        .ok_or(AppError::Internal("route without {vault}"))?
+        .parse()
+        .map_err(|_| AppError::MalformedPath)?;
+    state
+        .store(move |s| s.vault(vault))
+        .await?
+        .ok_or(AppError::UnknownVault)
+}
+
+/// Splits the request, resolves the path's vault, then authenticates.
+async fn vault_request<B: RequestBody>(
+    req: Request,
+    state: &AppState,
+) -> Result<(VaultRecord, Caller, B), AppError> {
+    let (mut parts, body) = req.into_parts();
+    let vault = path_vault(&mut parts, state).await?;
+    let received = receive(Request::from_parts(parts, body), state).await?;
+    let caller = authenticate(state, &received).await?;
+    let body = B::parse(&received.body)?;
+    Ok((vault, caller, body))
+}
+
+/// The owner of the vault in the path.
+#[derive(Debug)]
+pub struct Owner<B> {
+    /// The vault.
+    pub vault: VaultRecord,
+    /// The owner's request.
+    pub caller: Caller,
+    /// The body.
+    pub body: B,
+}
+
+impl<B: RequestBody> FromRequest<AppState> for Owner<B> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (vault, caller, body) = vault_request(req, state).await?;
+        if caller.party() != vault.keys.party_id() {
+            return Err(AppError::NotOwner);
+        }
+        Ok(Self {
+            vault,
+            caller,
+            body,
+        })
+    }
+}
+
+/// The owner of the vault in the path, or another enrolled party (a possible grantee).
+#[derive(Debug)]
+pub struct VaultCaller<B> {
+    /// The vault.
+    pub vault: VaultRecord,
+    /// Who called.
+    pub caller: Caller,
+    /// Whether the caller owns the vault.
+    pub is_owner: bool,
+    /// The body.
+    pub body: B,
+}
+
+impl<B: RequestBody> FromRequest<AppState> for VaultCaller<B> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (vault, caller, body) = vault_request(req, state).await?;
+        let is_owner = caller.party() == vault.keys.party_id();
+        Ok(Self {
+            vault,
+            caller,
+            is_owner,
+            body,
+        })
+    }
+}
+
+/// An enrolled party other than the vault's owner (its grant is checked by the store).
+#[derive(Debug)]
+pub struct Grantee<B> {
+    /// The vault.
+    pub vault: VaultRecord,
+    /// Who called.
+    pub caller: Caller,
+    /// The body.
+    pub body: B,
+}
+
+impl<B: RequestBody> FromRequest<AppState> for Grantee<B> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (vault, caller, body) = vault_request(req, state).await?;
+        if caller.party() == vault.keys.party_id() {
+            // The owner writes with scope keys through /items, not as a grantee.
+            return Err(AppError::Grantee(crate::error::GranteeRefusal::NoGrant));
+        }
+        Ok(Self {
+            vault,
+            caller,
+            body,
+        })
+    }
+}

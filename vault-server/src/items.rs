@@ -1,0 +1,443 @@
+//! Items and scope keys: the owner uploads and syncs; grantees read their granted scopes and
+//! append to their append scopes, each call logged in the same write as its data.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use crypto::encoding::UnixTime;
+use crypto::{ItemId, Mode, Scope, SealedItem, Sealing, WrappedScopeKey};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Caller, Grantee, Json as Body, NoBody, Owner, VaultCaller};
+use crate::consent::{refusal_error, EntryMaker};
+use crate::error::{AppError, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
+use crate::store::{
+    AccessEvent, AppendDenied, Blob, GrantRecord, GranteeAccess, ItemQuery, ItemRecord,
+    ItemSelection, NewItem, PutItems, Refusal, ScopeSet, Store, StoreError, StoreResult,
+    SyncCursor, VaultRecord, WrappedKeyRecord,
+};
+
+/// Default and largest page size of an item listing.
+const DEFAULT_PAGE: usize = 100;
+const MAX_PAGE: usize = 1000;
+
+/// `{items: [SealedItem]}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Items {
+    /// The items.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<SealedItem>,
+}
+
+/// `{stored: n}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Stored {
+    /// How many were stored.
+    pub stored: usize,
+}
+
+/// A page of items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemPageJson {
+    /// The items, in upload order.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<SealedItem>,
+    /// Cursor for the next page; `null` at the end.
+    pub next: Option<u64>,
+}
+
+/// Query of an item listing.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Cursor: items after this one.
+    pub after: Option<u64>,
+    /// At most this many (1..=1000, default 100).
+    pub limit: Option<usize>,
+}
+
+/// `{keys: [WrappedScopeKey]}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Keys {
+    /// The wrapped keys.
+    #[schema(value_type = Vec<Object>)]
+    pub keys: Vec<WrappedScopeKey>,
+}
+
+fn sealed(record: &ItemRecord) -> SealedItem {
+    SealedItem {
+        id: record.item.id,
+        scope: record.item.scope,
+        sealing: record.item.sealing,
+        ciphertext: record.item.ciphertext.0.clone(),
+    }
+}
+
+fn new_item(item: SealedItem, author: crypto::PartyId) -> NewItem {
+    NewItem {
+        id: item.id,
+        scope: item.scope,
+        sealing: item.sealing,
+        author,
+        ciphertext: Blob(item.ciphertext),
+    }
+}
+
+fn wrapped(record: &WrappedKeyRecord) -> Result<WrappedScopeKey, StoreError> {
+    postcard::from_bytes(&record.wrapped.0).map_err(|_| StoreError::Corrupt { tree: "scope_keys" })
+}
+
+/// Picks the grant a grantee's call uses: an active one covering `mode` (on `scope`, when the
+/// call concerns one scope); otherwise the most telling refusal.
+pub fn choose_grant(
+    grants: &[GrantRecord],
+    access: (crypto::VaultId, crypto::PartyId),
+    mode: Mode,
+    scope: Option<Scope>,
+    now: UnixTime,
+) -> Result<GrantRecord, (Option<Box<GrantRecord>>, Refusal)> {
+    let (vault, grantee) = access;
+    let mine: Vec<&GrantRecord> = grants
+        .iter()
+        .filter(|g| g.vault == vault && g.grantee == grantee)
+        .collect();
+    let covers = |g: &GrantRecord| {
+        let scopes = g.scopes(mode);
+        scope.map_or(!scopes.is_empty(), |s| scopes.contains(s))
+    };
+    if let Some(g) = mine
+        .iter()
+        .find(|g| covers(g) && g.check_active(vault, grantee, now).is_ok())
+    {
+        return Ok((*g).clone());
+    }
+    let Some(first) = mine
+        .iter()
+        .find(|g| g.check_active(vault, grantee, now).is_err())
+        .or_else(|| mine.first())
+    else {
+        return Err((None, Refusal::NoGrant));
+    };
+    let reason = match first.check_active(vault, grantee, now) {
+        Err(denied) => Refusal::Grant(denied),
+        Ok(())
+            if mode == Mode::Read
+                && !first.scopes(Mode::Append).is_empty()
+                && first.scopes(Mode::Read).is_empty() =>
+        {
+            Refusal::AppendOnly
+        }
+        Ok(()) => Refusal::Grant(crate::store::GrantDenied::ScopeNotGranted),
+    };
+    Err((Some(Box::new((*first).clone())), reason))
+}
+
+/// One grantee call: picks the grant, runs `op` with it, and logs a refusal when there is one.
+/// `op` returns `Err(denied)` when the store refused (it re-checks the grant atomically).
+fn grantee_call<T>(
+    s: &dyn Store,
+    state: &AppState,
+    vault: &VaultRecord,
+    caller: &Caller,
+    mode: Mode,
+    scope: Option<Scope>,
+    op: impl FnOnce(&GrantRecord, &EntryMaker<'_>) -> StoreResult<Result<T, Refusal>>,
+) -> StoreResult<Result<T, AppError>> {
+    let now = state.now();
+    let maker = EntryMaker {
+        server: state.identity(),
+        vault: &vault.keys,
+        proof: Some(&caller.proof),
+        now,
+    };
+    let grants = s.grants_for_grantee(caller.party())?;
+    let (grant, refusal) = match choose_grant(&grants, (vault.id, caller.party()), mode, scope, now)
+    {
+        Ok(grant) => match op(&grant, &maker)? {
+            Ok(out) => return Ok(Ok(out)),
+            Err(refusal) => (Some(Box::new(grant)), refusal),
+        },
+        Err(refused) => refused,
+    };
+    s.log_event(
+        vault.id,
+        AccessEvent::Refused {
+            grant: grant.as_deref(),
+            grantee: caller.party(),
+            mode,
+            reason: refusal,
+        },
+        &|h, e| maker.build(h, e),
+    )?;
+    Ok(Err(refusal_error(refusal)))
+}
+
+fn access(grant: &GrantRecord) -> GranteeAccess {
+    GranteeAccess {
+        vault: grant.vault,
+        grant: grant.id,
+        grantee: grant.grantee,
+    }
+}
+
+/// Uploads the owner's items (sealed with scope keys), all or nothing. Re-uploading an
+/// identical item is accepted; the same id with other bytes is a conflict.
+#[utoipa::path(post, path = "/v1/vaults/{vault}/items", tag = "items", request_body = Items,
+    params(("vault" = String, Path, description = "Vault id")),
+    responses((status = 201, body = Stored), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_items(
+    State(state): State<AppState>,
+    owner: Owner<Body<Items>>,
+) -> Result<(StatusCode, Json<Stored>), AppError> {
+    let Body(Items { items }) = owner.body;
+    if items
+        .iter()
+        .any(|i| !matches!(i.sealing, Sealing::ScopeKey { .. }))
+    {
+        return Err(AppError::WrongSealing);
+    }
+    let author = owner.caller.party();
+    let vault = owner.vault.id;
+    let now = state.now();
+    let items: Vec<NewItem> = items.into_iter().map(|i| new_item(i, author)).collect();
+    let stored = state
+        .store(move |s| {
+            let mut fresh = Vec::with_capacity(items.len());
+            for item in items {
+                match s.item(vault, item.id)? {
+                    Some(existing) if existing.item == item => {}
+                    Some(_) => return Ok(Err(AppError::ItemConflict)),
+                    None => fresh.push(item),
+                }
+            }
+            Ok(match s.put_items(vault, &fresh, now)? {
+                PutItems::Stored(records) => Ok(records.len()),
+                PutItems::Duplicate(_) => Err(AppError::ItemConflict),
+            })
+        })
+        .await??;
+    Ok((StatusCode::CREATED, Json(Stored { stored })))
+}
+
+/// Lists items after a cursor: all for the owner; a grantee's granted scopes only, logged.
+#[utoipa::path(get, path = "/v1/vaults/{vault}/items", tag = "items",
+    params(("vault" = String, Path, description = "Vault id"), ("after" = Option<u64>, Query, description = "Cursor"), ("limit" = Option<usize>, Query, description = "Page size")),
+    responses((status = 200, body = ItemPageJson), (status = 403, body = ErrorBody)))]
+pub async fn list_items(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+    call: VaultCaller<NoBody>,
+) -> Result<Json<ItemPageJson>, AppError> {
+    let query = ItemQuery {
+        after: SyncCursor(q.after.unwrap_or(0)),
+        scopes: ScopeSet::ALL,
+        limit: q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
+    };
+    let vault = call.vault.id;
+    let page = if call.is_owner {
+        state.store(move |s| s.list_items(vault, &query)).await?
+    } else {
+        let st = state.clone();
+        state
+            .store(move |s| {
+                grantee_call(
+                    s,
+                    &st,
+                    &call.vault,
+                    &call.caller,
+                    Mode::Read,
+                    None,
+                    |g, maker| {
+                        Ok(s.grantee_read_items(
+                            &access(g),
+                            ItemSelection::Page(query),
+                            st.now(),
+                            &|h, e| maker.build(h, e),
+                        )?
+                        .map(|(page, _)| page)
+                        .map_err(Refusal::Grant))
+                    },
+                )
+            })
+            .await??
+    };
+    Ok(Json(ItemPageJson {
+        items: page.items.iter().map(sealed).collect(),
+        next: page.more.then_some(page.next.0),
+    }))
+}
+
+/// One item: for the owner, or a grantee with `read` on its scope (logged).
+#[utoipa::path(get, path = "/v1/vaults/{vault}/items/{item}", tag = "items",
+    params(("vault" = String, Path, description = "Vault id"), ("item" = String, Path, description = "Item id")),
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_item(
+    State(state): State<AppState>,
+    ApiPath(ids): ApiPath<(String, ItemId)>,
+    call: VaultCaller<NoBody>,
+) -> Result<Json<SealedItem>, AppError> {
+    let item = ids.1;
+    let vault = call.vault.id;
+    let st = state.clone();
+    let record = state
+        .store(move |s| {
+            let Some(record) = s.item(vault, item)? else {
+                return Ok(Err(AppError::UnknownItem));
+            };
+            if call.is_owner {
+                return Ok(Ok(record));
+            }
+            let scope = record.item.scope;
+            grantee_call(
+                s,
+                &st,
+                &call.vault,
+                &call.caller,
+                Mode::Read,
+                Some(scope),
+                |g, maker| {
+                    Ok(s.grantee_read_items(
+                        &access(g),
+                        ItemSelection::One(item),
+                        st.now(),
+                        &|h, e| maker.build(h, e),
+                    )?
+                    .map_err(Refusal::Grant)
+                    .and_then(|(page, _)| {
+                        page.items
+                            .into_iter()
+                            .next()
+                            .ok_or(Refusal::Grant(crate::store::GrantDenied::ScopeNotGranted))
+                    }))
+                },
+            )
+        })
+        .await??;
+    Ok(Json(sealed(&record)))
+}
+
+/// Stores scope keys wrapped for the owner or grantees.
+#[utoipa::path(post, path = "/v1/vaults/{vault}/scope-keys", tag = "items", request_body = Keys,
+    params(("vault" = String, Path, description = "Vault id")),
+    responses((status = 201, body = Stored), (status = 422, body = ErrorBody)))]
+pub async fn put_scope_keys(
+    State(state): State<AppState>,
+    owner: Owner<Body<Keys>>,
+) -> Result<(StatusCode, Json<Stored>), AppError> {
+    let Body(Keys { keys }) = owner.body;
+    let vault = owner.vault.id;
+    if keys.iter().any(|k| k.vault != vault) {
+        return Err(AppError::WrongVault);
+    }
+    let records = keys
+        .iter()
+        .map(|k| {
+            Ok(WrappedKeyRecord {
+                scope: k.scope,
+                epoch: k.epoch,
+                recipient: k.recipient,
+                wrapped: Blob(
+                    postcard::to_allocvec(k)
+                        .map_err(|_| AppError::Internal("scope key does not encode"))?,
+                ),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let stored = records.len();
+    state
+        .store(move |s| s.put_scope_keys(vault, &records))
+        .await?;
+    Ok((StatusCode::CREATED, Json(Stored { stored })))
+}
+
+/// The scope keys wrapped for the caller (a grantee: granted scopes only, logged).
+#[utoipa::path(get, path = "/v1/vaults/{vault}/scope-keys", tag = "items",
+    params(("vault" = String, Path, description = "Vault id")),
+    responses((status = 200, body = Keys), (status = 403, body = ErrorBody)))]
+pub async fn get_scope_keys(
+    State(state): State<AppState>,
+    call: VaultCaller<NoBody>,
+) -> Result<Json<Keys>, AppError> {
+    let vault = call.vault.id;
+    let st = state.clone();
+    let records = state
+        .store(move |s| {
+            if call.is_owner {
+                return Ok(Ok(s.scope_keys(vault, call.caller.party())?));
+            }
+            grantee_call(
+                s,
+                &st,
+                &call.vault,
+                &call.caller,
+                Mode::Read,
+                None,
+                |g, maker| {
+                    Ok(
+                        s.grantee_read_scope_keys(&access(g), st.now(), &|h, e| maker.build(h, e))?
+                            .map(|(keys, _)| keys)
+                            .map_err(Refusal::Grant),
+                    )
+                },
+            )
+        })
+        .await??;
+    let keys = records.iter().map(wrapped).collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(Keys { keys }))
+}
+
+/// A grantee appends items sealed to owner and author (`append` sealing), each logged in the
+/// same write as the item.
+#[utoipa::path(post, path = "/v1/vaults/{vault}/append", tag = "items", request_body = Items,
+    params(("vault" = String, Path, description = "Vault id")),
+    responses((status = 201, body = Stored), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn append(
+    State(state): State<AppState>,
+    call: Grantee<Body<Items>>,
+) -> Result<(StatusCode, Json<Stored>), AppError> {
+    let Body(Items { items }) = call.body;
+    if items.is_empty() || items.iter().any(|i| i.sealing != Sealing::Append) {
+        return Err(AppError::WrongSealing);
+    }
+    let author = call.caller.party();
+    let st = state.clone();
+    let stored = state
+        .store(move |s| {
+            let mut stored = 0;
+            for item in items {
+                let scope = item.scope;
+                let item = new_item(item, author);
+                let outcome = grantee_call(
+                    s,
+                    &st,
+                    &call.vault,
+                    &call.caller,
+                    Mode::Append,
+                    Some(scope),
+                    |g, maker| {
+                        Ok(
+                            match s.grantee_append_item(&access(g), &item, st.now(), &|h, e| {
+                                maker.build(h, e)
+                            })? {
+                                Ok(_) => Ok(Ok(())),
+                                Err(AppendDenied::Grant(denied)) => Err(Refusal::Grant(denied)),
+                                Err(AppendDenied::Duplicate(_)) => Ok(Err(AppError::ItemConflict)),
+                            },
+                        )
+                    },
+                )?;
+                match outcome {
+                    Ok(Ok(())) => stored += 1,
+                    Ok(Err(e)) | Err(e) => return Ok(Err(e)),
+                }
+            }
+            Ok(Ok(stored))
+        })
+        .await??;
+    Ok((StatusCode::CREATED, Json(Stored { stored })))
+}

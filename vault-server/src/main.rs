@@ -1,0 +1,214 @@
+//! `vault-server`: serve the API (default) or back up the store.
+
+use std::io::IsTerminal as _;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+use url::Url;
+use vault_server::store::{SledOptions, SledStore};
+use vault_server::{app, AppState, RateLimits, ServerConfig};
+
+/// Rugzak vault server: stores ciphertext, wrapped keys and the consent log.
+#[derive(Debug, Parser)]
+#[command(version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve(ServeArgs),
+    /// Write a consistent copy of the store to a new directory (stop the server first).
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+struct StoreArgs {
+    /// Directory of the embedded sled store (created when missing).
+    #[arg(long, env = "RUGZAK_DATA_DIR", default_value = "rugzak-data")]
+    data_dir: PathBuf,
+    /// sled page cache in MiB: the main knob for memory use.
+    #[arg(long, env = "RUGZAK_CACHE_MB", default_value_t = SledOptions::default().cache_bytes / MIB)]
+    cache_mb: u64,
+}
+
+/// The library's defaults, shown in `--help` (one source for them).
+fn defaults() -> ServerConfig {
+    ServerConfig::new(
+        Url::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("a valid constant URL")),
+    )
+}
+
+const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
+
+#[derive(Debug, Clone, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Address to listen on.
+    #[arg(long, env = "RUGZAK_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Public origin of the web app; its host name is the WebAuthn relying-party id.
+    #[arg(long, env = "RUGZAK_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL)]
+    public_url: Url,
+    /// Largest request body in bytes.
+    #[arg(long, env = "RUGZAK_BODY_LIMIT", default_value_t = defaults().body_limit)]
+    body_limit: usize,
+    /// Session lifetime in minutes.
+    #[arg(long, env = "RUGZAK_SESSION_MINUTES", default_value_t = defaults().session_ttl.as_secs() / 60)]
+    session_minutes: u64,
+    /// Passkey registration and login attempts per minute per client address.
+    #[arg(long, env = "RUGZAK_LOGIN_PER_MINUTE", default_value_t = defaults().rate_limits.login_per_minute)]
+    login_per_minute: NonZeroU32,
+    /// Share-link passcode attempts per minute per client address.
+    #[arg(long, env = "RUGZAK_PASSCODE_PER_MINUTE", default_value_t = defaults().rate_limits.passcode_per_minute)]
+    passcode_per_minute: NonZeroU32,
+    /// Access-request posts and fetches per minute per client address.
+    #[arg(long, env = "RUGZAK_REQUEST_PER_MINUTE", default_value_t = defaults().rate_limits.request_per_minute)]
+    request_per_minute: NonZeroU32,
+}
+
+#[derive(Debug, Clone, Args)]
+struct BackupArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Directory to write the copy to; must not exist. It is itself a valid data directory.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+impl StoreArgs {
+    fn open(&self) -> Result<SledStore, vault_server::store::StoreError> {
+        SledStore::open(
+            &self.data_dir,
+            SledOptions {
+                cache_bytes: self.cache_mb.saturating_mul(MIB),
+            },
+        )
+    }
+}
+
+impl ServeArgs {
+    fn config(&self) -> ServerConfig {
+        ServerConfig {
+            body_limit: self.body_limit,
+            session_ttl: Duration::from_secs(self.session_minutes.saturating_mul(60)),
+            rate_limits: RateLimits {
+                login_per_minute: self.login_per_minute,
+                passcode_per_minute: self.passcode_per_minute,
+                request_per_minute: self.request_per_minute,
+            },
+            ..ServerConfig::new(self.public_url.clone())
+        }
+    }
+}
+
+/// Bytes in a MiB.
+const MIB: u64 = 1024 * 1024;
+
+/// How often expired sessions, nonces, requests and ceremonies are purged.
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let store = args.store.open().map_err(|e| e.to_string())?;
+    let state = AppState::new(Arc::new(store), args.config()).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%local, data_dir = %args.store.data_dir.display(), "listening");
+
+    let maintenance = tokio::spawn({
+        let state = state.clone();
+        async move {
+            let mut tick = tokio::time::interval(MAINTENANCE_EVERY);
+            loop {
+                tick.tick().await;
+                if let Err(e) = state.maintain().await {
+                    tracing::warn!(code = e.code(), "maintenance failed");
+                }
+            }
+        }
+    });
+    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    maintenance.abort();
+    served.map_err(|e| format!("server failed: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or ctrl-c; in-flight requests then finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+fn backup(args: &BackupArgs) -> Result<(), String> {
+    let store = args.store.open().map_err(|e| e.to_string())?;
+    store.backup_to(&args.out).map_err(|e| e.to_string())?;
+    tracing::info!(out = %args.out.display(), "backup written");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Backup(args)) => backup(&args),
+        Some(Command::Serve(args)) => run_server(args),
+        None => run_server(cli.serve),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_server(args: ServeArgs) -> Result<(), String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?
+        .block_on(serve(args))
+}

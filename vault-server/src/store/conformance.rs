@@ -1,0 +1,1123 @@
+//! The conformance suite: every case runs against every [`Store`] implementation, so the
+//! memory store used in router tests behaves exactly like the sled store in production.
+
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::sync::{Arc, OnceLock};
+
+use crypto::encoding::{sha256, UnixTime};
+use crypto::{GrantId, ItemId, LinkId, Mode, Nonce, PartyId, Permission, Scope, VaultId};
+use rand_core::OsRng;
+use webauthn_rs::prelude::Passkey;
+
+use super::*;
+use crate::ids::AccountId;
+
+/// A store under test plus whatever keeps it alive (a temporary directory).
+pub(super) type Fixture = (Arc<dyn Store>, Option<tempfile::TempDir>);
+
+macro_rules! conformance_suite {
+    ($make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                let (store, _dir): $crate::store::conformance::Fixture = $make();
+                $crate::store::conformance::$case(&store);
+            }
+        )*
+    };
+}
+
+macro_rules! all_cases {
+    ($make:expr) => {
+        conformance_suite!($make;
+            accounts_and_passkeys, sessions_expire, devices_belong_to_one_account,
+            vault_registration_is_idempotent, items_page_by_cursor_and_scope, item_batches_are_atomic,
+            grantee_reads_only_granted_scopes_and_logs_each_read, grantee_refused_when_grant_not_active,
+            grantee_append_stores_item_with_log_entry, append_only_grantee_cannot_read,
+            failed_log_builder_writes_nothing, scope_keys_per_recipient_and_grantee_fetch,
+            requests_by_reference_expire, nonces_are_single_use, grants_insert_list_and_revoke,
+            links_open_count_and_die, parallel_wrong_passcodes_stop_at_limit,
+            log_append_is_compare_and_set, parallel_grantee_reads_keep_the_log_chain_intact,
+            purge_removes_only_expired,
+        );
+    };
+}
+
+mod memory_store {
+    all_cases!(|| (
+        std::sync::Arc::new(crate::store::MemoryStore::new())
+            as std::sync::Arc<dyn crate::store::Store>,
+        None
+    ));
+}
+
+mod sled_store {
+    all_cases!(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::SledStore::open(dir.path(), crate::store::SledOptions::default())
+            .unwrap();
+        (
+            std::sync::Arc::new(store) as std::sync::Arc<dyn crate::store::Store>,
+            Some(dir),
+        )
+    });
+}
+
+// ---------------------------------------------------------------- helpers
+
+const NOW: UnixTime = 1_800_000_000;
+
+fn vault() -> VaultId {
+    VaultId::random(&mut OsRng)
+}
+
+fn party() -> PartyId {
+    PartyId::random(&mut OsRng)
+}
+
+/// A real passkey, made once with the software authenticator.
+fn sample_passkey() -> Passkey {
+    static PASSKEY: OnceLock<Passkey> = OnceLock::new();
+    PASSKEY
+        .get_or_init(|| {
+            use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+            use webauthn_authenticator_rs::WebauthnAuthenticator;
+            let origin = url::Url::parse("http://localhost:8080").unwrap();
+            let webauthn = webauthn_rs::WebauthnBuilder::new("localhost", &origin)
+                .unwrap()
+                .build()
+                .unwrap();
+            let (options, state) = webauthn
+                .start_passkey_registration(
+                    webauthn_rs::prelude::Uuid::from_bytes([7; 16]),
+                    "t",
+                    "t",
+                    None,
+                )
+                .unwrap();
+            let mut auth = WebauthnAuthenticator::new(SoftPasskey::new(true));
+            let credential = auth.do_registration(origin, options).unwrap();
+            webauthn
+                .finish_passkey_registration(&credential, &state)
+                .unwrap()
+        })
+        .clone()
+}
+
+fn passkey_record(account: AccountId, credential: u8) -> PasskeyRecord {
+    PasskeyRecord {
+        account,
+        credential_id: vec![credential; 16],
+        passkey: sample_passkey(),
+        created_at: NOW + i64::from(credential),
+        last_used_at: None,
+    }
+}
+
+fn account() -> AccountRecord {
+    AccountRecord {
+        id: AccountId::random(&mut OsRng),
+        created_at: NOW,
+    }
+}
+
+fn new_item(scope: Scope) -> NewItem {
+    NewItem {
+        id: ItemId::random(&mut OsRng),
+        scope,
+        sealing: crypto::Sealing::ScopeKey { epoch: 1 },
+        author: party(),
+        ciphertext: Blob(vec![0xAB; 32]),
+    }
+}
+
+fn grant(vault: VaultId, grantee: PartyId, permissions: &[(Scope, Mode)]) -> GrantRecord {
+    GrantRecord {
+        id: GrantId::random(&mut OsRng),
+        vault,
+        grantee,
+        grantee_role: crypto::Role::Huisarts,
+        permissions: permissions
+            .iter()
+            .map(|&(scope, mode)| Permission { scope, mode })
+            .collect(),
+        not_before: NOW - 60,
+        expires_at: Some(NOW + 3600),
+        max_uses: None,
+        history_from: None,
+        nonce: Nonce::random(&mut OsRng),
+        signed: Blob(b"signed grant".to_vec()),
+        created_at: NOW - 60,
+        revoked_at: None,
+        revocation: None,
+        use_count: 0,
+    }
+}
+
+/// A deterministic log builder: hash = SHA-256(prev hash || seq), entry names the event.
+fn test_log(head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord> {
+    let mut input = head
+        .prev_hash
+        .map(|h| h.as_bytes().to_vec())
+        .unwrap_or_default();
+    input.extend_from_slice(&head.next_seq.to_be_bytes());
+    let label = match event {
+        AccessEvent::ItemsRead { items, .. } => format!("read {}", items.len()),
+        AccessEvent::KeysRead { keys, .. } => format!("keys {}", keys.len()),
+        AccessEvent::ItemAppended { item, .. } => format!("append {}", item.item.id),
+        AccessEvent::LinkAttempt { outcome, .. } => format!("link {outcome:?}"),
+        AccessEvent::Refused { reason, .. } => format!("refused {reason:?}"),
+    };
+    Ok(LogEntryRecord {
+        seq: head.next_seq,
+        hash: sha256(&input),
+        entry: Blob(label.into_bytes()),
+    })
+}
+
+fn all(after: u64, limit: usize) -> ItemQuery {
+    ItemQuery {
+        after: SyncCursor(after),
+        scopes: ScopeSet::ALL,
+        limit,
+    }
+}
+
+fn stored(outcome: PutItems) -> Vec<ItemRecord> {
+    match outcome {
+        PutItems::Stored(records) => records,
+        PutItems::Duplicate(id) => panic!("unexpected duplicate {id}"),
+    }
+}
+
+fn access(g: &GrantRecord) -> GranteeAccess {
+    GranteeAccess {
+        vault: g.vault,
+        grant: g.id,
+        grantee: g.grantee,
+    }
+}
+
+fn link(vault: VaultId) -> LinkRecord {
+    LinkRecord {
+        id: LinkId::random(&mut OsRng),
+        vault,
+        sealed: Blob(vec![1, 2, 3]),
+        passcode_verifier: Some(Blob(b"right".to_vec())),
+        failures: 0,
+        max_uses: Some(3),
+        uses: 0,
+        expires_at: NOW + 600,
+        revoked: false,
+        created_at: NOW,
+    }
+}
+
+/// Passcode check for tests: the "verifier" is the passcode itself.
+fn passcode(attempt: &'static [u8]) -> impl Fn(&LinkRecord) -> bool + Sync {
+    move |l: &LinkRecord| l.passcode_verifier.as_ref().is_none_or(|v| v.0 == attempt)
+}
+
+// ---------------------------------------------------------------- cases
+
+pub(super) fn accounts_and_passkeys(s: &Arc<dyn Store>) {
+    let a = account();
+    assert_eq!(
+        s.create_account(&a, &passkey_record(a.id, 1)).unwrap(),
+        CredentialInsert::Stored
+    );
+    assert_eq!(s.account(a.id).unwrap(), Some(a.clone()));
+
+    let b = account();
+    assert_eq!(
+        s.create_account(&b, &passkey_record(b.id, 1)).unwrap(),
+        CredentialInsert::CredentialTaken,
+        "a credential belongs to one account"
+    );
+    assert_eq!(
+        s.account(b.id).unwrap(),
+        None,
+        "nothing stored for the refused account"
+    );
+
+    assert_eq!(
+        s.add_passkey(&passkey_record(a.id, 2)).unwrap(),
+        CredentialInsert::Stored
+    );
+    assert_eq!(
+        s.add_passkey(&passkey_record(a.id, 2)).unwrap(),
+        CredentialInsert::CredentialTaken
+    );
+    let ids: Vec<_> = s
+        .passkeys(a.id)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.credential_id)
+        .collect();
+    assert_eq!(ids, vec![vec![1; 16], vec![2; 16]]);
+
+    let mut used = passkey_record(a.id, 2);
+    used.last_used_at = Some(NOW + 5);
+    assert!(s.update_passkey(&used).unwrap());
+    assert_eq!(s.passkeys(a.id).unwrap()[1].last_used_at, Some(NOW + 5));
+    assert!(
+        !s.update_passkey(&passkey_record(b.id, 2)).unwrap(),
+        "another account's credential is not touched"
+    );
+
+    assert_eq!(
+        s.remove_passkey(b.id, &[1; 16]).unwrap(),
+        RemovePasskey::Unknown
+    );
+    assert_eq!(
+        s.remove_passkey(a.id, &[9; 16]).unwrap(),
+        RemovePasskey::Unknown
+    );
+    assert_eq!(
+        s.remove_passkey(a.id, &[1; 16]).unwrap(),
+        RemovePasskey::Removed
+    );
+    assert_eq!(
+        s.remove_passkey(a.id, &[2; 16]).unwrap(),
+        RemovePasskey::LastPasskey
+    );
+    assert_eq!(s.passkeys(a.id).unwrap().len(), 1);
+
+    assert!(matches!(
+        s.add_passkey(&passkey_record(b.id, 3)),
+        Err(StoreError::Internal(_))
+    ));
+}
+
+pub(super) fn sessions_expire(s: &Arc<dyn Store>) {
+    let session = SessionRecord {
+        token_hash: sha256(b"token"),
+        account: AccountId::random(&mut OsRng),
+        created_at: NOW,
+        expires_at: NOW + 10,
+    };
+    s.put_session(&session).unwrap();
+    assert_eq!(
+        s.session(session.token_hash, NOW + 9).unwrap(),
+        Some(session.clone())
+    );
+    assert_eq!(
+        s.session(session.token_hash, NOW + 10).unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(s.session(sha256(b"other"), NOW).unwrap(), None);
+    s.delete_session(session.token_hash).unwrap();
+    assert_eq!(
+        s.session(session.token_hash, NOW).unwrap(),
+        None,
+        "logged out"
+    );
+}
+
+pub(super) fn devices_belong_to_one_account(s: &Arc<dyn Store>) {
+    let keys = crypto::Identity::generate(&mut OsRng).public();
+    let device = DeviceRecord {
+        party: keys.party_id(),
+        keys,
+        account: AccountId::random(&mut OsRng),
+        enrolled_at: NOW,
+    };
+    assert_eq!(s.enroll_device(&device).unwrap(), EnrollDevice::Enrolled);
+    assert_eq!(
+        s.enroll_device(&device).unwrap(),
+        EnrollDevice::Enrolled,
+        "idempotent"
+    );
+    let stolen = DeviceRecord {
+        account: AccountId::random(&mut OsRng),
+        ..device.clone()
+    };
+    assert_eq!(
+        s.enroll_device(&stolen).unwrap(),
+        EnrollDevice::OtherAccount
+    );
+    assert_eq!(s.device(device.party).unwrap(), Some(device));
+}
+
+pub(super) fn vault_registration_is_idempotent(s: &Arc<dyn Store>) {
+    let keys = crypto::Identity::generate(&mut OsRng).public();
+    let record = VaultRecord {
+        id: keys.vault_id(),
+        keys,
+        owner: None,
+        registration: Blob(b"self-signed".to_vec()),
+        created_at: NOW,
+    };
+    assert_eq!(
+        s.register_vault(&record).unwrap(),
+        RegisterVault::Registered
+    );
+    let again = VaultRecord {
+        created_at: NOW + 1,
+        ..record.clone()
+    };
+    assert_eq!(
+        s.register_vault(&again).unwrap(),
+        RegisterVault::AlreadyRegistered(record.clone())
+    );
+    assert_eq!(s.vault(record.id).unwrap(), Some(record));
+    assert_eq!(s.vault(vault()).unwrap(), None);
+}
+
+pub(super) fn items_page_by_cursor_and_scope(s: &Arc<dyn Store>) {
+    let v = vault();
+    let items = [
+        Scope::Notities,
+        Scope::Vragenlijsten,
+        Scope::Notities,
+        Scope::Intake,
+    ]
+    .map(new_item);
+    let records = stored(s.put_items(v, &items, NOW).unwrap());
+    assert_eq!(
+        records.iter().map(|r| r.seq.0).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
+    // Another vault's items never show up.
+    let _ = stored(
+        s.put_items(vault(), &[new_item(Scope::Notities)], NOW)
+            .unwrap(),
+    );
+
+    let first = s.list_items(v, &all(0, 3)).unwrap();
+    assert_eq!(first.items, records[..3].to_vec());
+    assert_eq!((first.next, first.more), (SyncCursor(3), true));
+    let rest = s.list_items(v, &all(first.next.0, 3)).unwrap();
+    assert_eq!(rest.items, records[3..].to_vec());
+    assert_eq!((rest.next, rest.more), (SyncCursor(4), false));
+    let empty = s.list_items(v, &all(4, 3)).unwrap();
+    assert_eq!(
+        (empty.items.len(), empty.next, empty.more),
+        (0, SyncCursor(4), false),
+        "cursor stays put"
+    );
+
+    let notes = ItemQuery {
+        scopes: ScopeSet::EMPTY.with(Scope::Notities),
+        ..all(0, 10)
+    };
+    let page = s.list_items(v, &notes).unwrap();
+    assert_eq!(page.items, vec![records[0].clone(), records[2].clone()]);
+    assert_eq!(
+        page.next,
+        SyncCursor(4),
+        "the cursor moves past filtered-out items"
+    );
+
+    assert_eq!(s.item(v, items[1].id).unwrap(), Some(records[1].clone()));
+    assert_eq!(
+        s.item(vault(), items[1].id).unwrap(),
+        None,
+        "items are per vault"
+    );
+}
+
+pub(super) fn item_batches_are_atomic(s: &Arc<dyn Store>) {
+    let v = vault();
+    let first = new_item(Scope::Notities);
+    let _ = stored(s.put_items(v, std::slice::from_ref(&first), NOW).unwrap());
+    let fresh = new_item(Scope::Notities);
+    assert_eq!(
+        s.put_items(v, &[fresh.clone(), first.clone()], NOW)
+            .unwrap(),
+        PutItems::Duplicate(first.id)
+    );
+    assert_eq!(
+        s.item(v, fresh.id).unwrap(),
+        None,
+        "nothing of a refused batch is stored"
+    );
+    assert_eq!(
+        s.put_items(v, &[fresh.clone(), fresh.clone()], NOW)
+            .unwrap(),
+        PutItems::Duplicate(fresh.id),
+        "twice in one batch"
+    );
+    let next = stored(s.put_items(v, &[fresh], NOW).unwrap());
+    assert_eq!(
+        next[0].seq,
+        SyncCursor(2),
+        "refused batches use no sequence numbers"
+    );
+}
+
+pub(super) fn grantee_reads_only_granted_scopes_and_logs_each_read(s: &Arc<dyn Store>) {
+    let v = vault();
+    let g = grant(
+        v,
+        party(),
+        &[
+            (Scope::Vragenlijsten, Mode::Read),
+            (Scope::Intake, Mode::Append),
+        ],
+    );
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let records = stored(
+        s.put_items(
+            v,
+            &[
+                Scope::Vragenlijsten,
+                Scope::Notities,
+                Scope::Intake,
+                Scope::Vragenlijsten,
+            ]
+            .map(new_item),
+            NOW,
+        )
+        .unwrap(),
+    );
+
+    let (page, entry) = s
+        .grantee_read_items(&access(&g), ItemSelection::Page(all(0, 10)), NOW, &test_log)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        page.items,
+        vec![records[0].clone(), records[3].clone()],
+        "only the read scope"
+    );
+    assert_eq!(page.next, SyncCursor(4));
+    assert_eq!(
+        (entry.seq, entry.entry.0.as_slice()),
+        (0, b"read 2".as_slice())
+    );
+
+    let (one, entry) = s
+        .grantee_read_items(
+            &access(&g),
+            ItemSelection::One(records[1].item.id),
+            NOW,
+            &test_log,
+        )
+        .unwrap()
+        .unwrap();
+    assert!(
+        one.items.is_empty(),
+        "an item of an ungranted scope is not returned"
+    );
+    assert_eq!(entry.seq, 1, "the refused lookup is logged too");
+
+    let (one, _) = s
+        .grantee_read_items(
+            &access(&g),
+            ItemSelection::One(records[3].item.id),
+            NOW,
+            &test_log,
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(one.items, vec![records[3].clone()]);
+
+    assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, 3);
+    assert_eq!(s.log_head(v).unwrap().next_seq, 3);
+    assert_eq!(s.log_from(v, 0, 10).unwrap().len(), 3);
+}
+
+pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
+    let v = vault();
+    let read = &[(Scope::Notities, Mode::Read)];
+    let g = grant(v, party(), read);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let _ = stored(s.put_items(v, &[new_item(Scope::Notities)], NOW).unwrap());
+    let read_page = |a: &GranteeAccess, now| {
+        s.grantee_read_items(a, ItemSelection::Page(all(0, 10)), now, &test_log)
+            .unwrap()
+            .map(|(p, _)| p.items.len())
+    };
+
+    assert_eq!(read_page(&access(&g), NOW), Ok(1));
+    assert_eq!(
+        read_page(&access(&g), g.not_before - 1),
+        Err(GrantDenied::NotYetValid)
+    );
+    assert_eq!(
+        read_page(&access(&g), g.expires_at.unwrap()),
+        Err(GrantDenied::Expired)
+    );
+    let stranger = GranteeAccess {
+        grantee: party(),
+        ..access(&g)
+    };
+    assert_eq!(
+        read_page(&stranger, NOW),
+        Err(GrantDenied::Unknown),
+        "another party cannot use the grant"
+    );
+    let other_vault = GranteeAccess {
+        vault: vault(),
+        ..access(&g)
+    };
+    assert_eq!(
+        read_page(&other_vault, NOW),
+        Err(GrantDenied::Unknown),
+        "nor for another vault"
+    );
+    let unknown = GranteeAccess {
+        grant: GrantId::random(&mut OsRng),
+        ..access(&g)
+    };
+    assert_eq!(read_page(&unknown, NOW), Err(GrantDenied::Unknown));
+
+    assert!(matches!(
+        s.revoke_grant(v, g.id, NOW, &Blob(b"revocation".to_vec()), None)
+            .unwrap(),
+        RevokeGrant::Revoked(_)
+    ));
+    assert_eq!(
+        read_page(&access(&g), NOW),
+        Err(GrantDenied::Revoked),
+        "the very next request is refused"
+    );
+    assert_eq!(
+        s.grantee_read_scope_keys(&access(&g), NOW, &test_log)
+            .unwrap()
+            .map(|_| ()),
+        Err(GrantDenied::Revoked)
+    );
+    assert_eq!(
+        s.log_head(v).unwrap().next_seq,
+        1,
+        "refusals write no log entry"
+    );
+
+    let lifelong = GrantRecord {
+        expires_at: None,
+        ..grant(v, party(), read)
+    };
+    assert_eq!(
+        s.insert_grant(&lifelong, None).unwrap(),
+        InsertGrant::Inserted
+    );
+    assert_eq!(
+        read_page(&access(&lifelong), i64::MAX),
+        Ok(1),
+        "a lifelong grant does not expire"
+    );
+}
+
+pub(super) fn grantee_append_stores_item_with_log_entry(s: &Arc<dyn Store>) {
+    let v = vault();
+    let g = grant(v, party(), &[(Scope::Intake, Mode::Append)]);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let note = new_item(Scope::Intake);
+    let (record, entry) = s
+        .grantee_append_item(&access(&g), &note, NOW, &test_log)
+        .unwrap()
+        .unwrap();
+    assert_eq!((record.seq, &record.item), (SyncCursor(1), &note));
+    assert_eq!(entry.seq, 0);
+    assert_eq!(s.item(v, note.id).unwrap(), Some(record));
+    assert_eq!(
+        s.grantee_append_item(&access(&g), &note, NOW, &test_log)
+            .unwrap(),
+        Err(AppendDenied::Duplicate(note.id))
+    );
+    let wrong_scope = new_item(Scope::Verwijzing);
+    assert_eq!(
+        s.grantee_append_item(&access(&g), &wrong_scope, NOW, &test_log)
+            .unwrap(),
+        Err(AppendDenied::Grant(GrantDenied::ScopeNotGranted))
+    );
+    assert_eq!(s.item(v, wrong_scope.id).unwrap(), None);
+    assert_eq!(
+        s.grantee_append_item(
+            &access(&g),
+            &new_item(Scope::Intake),
+            g.expires_at.unwrap(),
+            &test_log
+        )
+        .unwrap(),
+        Err(AppendDenied::Grant(GrantDenied::Expired))
+    );
+    assert_eq!(
+        s.log_head(v).unwrap().next_seq,
+        1,
+        "only the stored item was logged"
+    );
+    assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, 1);
+}
+
+pub(super) fn append_only_grantee_cannot_read(s: &Arc<dyn Store>) {
+    let v = vault();
+    let g = grant(v, party(), &[(Scope::Intake, Mode::Append)]);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let records = stored(s.put_items(v, &[new_item(Scope::Intake)], NOW).unwrap());
+    for selection in [
+        ItemSelection::Page(all(0, 10)),
+        ItemSelection::One(records[0].item.id),
+    ] {
+        assert_eq!(
+            s.grantee_read_items(&access(&g), selection, NOW, &test_log)
+                .unwrap()
+                .map(|_| ()),
+            Err(GrantDenied::ScopeNotGranted)
+        );
+    }
+    assert_eq!(
+        s.grantee_read_scope_keys(&access(&g), NOW, &test_log)
+            .unwrap()
+            .map(|_| ()),
+        Err(GrantDenied::ScopeNotGranted)
+    );
+}
+
+pub(super) fn failed_log_builder_writes_nothing(s: &Arc<dyn Store>) {
+    let v = vault();
+    let g = grant(
+        v,
+        party(),
+        &[(Scope::Intake, Mode::Append), (Scope::Intake, Mode::Read)],
+    );
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let broken = |head: LogHead, event: AccessEvent<'_>| {
+        Ok(LogEntryRecord {
+            seq: head.next_seq + 7,
+            ..test_log(head, event)?
+        })
+    };
+    let note = new_item(Scope::Intake);
+    assert!(matches!(
+        s.grantee_append_item(&access(&g), &note, NOW, &broken),
+        Err(StoreError::Internal(_))
+    ));
+    assert!(matches!(
+        s.grantee_read_items(&access(&g), ItemSelection::Page(all(0, 1)), NOW, &broken),
+        Err(StoreError::Internal(_))
+    ));
+    assert_eq!(
+        s.item(v, note.id).unwrap(),
+        None,
+        "no item without its log entry"
+    );
+    assert_eq!(s.log_head(v).unwrap(), LogHead::default());
+    assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, 0);
+}
+
+pub(super) fn scope_keys_per_recipient_and_grantee_fetch(s: &Arc<dyn Store>) {
+    let v = vault();
+    let grantee = party();
+    let key = |scope, epoch, recipient| WrappedKeyRecord {
+        scope,
+        epoch,
+        recipient,
+        wrapped: Blob(vec![epoch as u8; 8]),
+    };
+    let owner = party();
+    s.put_scope_keys(
+        v,
+        &[
+            key(Scope::Notities, 1, owner),
+            key(Scope::Vragenlijsten, 1, grantee),
+            key(Scope::Vragenlijsten, 2, grantee),
+            key(Scope::Notities, 1, grantee),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        s.scope_keys(v, owner).unwrap(),
+        vec![key(Scope::Notities, 1, owner)]
+    );
+    assert_eq!(s.scope_keys(v, grantee).unwrap().len(), 3);
+    assert!(s.scope_keys(vault(), grantee).unwrap().is_empty());
+
+    let g = grant(v, grantee, &[(Scope::Vragenlijsten, Mode::Read)]);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let (keys, entry) = s
+        .grantee_read_scope_keys(&access(&g), NOW, &test_log)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        keys,
+        vec![
+            key(Scope::Vragenlijsten, 1, grantee),
+            key(Scope::Vragenlijsten, 2, grantee)
+        ],
+        "never a key of an ungranted scope"
+    );
+    assert_eq!(entry.entry.0, b"keys 2");
+}
+
+pub(super) fn requests_by_reference_expire(s: &Arc<dyn Store>) {
+    let request = RequestRecord {
+        reference: Nonce::random(&mut OsRng),
+        requester: party(),
+        signed: Blob(b"request".to_vec()),
+        created_at: NOW,
+        expires_at: NOW + 100,
+    };
+    assert_eq!(s.insert_request(&request).unwrap(), Insert::Inserted);
+    let clash = RequestRecord {
+        requester: party(),
+        ..request.clone()
+    };
+    assert_eq!(s.insert_request(&clash).unwrap(), Insert::Exists);
+    assert_eq!(
+        s.request(request.reference, NOW).unwrap(),
+        Some(request.clone()),
+        "first one kept"
+    );
+    assert_eq!(
+        s.request(request.reference, NOW + 100).unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(s.request(Nonce::random(&mut OsRng), NOW).unwrap(), None);
+}
+
+pub(super) fn nonces_are_single_use(s: &Arc<dyn Store>) {
+    let n = Nonce::random(&mut OsRng);
+    assert_eq!(
+        s.claim_nonce(NonceKind::Request, n, Some(NOW + 5)).unwrap(),
+        NonceClaim::Fresh
+    );
+    assert_eq!(
+        s.claim_nonce(NonceKind::Request, n, Some(NOW + 5)).unwrap(),
+        NonceClaim::Replayed
+    );
+    assert_eq!(
+        s.claim_nonce(NonceKind::Grant, n, None).unwrap(),
+        NonceClaim::Fresh,
+        "kinds are separate"
+    );
+    assert_eq!(
+        s.claim_nonce(NonceKind::Grant, n, None).unwrap(),
+        NonceClaim::Replayed
+    );
+}
+
+pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
+    let v = vault();
+    let grantee = party();
+    let g = grant(v, grantee, &[(Scope::Notities, Mode::Read)]);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Exists);
+    let replay = GrantRecord {
+        id: GrantId::random(&mut OsRng),
+        ..g.clone()
+    };
+    assert_eq!(
+        s.insert_grant(&replay, None).unwrap(),
+        InsertGrant::NonceReplayed
+    );
+    assert_eq!(s.grant(replay.id).unwrap(), None);
+    assert_eq!(
+        s.claim_nonce(NonceKind::Grant, g.nonce, None).unwrap(),
+        NonceClaim::Replayed,
+        "the grant claimed its nonce"
+    );
+    let other = grant(vault(), grantee, &[(Scope::Intake, Mode::Append)]);
+    assert_eq!(s.insert_grant(&other, None).unwrap(), InsertGrant::Inserted);
+
+    assert_eq!(s.grants_for_vault(v).unwrap(), vec![g.clone()]);
+    let mut mine: Vec<_> = s
+        .grants_for_grantee(grantee)
+        .unwrap()
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    mine.sort();
+    let mut expected = vec![g.id, other.id];
+    expected.sort();
+    assert_eq!(mine, expected);
+
+    let revocation = Blob(b"revoked".to_vec());
+    assert_eq!(
+        s.revoke_grant(other.vault, g.id, NOW, &revocation, None)
+            .unwrap(),
+        RevokeGrant::Unknown,
+        "wrong vault"
+    );
+    let RevokeGrant::Revoked(revoked) = s.revoke_grant(v, g.id, NOW, &revocation, None).unwrap()
+    else {
+        panic!("not revoked");
+    };
+    assert_eq!(
+        (revoked.revoked_at, revoked.revocation.clone()),
+        (Some(NOW), Some(revocation.clone()))
+    );
+    assert_eq!(
+        s.revoke_grant(v, g.id, NOW + 50, &Blob(b"again".to_vec()), None)
+            .unwrap(),
+        RevokeGrant::AlreadyRevoked(revoked.clone()),
+        "idempotent: the first revocation stands"
+    );
+    assert_eq!(s.grant(g.id).unwrap(), Some(revoked));
+}
+
+pub(super) fn links_open_count_and_die(s: &Arc<dyn Store>) {
+    let v = vault();
+    let l = link(v);
+    assert_eq!(s.insert_link(&l, None).unwrap(), InsertLink::Inserted);
+    assert_eq!(s.insert_link(&l, None).unwrap(), InsertLink::Exists);
+
+    let OpenLink::Opened(opened, entry) = s
+        .open_link(l.id, NOW, &passcode(b"right"), &test_log)
+        .unwrap()
+    else {
+        panic!("not opened");
+    };
+    assert_eq!((opened.uses, opened.sealed.clone()), (1, l.sealed.clone()));
+    assert_eq!(entry.entry.0, b"link Opened");
+    assert_eq!(
+        s.open_link(l.id, NOW, &passcode(b"wrong"), &test_log)
+            .unwrap(),
+        OpenLink::WrongPasscode { remaining: 4 }
+    );
+    for _ in 0..2 {
+        assert!(matches!(
+            s.open_link(l.id, NOW, &passcode(b"right"), &test_log)
+                .unwrap(),
+            OpenLink::Opened(..)
+        ));
+    }
+    assert_eq!(
+        s.open_link(l.id, NOW, &passcode(b"right"), &test_log)
+            .unwrap(),
+        OpenLink::Gone,
+        "max uses reached"
+    );
+    assert_eq!(
+        s.log_head(v).unwrap().next_seq,
+        4,
+        "every counted attempt is logged"
+    );
+
+    let expiring = link(v);
+    assert_eq!(
+        s.insert_link(&expiring, None).unwrap(),
+        InsertLink::Inserted
+    );
+    assert_eq!(
+        s.open_link(
+            expiring.id,
+            expiring.expires_at,
+            &passcode(b"right"),
+            &test_log
+        )
+        .unwrap(),
+        OpenLink::Gone
+    );
+
+    let revoked = link(v);
+    assert_eq!(s.insert_link(&revoked, None).unwrap(), InsertLink::Inserted);
+    assert!(
+        !s.revoke_link(vault(), revoked.id).unwrap(),
+        "only the vault's owner revokes"
+    );
+    assert!(s.revoke_link(v, revoked.id).unwrap());
+    assert_eq!(
+        s.open_link(revoked.id, NOW, &passcode(b"right"), &test_log)
+            .unwrap(),
+        OpenLink::Gone
+    );
+    assert_eq!(
+        s.open_link(
+            LinkId::random(&mut OsRng),
+            NOW,
+            &passcode(b"right"),
+            &test_log
+        )
+        .unwrap(),
+        OpenLink::Gone
+    );
+
+    let guessed = link(v);
+    assert_eq!(s.insert_link(&guessed, None).unwrap(), InsertLink::Inserted);
+    for remaining in (0..PASSCODE_FAILURE_LIMIT).rev() {
+        assert_eq!(
+            s.open_link(guessed.id, NOW, &passcode(b"wrong"), &test_log)
+                .unwrap(),
+            OpenLink::WrongPasscode { remaining }
+        );
+    }
+    assert_eq!(
+        s.open_link(guessed.id, NOW, &passcode(b"right"), &test_log)
+            .unwrap(),
+        OpenLink::Gone,
+        "dead after five wrong passcodes, even with the right one"
+    );
+}
+
+pub(super) fn parallel_wrong_passcodes_stop_at_limit(s: &Arc<dyn Store>) {
+    let v = vault();
+    let l = link(v);
+    assert_eq!(s.insert_link(&l, None).unwrap(), InsertLink::Inserted);
+    let outcomes: Vec<OpenLink> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..20)
+            .map(|_| {
+                scope.spawn(|| {
+                    s.open_link(l.id, NOW, &passcode(b"wrong"), &test_log)
+                        .unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let wrong = outcomes
+        .iter()
+        .filter(|o| matches!(o, OpenLink::WrongPasscode { .. }))
+        .count();
+    let gone = outcomes.iter().filter(|o| **o == OpenLink::Gone).count();
+    assert_eq!(
+        (wrong, gone),
+        (5, 15),
+        "exactly five passcodes were ever checked"
+    );
+    assert_eq!(
+        s.open_link(l.id, NOW, &passcode(b"right"), &test_log)
+            .unwrap(),
+        OpenLink::Gone
+    );
+    assert_eq!(s.log_head(v).unwrap().next_seq, 5);
+}
+
+pub(super) fn log_append_is_compare_and_set(s: &Arc<dyn Store>) {
+    let v = vault();
+    let e0 = test_log(
+        LogHead::default(),
+        AccessEvent::KeysRead {
+            grant: &grant(v, party(), &[]),
+            keys: &[],
+        },
+    )
+    .unwrap();
+    assert_eq!(s.append_log(v, &e0).unwrap(), AppendLog::Appended);
+    let head = s.log_head(v).unwrap();
+    assert_eq!(
+        head,
+        LogHead {
+            next_seq: 1,
+            prev_hash: Some(e0.hash)
+        }
+    );
+    assert_eq!(
+        s.append_log(v, &e0).unwrap(),
+        AppendLog::SeqMismatch(head),
+        "a second writer at seq 0 loses"
+    );
+    let e1 = LogEntryRecord {
+        seq: 1,
+        ..e0.clone()
+    };
+    assert_eq!(s.append_log(v, &e1).unwrap(), AppendLog::Appended);
+    assert_eq!(s.log_from(v, 0, 10).unwrap(), vec![e0.clone(), e1.clone()]);
+    assert_eq!(s.log_from(v, 1, 10).unwrap(), vec![e1]);
+    assert_eq!(s.log_from(v, 0, 1).unwrap(), vec![e0]);
+    assert!(
+        s.log_from(vault(), 0, 10).unwrap().is_empty(),
+        "logs are per vault"
+    );
+}
+
+pub(super) fn parallel_grantee_reads_keep_the_log_chain_intact(s: &Arc<dyn Store>) {
+    let v = vault();
+    let g = grant(v, party(), &[(Scope::Notities, Mode::Read)]);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let _ = stored(s.put_items(v, &[new_item(Scope::Notities)], NOW).unwrap());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..10 {
+                    let _ = s
+                        .grantee_read_items(
+                            &access(&g),
+                            ItemSelection::Page(all(0, 10)),
+                            NOW,
+                            &test_log,
+                        )
+                        .unwrap()
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let entries = s.log_from(v, 0, 100).unwrap();
+    assert_eq!(entries.len(), 40);
+    let mut head = LogHead::default();
+    for e in entries {
+        assert_eq!(e.seq, head.next_seq);
+        assert_eq!(
+            e.hash,
+            test_log(
+                head,
+                AccessEvent::ItemsRead {
+                    grant: &g,
+                    items: &[]
+                }
+            )
+            .unwrap()
+            .hash,
+            "chain unbroken"
+        );
+        head = head_after(&e);
+    }
+    assert_eq!(
+        s.grant(g.id).unwrap().unwrap().use_count,
+        40,
+        "no lost updates"
+    );
+}
+
+pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {
+    let keep = Nonce::random(&mut OsRng);
+    let old = Nonce::random(&mut OsRng);
+    assert_eq!(
+        s.claim_nonce(NonceKind::Request, old, Some(NOW)).unwrap(),
+        NonceClaim::Fresh
+    );
+    assert_eq!(
+        s.claim_nonce(NonceKind::Request, keep, Some(NOW + 60))
+            .unwrap(),
+        NonceClaim::Fresh
+    );
+    assert_eq!(
+        s.claim_nonce(NonceKind::Grant, keep, None).unwrap(),
+        NonceClaim::Fresh
+    );
+    let session = |expires_at: UnixTime| SessionRecord {
+        token_hash: sha256(&expires_at.to_be_bytes()),
+        account: AccountId::random(&mut OsRng),
+        created_at: NOW - 100,
+        expires_at,
+    };
+    s.put_session(&session(NOW)).unwrap();
+    s.put_session(&session(NOW + 1)).unwrap();
+    let request = RequestRecord {
+        reference: Nonce::random(&mut OsRng),
+        requester: party(),
+        signed: Blob::default(),
+        created_at: NOW - 100,
+        expires_at: NOW - 1,
+    };
+    assert_eq!(s.insert_request(&request).unwrap(), Insert::Inserted);
+
+    let purged = s.purge_expired(NOW).unwrap();
+    assert_eq!(
+        purged,
+        Purged {
+            sessions: 1,
+            nonces: 1,
+            requests: 1
+        }
+    );
+    assert_eq!(
+        s.claim_nonce(NonceKind::Request, keep, None).unwrap(),
+        NonceClaim::Replayed
+    );
+    assert_eq!(
+        s.claim_nonce(NonceKind::Grant, keep, None).unwrap(),
+        NonceClaim::Replayed,
+        "grant nonces stay"
+    );
+    assert!(s
+        .session(session(NOW + 1).token_hash, NOW)
+        .unwrap()
+        .is_some());
+}

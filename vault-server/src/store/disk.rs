@@ -1,0 +1,1399 @@
+//! The sled [`Store`]: the default, embedded in the data directory.
+//!
+//! Layout: one sled tree per record kind, keys built from fixed-width ids and big-endian
+//! sequence numbers so that prefix scans return records in order; values are postcard-encoded
+//! records. Multi-key writes run in one sled transaction across the trees involved, and every
+//! method that wrote something flushes before it returns.
+
+use std::path::Path;
+
+use crypto::encoding::UnixTime;
+use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, VaultId};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sled::transaction::{
+    ConflictableTransactionError, ConflictableTransactionResult, TransactionError,
+    TransactionalTree,
+};
+use sled::{Transactional as _, Tree};
+
+use super::*;
+use crate::ids::AccountId;
+
+/// Key in the `meta` tree holding [`FORMAT_VERSION`] as 4 big-endian bytes.
+const VERSION_KEY: &[u8] = b"format_version";
+/// Key in the `meta` tree holding the server's 32-byte root secret.
+const SERVER_ROOT_KEY: &[u8] = b"server_root";
+
+/// One step of the upgrade path: turns format `from` into `from + 1`.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// The version it upgrades from.
+    pub from: u32,
+    /// Rewrites the data in place.
+    pub run: fn(&sled::Db) -> sled::Result<()>,
+}
+
+/// Upgrades for every format version before [`FORMAT_VERSION`]; empty while there is only
+/// version 1. A new version adds its migration here.
+const MIGRATIONS: &[Migration] = &[];
+
+/// Settings for opening the sled store.
+#[derive(Debug, Clone, Copy)]
+pub struct SledOptions {
+    /// Page cache size in bytes: the main knob for the server's memory use.
+    pub cache_bytes: u64,
+}
+
+impl Default for SledOptions {
+    fn default() -> Self {
+        Self {
+            cache_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+struct Trees {
+    meta: Tree,
+    accounts: Tree,
+    passkeys: Tree,
+    passkeys_by_account: Tree,
+    sessions: Tree,
+    devices: Tree,
+    parties: Tree,
+    vaults: Tree,
+    items: Tree,
+    item_ids: Tree,
+    item_heads: Tree,
+    scope_keys: Tree,
+    requests: Tree,
+    nonces: Tree,
+    grants: Tree,
+    grants_by_vault: Tree,
+    grants_by_grantee: Tree,
+    links: Tree,
+    log: Tree,
+    log_heads: Tree,
+}
+
+impl Trees {
+    fn open(db: &sled::Db) -> sled::Result<Self> {
+        Ok(Self {
+            meta: db.open_tree("meta")?,
+            accounts: db.open_tree("accounts")?,
+            passkeys: db.open_tree("passkeys")?,
+            passkeys_by_account: db.open_tree("passkeys_by_account")?,
+            sessions: db.open_tree("sessions")?,
+            devices: db.open_tree("devices")?,
+            parties: db.open_tree("parties")?,
+            vaults: db.open_tree("vaults")?,
+            items: db.open_tree("items")?,
+            item_ids: db.open_tree("item_ids")?,
+            item_heads: db.open_tree("item_heads")?,
+            scope_keys: db.open_tree("scope_keys")?,
+            requests: db.open_tree("requests")?,
+            nonces: db.open_tree("nonces")?,
+            grants: db.open_tree("grants")?,
+            grants_by_vault: db.open_tree("grants_by_vault")?,
+            grants_by_grantee: db.open_tree("grants_by_grantee")?,
+            links: db.open_tree("links")?,
+            log: db.open_tree("log")?,
+            log_heads: db.open_tree("log_heads")?,
+        })
+    }
+}
+
+/// A [`Store`] in a sled database directory.
+pub struct SledStore {
+    db: sled::Db,
+    t: Trees,
+    flusher: GroupFlush,
+}
+
+/// Group commit: a caller that needs its committed writes durable waits for a flush that
+/// *started* after its commit. One caller (the leader) runs that flush for everyone who is
+/// waiting, so under load one fsync covers many writes instead of one each.
+#[derive(Debug, Default)]
+struct GroupFlush {
+    state: std::sync::Mutex<FlushState>,
+    done: std::sync::Condvar,
+}
+
+#[derive(Debug, Default)]
+struct FlushState {
+    /// Flushes started so far (the generation of the running or last flush).
+    started: u64,
+    /// The generation of the last finished flush.
+    finished: u64,
+    /// Whether a flush is running.
+    running: bool,
+    /// A failed flush: durability can no longer be promised, so every later flush fails.
+    failed: Option<String>,
+}
+
+impl GroupFlush {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FlushState> {
+        // The state is plain counters, consistent after any panic.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn flush(&self, run: impl Fn() -> StoreResult<()>) -> StoreResult<()> {
+        let mut st = self.lock();
+        // A flush already running may have started before our commit: we need the next one.
+        let target = st.started + 1;
+        loop {
+            if let Some(e) = &st.failed {
+                return Err(StoreError::Backend(e.clone()));
+            }
+            if st.finished >= target {
+                return Ok(());
+            }
+            if st.running {
+                st = self
+                    .done
+                    .wait(st)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                continue;
+            }
+            st.running = true;
+            st.started += 1;
+            let generation = st.started;
+            drop(st);
+            let outcome = run();
+            st = self.lock();
+            st.running = false;
+            st.finished = generation;
+            if let Err(e) = outcome {
+                st.failed = Some(e.to_string());
+            }
+            self.done.notify_all();
+        }
+    }
+}
+
+impl std::fmt::Debug for SledStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SledStore").finish_non_exhaustive()
+    }
+}
+
+fn backend(e: sled::Error) -> StoreError {
+    if let sled::Error::Io(io) = &e {
+        if io.to_string().contains("could not acquire lock") {
+            return StoreError::Locked;
+        }
+    }
+    StoreError::Backend(e.to_string())
+}
+
+fn from_tx(e: TransactionError<StoreError>) -> StoreError {
+    match e {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => backend(e),
+    }
+}
+
+fn enc<T: Serialize>(value: &T) -> StoreResult<Vec<u8>> {
+    postcard::to_allocvec(value).map_err(|_| StoreError::Internal("record cannot be encoded"))
+}
+
+fn dec<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> StoreResult<T> {
+    postcard::from_bytes(bytes).map_err(|_| StoreError::Corrupt { tree })
+}
+
+fn get<T: DeserializeOwned>(tree: &Tree, name: &'static str, key: &[u8]) -> StoreResult<Option<T>> {
+    tree.get(key)
+        .map_err(backend)?
+        .map(|v| dec(name, &v))
+        .transpose()
+}
+
+/// A store error that aborts a transaction.
+fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
+    ConflictableTransactionError::Abort(e)
+}
+
+fn tx_get<T: DeserializeOwned>(
+    tree: &TransactionalTree,
+    name: &'static str,
+    key: &[u8],
+) -> ConflictableTransactionResult<Option<T>, StoreError> {
+    tree.get(key)?
+        .map(|v| dec(name, &v).map_err(abort))
+        .transpose()
+}
+
+fn tx_put<T: Serialize>(
+    tree: &TransactionalTree,
+    key: &[u8],
+    value: &T,
+) -> ConflictableTransactionResult<(), StoreError> {
+    tree.insert(key, enc(value).map_err(abort)?)?;
+    Ok(())
+}
+
+fn key2(a: &[u8], b: &[u8]) -> Vec<u8> {
+    [a, b].concat()
+}
+
+fn seq_key(vault: VaultId, seq: u64) -> Vec<u8> {
+    key2(vault.as_bytes(), &seq.to_be_bytes())
+}
+
+fn nonce_key(kind: NonceKind, nonce: Nonce) -> Vec<u8> {
+    let tag = match kind {
+        NonceKind::Grant => b'g',
+        NonceKind::Request => b'r',
+    };
+    key2(&[tag], nonce.as_bytes())
+}
+
+fn seq_from(bytes: &[u8]) -> StoreResult<u64> {
+    let raw: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt { tree: "item_ids" })?;
+    Ok(u64::from_be_bytes(raw))
+}
+
+/// The trees a grantee operation writes: grants, log, log heads (always in this order).
+type GrantLogTx = (TransactionalTree, TransactionalTree, TransactionalTree);
+
+impl SledStore {
+    /// Opens (or creates) the store in `dir`, upgrading an older format and refusing a newer one.
+    pub fn open(dir: &Path, options: SledOptions) -> StoreResult<Self> {
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(options.cache_bytes)
+            .open()
+            .map_err(backend)?;
+        let t = Trees::open(&db).map_err(backend)?;
+        let store = Self {
+            db,
+            t,
+            flusher: GroupFlush::default(),
+        };
+        store.check_version(FORMAT_VERSION, MIGRATIONS)?;
+        Ok(store)
+    }
+
+    /// The stored format version, writing `target` on a fresh store and running `migrations`
+    /// up to `target` on an older one.
+    fn check_version(&self, target: u32, migrations: &[Migration]) -> StoreResult<()> {
+        let Some(found) = self.stored_version()? else {
+            return self.set_version(target);
+        };
+        if found > target {
+            return Err(StoreError::TooNew {
+                found,
+                supported: target,
+            });
+        }
+        for from in found..target {
+            let step = migrations
+                .iter()
+                .find(|m| m.from == from)
+                .ok_or(StoreError::NoUpgradePath { found })?;
+            tracing::info!(from, to = from + 1, "upgrading data format");
+            (step.run)(&self.db).map_err(backend)?;
+            self.set_version(from + 1)?;
+        }
+        Ok(())
+    }
+
+    fn stored_version(&self) -> StoreResult<Option<u32>> {
+        let Some(raw) = self.t.meta.get(VERSION_KEY).map_err(backend)? else {
+            return Ok(None);
+        };
+        let bytes: [u8; 4] = raw
+            .as_ref()
+            .try_into()
+            .map_err(|_| StoreError::Corrupt { tree: "meta" })?;
+        Ok(Some(u32::from_be_bytes(bytes)))
+    }
+
+    fn set_version(&self, version: u32) -> StoreResult<()> {
+        self.t
+            .meta
+            .insert(VERSION_KEY, &version.to_be_bytes())
+            .map_err(backend)?;
+        self.flush()
+    }
+
+    /// Makes every write committed so far durable, sharing one fsync among concurrent callers.
+    fn flush(&self) -> StoreResult<()> {
+        self.flusher
+            .flush(|| self.db.flush().map(drop).map_err(backend))
+    }
+
+    /// Writes a copy of the whole store to a new sled directory `dest`, usable as a data
+    /// directory. Consistent because the caller holds the store exclusively (sled locks its
+    /// directory, so no server can write meanwhile). Verified by checksum.
+    pub fn backup_to(&self, dest: &Path) -> StoreResult<()> {
+        if dest.exists() {
+            return Err(StoreError::Backend(format!(
+                "{} exists already",
+                dest.display()
+            )));
+        }
+        let copy = sled::Config::new().path(dest).open().map_err(backend)?;
+        copy.import(self.db.export());
+        copy.flush().map_err(backend)?;
+        if copy.checksum().map_err(backend)? == self.db.checksum().map_err(backend)? {
+            Ok(())
+        } else {
+            Err(StoreError::Backend(
+                "backup checksum differs from the store".into(),
+            ))
+        }
+    }
+
+    /// Runs `f` in one transaction over grants, log and log heads; flushes after commit.
+    fn grant_log_tx<A>(
+        &self,
+        f: impl Fn(&GrantLogTx) -> ConflictableTransactionResult<A, StoreError>,
+    ) -> StoreResult<A> {
+        let out = (&self.t.grants, &self.t.log, &self.t.log_heads)
+            .transaction(f)
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn page(&self, vault: VaultId, query: &ItemQuery) -> StoreResult<ItemPage> {
+        let limit = query.limit.max(1);
+        let mut page = ItemPage {
+            next: query.after,
+            ..ItemPage::default()
+        };
+        let start = seq_key(vault, query.after.0.saturating_add(1));
+        let end = seq_key(vault, u64::MAX);
+        for kv in self.t.items.range(start..=end) {
+            let (_, v) = kv.map_err(backend)?;
+            if page.items.len() == limit {
+                page.more = true;
+                break;
+            }
+            let record: ItemRecord = dec("items", &v)?;
+            page.next = record.seq;
+            if query.scopes.contains(record.item.scope) {
+                page.items.push(record);
+            }
+        }
+        Ok(page)
+    }
+
+    fn select(
+        &self,
+        vault: VaultId,
+        selection: ItemSelection,
+        readable: ScopeSet,
+    ) -> StoreResult<ItemPage> {
+        match narrowed(selection, readable) {
+            ItemSelection::Page(q) => self.page(vault, &q),
+            ItemSelection::One(id) => Ok(ItemPage {
+                items: self
+                    .item(vault, id)?
+                    .filter(|r| readable.contains(r.item.scope))
+                    .into_iter()
+                    .collect(),
+                ..ItemPage::default()
+            }),
+        }
+    }
+
+    fn prefix_values<T: DeserializeOwned>(
+        &self,
+        tree: &Tree,
+        name: &'static str,
+        prefix: &[u8],
+    ) -> StoreResult<Vec<T>> {
+        tree.scan_prefix(prefix)
+            .map(|kv| dec(name, &kv.map_err(backend)?.1))
+            .collect()
+    }
+
+    /// Grants listed in an index tree under `prefix` (index keys end with the grant id).
+    fn indexed_grants(&self, index: &Tree, prefix: &[u8]) -> StoreResult<Vec<GrantRecord>> {
+        let mut out = Vec::new();
+        for kv in index.scan_prefix(prefix) {
+            let (k, _) = kv.map_err(backend)?;
+            let id = &k[prefix.len()..];
+            if let Some(g) = get(&self.t.grants, "grants", id)? {
+                out.push(g);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Inside a grant+log transaction: loads the grant and checks it is active.
+fn tx_active_grant(
+    grants: &TransactionalTree,
+    access: &GranteeAccess,
+    now: UnixTime,
+) -> ConflictableTransactionResult<Result<GrantRecord, GrantDenied>, StoreError> {
+    let Some(grant) = tx_get::<GrantRecord>(grants, "grants", access.grant.as_bytes())? else {
+        return Ok(Err(GrantDenied::Unknown));
+    };
+    Ok(grant
+        .check_active(access.vault, access.grantee, now)
+        .map(|()| grant))
+}
+
+/// Inside a transaction: builds the log entry for `event` at the vault's head and writes it.
+fn tx_log(
+    log: &TransactionalTree,
+    heads: &TransactionalTree,
+    vault: VaultId,
+    builder: LogBuilder<'_>,
+    event: AccessEvent<'_>,
+) -> ConflictableTransactionResult<LogEntryRecord, StoreError> {
+    let head: LogHead = tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default();
+    let entry = checked_entry(head, builder(head, event)).map_err(abort)?;
+    tx_put(log, &seq_key(vault, entry.seq), &entry)?;
+    tx_put(heads, vault.as_bytes(), &head_after(&entry))?;
+    Ok(entry)
+}
+
+/// Inside a transaction: appends an owner-signed entry if it sits at the vault's head.
+/// `Ok(Err(head))` when it does not (nothing written).
+fn tx_append_at_head(
+    log: &TransactionalTree,
+    heads: &TransactionalTree,
+    vault: VaultId,
+    entry: Option<&LogEntryRecord>,
+) -> ConflictableTransactionResult<Result<(), LogHead>, StoreError> {
+    let Some(entry) = entry else {
+        return Ok(Ok(()));
+    };
+    let head: LogHead = tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default();
+    if entry.seq != head.next_seq {
+        return Ok(Err(head));
+    }
+    tx_put(log, &seq_key(vault, entry.seq), entry)?;
+    tx_put(heads, vault.as_bytes(), &head_after(entry))?;
+    Ok(Ok(()))
+}
+
+/// Inside a transaction: counts one use of a grant.
+fn tx_count_use(
+    grants: &TransactionalTree,
+    grant: &GrantRecord,
+) -> ConflictableTransactionResult<(), StoreError> {
+    let mut used = grant.clone();
+    used.use_count += 1;
+    tx_put(grants, grant.id.as_bytes(), &used)
+}
+
+impl Store for SledStore {
+    fn create_account(
+        &self,
+        account: &AccountRecord,
+        passkey: &PasskeyRecord,
+    ) -> StoreResult<CredentialInsert> {
+        let out = (
+            &self.t.accounts,
+            &self.t.passkeys,
+            &self.t.passkeys_by_account,
+        )
+            .transaction(|(accounts, passkeys, by_account)| {
+                if passkeys.get(&passkey.credential_id)?.is_some()
+                    || accounts.get(account.id.as_bytes())?.is_some()
+                {
+                    return Ok(CredentialInsert::CredentialTaken);
+                }
+                tx_put(accounts, account.id.as_bytes(), account)?;
+                tx_put(passkeys, &passkey.credential_id, passkey)?;
+                by_account.insert(key2(account.id.as_bytes(), &passkey.credential_id), &[])?;
+                Ok(CredentialInsert::Stored)
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn account(&self, id: AccountId) -> StoreResult<Option<AccountRecord>> {
+        get(&self.t.accounts, "accounts", id.as_bytes())
+    }
+
+    fn add_passkey(&self, passkey: &PasskeyRecord) -> StoreResult<CredentialInsert> {
+        let out = (
+            &self.t.accounts,
+            &self.t.passkeys,
+            &self.t.passkeys_by_account,
+        )
+            .transaction(|(accounts, passkeys, by_account)| {
+                if passkeys.get(&passkey.credential_id)?.is_some() {
+                    return Ok(CredentialInsert::CredentialTaken);
+                }
+                if accounts.get(passkey.account.as_bytes())?.is_none() {
+                    return Err(abort(StoreError::Internal(
+                        "passkey added to an unknown account",
+                    )));
+                }
+                tx_put(passkeys, &passkey.credential_id, passkey)?;
+                by_account.insert(
+                    key2(passkey.account.as_bytes(), &passkey.credential_id),
+                    &[],
+                )?;
+                Ok(CredentialInsert::Stored)
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn passkeys(&self, account: AccountId) -> StoreResult<Vec<PasskeyRecord>> {
+        let prefix = account.as_bytes();
+        let mut list = Vec::new();
+        for kv in self.t.passkeys_by_account.scan_prefix(prefix) {
+            let (k, _) = kv.map_err(backend)?;
+            if let Some(p) = get::<PasskeyRecord>(&self.t.passkeys, "passkeys", &k[prefix.len()..])?
+            {
+                list.push(p);
+            }
+        }
+        list.sort_by_key(|p| (p.created_at, p.credential_id.clone()));
+        Ok(list)
+    }
+
+    fn update_passkey(&self, passkey: &PasskeyRecord) -> StoreResult<bool> {
+        let out = self
+            .t
+            .passkeys
+            .transaction(|passkeys| {
+                match tx_get::<PasskeyRecord>(passkeys, "passkeys", &passkey.credential_id)? {
+                    Some(stored) if stored.account == passkey.account => {
+                        tx_put(passkeys, &passkey.credential_id, passkey)?;
+                        Ok(true)
+                    }
+                    _ => Ok(false),
+                }
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn remove_passkey(
+        &self,
+        account: AccountId,
+        credential_id: &[u8],
+    ) -> StoreResult<RemovePasskey> {
+        // The count of an account's passkeys needs a scan, which sled transactions cannot do;
+        // a per-account counter would duplicate state. Instead the scan runs first and the
+        // transaction re-checks every key it counted, so a concurrent removal aborts as a
+        // conflict and the whole check reruns.
+        loop {
+            let prefix = account.as_bytes();
+            let owned: Vec<Vec<u8>> = self
+                .t
+                .passkeys_by_account
+                .scan_prefix(prefix)
+                .map(|kv| kv.map(|(k, _)| k.to_vec()))
+                .collect::<Result<_, _>>()
+                .map_err(backend)?;
+            let index_key = key2(prefix, credential_id);
+            if !owned.contains(&index_key) {
+                return Ok(RemovePasskey::Unknown);
+            }
+            if owned.len() == 1 {
+                return Ok(RemovePasskey::LastPasskey);
+            }
+            let removed = (&self.t.passkeys, &self.t.passkeys_by_account)
+                .transaction(|(passkeys, by_account)| {
+                    for k in &owned {
+                        if by_account.get(k)?.is_none() {
+                            return Ok(false);
+                        }
+                    }
+                    by_account.remove(index_key.as_slice())?;
+                    passkeys.remove(credential_id)?;
+                    Ok(true)
+                })
+                .map_err(from_tx)?;
+            if removed {
+                self.flush()?;
+                return Ok(RemovePasskey::Removed);
+            }
+        }
+    }
+
+    fn put_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        self.t
+            .sessions
+            .insert(session.token_hash.as_bytes(), enc(session)?)
+            .map_err(backend)?;
+        self.flush()
+    }
+
+    fn session(&self, token_hash: Digest, now: UnixTime) -> StoreResult<Option<SessionRecord>> {
+        Ok(
+            get::<SessionRecord>(&self.t.sessions, "sessions", token_hash.as_bytes())?
+                .filter(|s| now < s.expires_at),
+        )
+    }
+
+    fn delete_session(&self, token_hash: Digest) -> StoreResult<()> {
+        self.t
+            .sessions
+            .remove(token_hash.as_bytes())
+            .map_err(backend)?;
+        self.flush()
+    }
+
+    fn enroll_device(&self, device: &DeviceRecord) -> StoreResult<EnrollDevice> {
+        let out = self
+            .t
+            .devices
+            .transaction(|devices| {
+                match tx_get::<DeviceRecord>(devices, "devices", device.party.as_bytes())? {
+                    Some(existing) if existing.account != device.account => {
+                        Ok(EnrollDevice::OtherAccount)
+                    }
+                    Some(_) => Ok(EnrollDevice::Enrolled),
+                    None => {
+                        tx_put(devices, device.party.as_bytes(), device)?;
+                        Ok(EnrollDevice::Enrolled)
+                    }
+                }
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn device(&self, party: PartyId) -> StoreResult<Option<DeviceRecord>> {
+        get(&self.t.devices, "devices", party.as_bytes())
+    }
+
+    fn enroll_party(&self, party: &PartyRecord) -> StoreResult<Insert> {
+        let out = insert_absent(&self.t.parties, party.party.as_bytes(), party)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn party(&self, id: PartyId) -> StoreResult<Option<PartyRecord>> {
+        get(&self.t.parties, "parties", id.as_bytes())
+    }
+
+    fn server_root(&self, candidate: &RootSecret) -> StoreResult<RootSecret> {
+        let previous = self
+            .t
+            .meta
+            .compare_and_swap(
+                SERVER_ROOT_KEY,
+                None::<&[u8]>,
+                Some(candidate.expose_bytes().as_slice()),
+            )
+            .map_err(backend)?;
+        self.flush()?;
+        match previous {
+            Ok(()) => Ok(candidate.clone()),
+            Err(existing) => existing
+                .current
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_ref()).ok())
+                .map(RootSecret::from_bytes)
+                .ok_or(StoreError::Corrupt { tree: "meta" }),
+        }
+    }
+
+    fn register_vault(&self, vault: &VaultRecord) -> StoreResult<RegisterVault> {
+        let out = self
+            .t
+            .vaults
+            .transaction(|vaults| {
+                match tx_get::<VaultRecord>(vaults, "vaults", vault.id.as_bytes())? {
+                    Some(existing) => Ok(RegisterVault::AlreadyRegistered(existing)),
+                    None => {
+                        tx_put(vaults, vault.id.as_bytes(), vault)?;
+                        Ok(RegisterVault::Registered)
+                    }
+                }
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn vault(&self, id: VaultId) -> StoreResult<Option<VaultRecord>> {
+        get(&self.t.vaults, "vaults", id.as_bytes())
+    }
+
+    fn put_items(&self, vault: VaultId, items: &[NewItem], now: UnixTime) -> StoreResult<PutItems> {
+        let out = (&self.t.items, &self.t.item_ids, &self.t.item_heads)
+            .transaction(|(items_t, ids, heads)| {
+                tx_store_items(items_t, ids, heads, vault, items, now)
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn item(&self, vault: VaultId, id: ItemId) -> StoreResult<Option<ItemRecord>> {
+        let Some(seq) = self
+            .t
+            .item_ids
+            .get(key2(vault.as_bytes(), id.as_bytes()))
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        get(&self.t.items, "items", &seq_key(vault, seq_from(&seq)?))
+    }
+
+    fn list_items(&self, vault: VaultId, query: &ItemQuery) -> StoreResult<ItemPage> {
+        self.page(vault, query)
+    }
+
+    fn grantee_read_items(
+        &self,
+        access: &GranteeAccess,
+        selection: ItemSelection,
+        now: UnixTime,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<Result<(ItemPage, LogEntryRecord), GrantDenied>> {
+        // sled transactions cannot scan, so the items are read first. Items are immutable and
+        // a grant's scopes never change, so only the grant's state needs re-checking inside
+        // the transaction; the log entry names exactly the items returned.
+        let grant = match get::<GrantRecord>(&self.t.grants, "grants", access.grant.as_bytes())? {
+            Some(g) => g,
+            None => return Ok(Err(GrantDenied::Unknown)),
+        };
+        if let Err(denied) = grant.check_active(access.vault, access.grantee, now) {
+            return Ok(Err(denied));
+        }
+        let readable = grant.scopes(Mode::Read);
+        if readable.is_empty() {
+            return Ok(Err(GrantDenied::ScopeNotGranted));
+        }
+        let mut page = self.select(access.vault, selection, readable)?;
+        page.items.retain(|item| grant.shows(item));
+        let entry = self.grant_log_tx(|(grants, log_t, heads)| {
+            let grant = match tx_active_grant(grants, access, now)? {
+                Ok(g) => g,
+                Err(denied) => return Ok(Err(denied)),
+            };
+            tx_count_use(grants, &grant)?;
+            let event = AccessEvent::ItemsRead {
+                grant: &grant,
+                items: &page.items,
+            };
+            tx_log(log_t, heads, access.vault, log, event).map(Ok)
+        })?;
+        Ok(entry.map(|e| (page, e)))
+    }
+
+    fn grantee_append_item(
+        &self,
+        access: &GranteeAccess,
+        item: &NewItem,
+        now: UnixTime,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<Result<(ItemRecord, LogEntryRecord), AppendDenied>> {
+        let trees = (
+            &self.t.grants,
+            &self.t.log,
+            &self.t.log_heads,
+            &self.t.items,
+            &self.t.item_ids,
+            &self.t.item_heads,
+        );
+        let out = trees
+            .transaction(|(grants, log_t, heads, items_t, ids, item_heads)| {
+                let grant = match tx_active_grant(grants, access, now)? {
+                    Ok(g) => g,
+                    Err(denied) => return Ok(Err(AppendDenied::Grant(denied))),
+                };
+                if !grant.scopes(Mode::Append).contains(item.scope) {
+                    return Ok(Err(AppendDenied::Grant(GrantDenied::ScopeNotGranted)));
+                }
+                let record = match tx_store_items(
+                    items_t,
+                    ids,
+                    item_heads,
+                    access.vault,
+                    std::slice::from_ref(item),
+                    now,
+                )? {
+                    PutItems::Stored(mut stored) => stored
+                        .pop()
+                        .ok_or_else(|| abort(StoreError::Internal("no item stored")))?,
+                    PutItems::Duplicate(id) => return Ok(Err(AppendDenied::Duplicate(id))),
+                };
+                tx_count_use(grants, &grant)?;
+                let event = AccessEvent::ItemAppended {
+                    grant: &grant,
+                    item: &record,
+                };
+                let entry = tx_log(log_t, heads, access.vault, log, event)?;
+                Ok(Ok((record, entry)))
+            })
+            .map_err(from_tx)?;
+        if out.is_ok() {
+            self.flush()?;
+        }
+        Ok(out)
+    }
+
+    fn put_scope_keys(&self, vault: VaultId, keys: &[WrappedKeyRecord]) -> StoreResult<()> {
+        self.t
+            .scope_keys
+            .transaction(|t| {
+                for k in keys {
+                    tx_put(t, &scope_key_key(vault, k), k)?;
+                }
+                Ok(())
+            })
+            .map_err(from_tx)?;
+        self.flush()
+    }
+
+    fn scope_keys(&self, vault: VaultId, recipient: PartyId) -> StoreResult<Vec<WrappedKeyRecord>> {
+        self.prefix_values(
+            &self.t.scope_keys,
+            "scope_keys",
+            &key2(vault.as_bytes(), recipient.as_bytes()),
+        )
+    }
+
+    fn grantee_read_scope_keys(
+        &self,
+        access: &GranteeAccess,
+        now: UnixTime,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<Result<(Vec<WrappedKeyRecord>, LogEntryRecord), GrantDenied>> {
+        // As in grantee_read_items: scan first, re-check the grant in the transaction.
+        let grant = match get::<GrantRecord>(&self.t.grants, "grants", access.grant.as_bytes())? {
+            Some(g) => g,
+            None => return Ok(Err(GrantDenied::Unknown)),
+        };
+        if let Err(denied) = grant.check_active(access.vault, access.grantee, now) {
+            return Ok(Err(denied));
+        }
+        let readable = grant.scopes(Mode::Read);
+        if readable.is_empty() {
+            return Ok(Err(GrantDenied::ScopeNotGranted));
+        }
+        let mut keys = self.scope_keys(access.vault, access.grantee)?;
+        keys.retain(|k| readable.contains(k.scope));
+        let entry = self.grant_log_tx(|(grants, log_t, heads)| {
+            let grant = match tx_active_grant(grants, access, now)? {
+                Ok(g) => g,
+                Err(denied) => return Ok(Err(denied)),
+            };
+            tx_count_use(grants, &grant)?;
+            let event = AccessEvent::KeysRead {
+                grant: &grant,
+                keys: &keys,
+            };
+            tx_log(log_t, heads, access.vault, log, event).map(Ok)
+        })?;
+        Ok(entry.map(|e| (keys, e)))
+    }
+
+    fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert> {
+        insert_absent(&self.t.requests, request.reference.as_bytes(), request).and_then(|o| {
+            self.flush()?;
+            Ok(o)
+        })
+    }
+
+    fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>> {
+        Ok(
+            get::<RequestRecord>(&self.t.requests, "requests", reference.as_bytes())?
+                .filter(|r| now < r.expires_at),
+        )
+    }
+
+    fn claim_nonce(
+        &self,
+        kind: NonceKind,
+        nonce: Nonce,
+        expires_at: Option<UnixTime>,
+    ) -> StoreResult<NonceClaim> {
+        let outcome = match insert_absent(&self.t.nonces, &nonce_key(kind, nonce), &expires_at)? {
+            Insert::Inserted => NonceClaim::Fresh,
+            Insert::Exists => NonceClaim::Replayed,
+        };
+        self.flush()?;
+        Ok(outcome)
+    }
+
+    fn insert_grant(
+        &self,
+        grant: &GrantRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertGrant> {
+        let trees = (
+            &self.t.grants,
+            &self.t.nonces,
+            &self.t.grants_by_vault,
+            &self.t.grants_by_grantee,
+            &self.t.log,
+            &self.t.log_heads,
+        );
+        let out = trees
+            .transaction(|(grants, nonces, by_vault, by_grantee, log_t, heads)| {
+                if grants.get(grant.id.as_bytes())?.is_some() {
+                    return Ok(InsertGrant::Exists);
+                }
+                let nonce = nonce_key(NonceKind::Grant, grant.nonce);
+                if nonces.get(&nonce)?.is_some() {
+                    return Ok(InsertGrant::NonceReplayed);
+                }
+                if let Err(head) = tx_append_at_head(log_t, heads, grant.vault, log)? {
+                    return Ok(InsertGrant::LogHeadMoved(head));
+                }
+                tx_put(nonces, &nonce, &None::<UnixTime>)?;
+                tx_put(grants, grant.id.as_bytes(), grant)?;
+                by_vault.insert(key2(grant.vault.as_bytes(), grant.id.as_bytes()), &[])?;
+                by_grantee.insert(key2(grant.grantee.as_bytes(), grant.id.as_bytes()), &[])?;
+                Ok(InsertGrant::Inserted)
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn grant(&self, id: GrantId) -> StoreResult<Option<GrantRecord>> {
+        get(&self.t.grants, "grants", id.as_bytes())
+    }
+
+    fn grants_for_vault(&self, vault: VaultId) -> StoreResult<Vec<GrantRecord>> {
+        self.indexed_grants(&self.t.grants_by_vault, vault.as_bytes())
+    }
+
+    fn grants_for_grantee(&self, grantee: PartyId) -> StoreResult<Vec<GrantRecord>> {
+        self.indexed_grants(&self.t.grants_by_grantee, grantee.as_bytes())
+    }
+
+    fn revoke_grant(
+        &self,
+        vault: VaultId,
+        id: GrantId,
+        at: UnixTime,
+        revocation: &Blob,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<RevokeGrant> {
+        let out = (&self.t.grants, &self.t.log, &self.t.log_heads)
+            .transaction(|(grants, log_t, heads)| {
+                let Some(mut grant) = tx_get::<GrantRecord>(grants, "grants", id.as_bytes())?
+                    .filter(|g| g.vault == vault)
+                else {
+                    return Ok(RevokeGrant::Unknown);
+                };
+                if grant.revoked_at.is_some() {
+                    return Ok(RevokeGrant::AlreadyRevoked(grant));
+                }
+                if let Err(head) = tx_append_at_head(log_t, heads, vault, log)? {
+                    return Ok(RevokeGrant::LogHeadMoved(head));
+                }
+                grant.revoked_at = Some(at);
+                grant.revocation = Some(revocation.clone());
+                tx_put(grants, id.as_bytes(), &grant)?;
+                Ok(RevokeGrant::Revoked(grant))
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn insert_link(
+        &self,
+        link: &LinkRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertLink> {
+        let out = (&self.t.links, &self.t.log, &self.t.log_heads)
+            .transaction(|(links, log_t, heads)| {
+                if links.get(link.id.as_bytes())?.is_some() {
+                    return Ok(InsertLink::Exists);
+                }
+                if let Err(head) = tx_append_at_head(log_t, heads, link.vault, log)? {
+                    return Ok(InsertLink::LogHeadMoved(head));
+                }
+                tx_put(links, link.id.as_bytes(), link)?;
+                Ok(InsertLink::Inserted)
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn link(&self, id: LinkId) -> StoreResult<Option<LinkRecord>> {
+        get(&self.t.links, "links", id.as_bytes())
+    }
+
+    fn open_link(
+        &self,
+        id: LinkId,
+        now: UnixTime,
+        passcode_ok: PasscodeCheck<'_>,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<OpenLink> {
+        let out = (&self.t.links, &self.t.log, &self.t.log_heads)
+            .transaction(|(links, log_t, heads)| {
+                let Some(link) =
+                    tx_get::<LinkRecord>(links, "links", id.as_bytes())?.filter(|l| l.is_open(now))
+                else {
+                    return Ok(OpenLink::Gone);
+                };
+                let mut updated = link.clone();
+                let outcome = if passcode_ok(&link) {
+                    updated.uses += 1;
+                    LinkOutcome::Opened
+                } else {
+                    updated.failures += 1;
+                    LinkOutcome::WrongPasscode
+                };
+                tx_put(links, id.as_bytes(), &updated)?;
+                let entry = tx_log(
+                    log_t,
+                    heads,
+                    link.vault,
+                    log,
+                    AccessEvent::LinkAttempt {
+                        link: &updated,
+                        outcome,
+                    },
+                )?;
+                Ok(match outcome {
+                    LinkOutcome::Opened => OpenLink::Opened(updated, entry),
+                    LinkOutcome::WrongPasscode => OpenLink::WrongPasscode {
+                        remaining: PASSCODE_FAILURE_LIMIT.saturating_sub(updated.failures),
+                    },
+                })
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn revoke_link(&self, vault: VaultId, id: LinkId) -> StoreResult<bool> {
+        let out = self
+            .t
+            .links
+            .transaction(|links| {
+                let Some(mut link) = tx_get::<LinkRecord>(links, "links", id.as_bytes())?
+                    .filter(|l| l.vault == vault)
+                else {
+                    return Ok(false);
+                };
+                link.revoked = true;
+                tx_put(links, id.as_bytes(), &link)?;
+                Ok(true)
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn log_head(&self, vault: VaultId) -> StoreResult<LogHead> {
+        Ok(get(&self.t.log_heads, "log_heads", vault.as_bytes())?.unwrap_or_default())
+    }
+
+    fn log_event(
+        &self,
+        vault: VaultId,
+        event: AccessEvent<'_>,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<LogEntryRecord> {
+        let entry = (&self.t.log, &self.t.log_heads)
+            .transaction(|(log_t, heads)| tx_log(log_t, heads, vault, log, event))
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(entry)
+    }
+
+    fn append_log(&self, vault: VaultId, entry: &LogEntryRecord) -> StoreResult<AppendLog> {
+        let out = (&self.t.log, &self.t.log_heads)
+            .transaction(|(log_t, heads)| {
+                let head: LogHead =
+                    tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default();
+                if entry.seq != head.next_seq {
+                    return Ok(AppendLog::SeqMismatch(head));
+                }
+                tx_put(log_t, &seq_key(vault, entry.seq), entry)?;
+                tx_put(heads, vault.as_bytes(), &head_after(entry))?;
+                Ok(AppendLog::Appended)
+            })
+            .map_err(from_tx)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    fn log_from(
+        &self,
+        vault: VaultId,
+        from_seq: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<LogEntryRecord>> {
+        self.t
+            .log
+            .range(seq_key(vault, from_seq)..=seq_key(vault, u64::MAX))
+            .take(limit)
+            .map(|kv| dec("log", &kv.map_err(backend)?.1))
+            .collect()
+    }
+
+    fn purge_expired(&self, now: UnixTime) -> StoreResult<Purged> {
+        let purged = Purged {
+            sessions: purge(&self.t.sessions, "sessions", |s: SessionRecord| {
+                s.expires_at <= now
+            })?,
+            nonces: purge(&self.t.nonces, "nonces", |e: Option<UnixTime>| {
+                e.is_some_and(|e| e <= now)
+            })?,
+            requests: purge(&self.t.requests, "requests", |r: RequestRecord| {
+                r.expires_at <= now
+            })?,
+        };
+        self.flush()?;
+        Ok(purged)
+    }
+}
+
+fn scope_key_key(vault: VaultId, k: &WrappedKeyRecord) -> Vec<u8> {
+    [
+        vault.as_bytes().as_slice(),
+        k.recipient.as_bytes(),
+        &[k.scope as u8],
+        &k.epoch.to_be_bytes(),
+    ]
+    .concat()
+}
+
+/// Inside a transaction: stores items with the vault's next sequence numbers.
+fn tx_store_items(
+    items_t: &TransactionalTree,
+    ids: &TransactionalTree,
+    heads: &TransactionalTree,
+    vault: VaultId,
+    items: &[NewItem],
+    now: UnixTime,
+) -> ConflictableTransactionResult<PutItems, StoreError> {
+    let mut seen = std::collections::HashSet::new();
+    for item in items {
+        if !seen.insert(item.id)
+            || ids
+                .get(key2(vault.as_bytes(), item.id.as_bytes()))?
+                .is_some()
+        {
+            return Ok(PutItems::Duplicate(item.id));
+        }
+    }
+    let mut seq = match heads.get(vault.as_bytes())? {
+        Some(raw) => seq_from(&raw).map_err(abort)?,
+        None => 0,
+    };
+    let mut stored = Vec::with_capacity(items.len());
+    for item in items {
+        seq += 1;
+        let record = ItemRecord {
+            seq: SyncCursor(seq),
+            stored_at: now,
+            item: item.clone(),
+        };
+        tx_put(items_t, &seq_key(vault, seq), &record)?;
+        ids.insert(
+            key2(vault.as_bytes(), item.id.as_bytes()),
+            &seq.to_be_bytes(),
+        )?;
+        stored.push(record);
+    }
+    heads.insert(vault.as_bytes(), &seq.to_be_bytes())?;
+    Ok(PutItems::Stored(stored))
+}
+
+/// Inserts `value` under `key` unless the key exists (compare-and-swap against absent).
+fn insert_absent<T: Serialize>(tree: &Tree, key: &[u8], value: &T) -> StoreResult<Insert> {
+    match tree
+        .compare_and_swap(key, None::<&[u8]>, Some(enc(value)?))
+        .map_err(backend)?
+    {
+        Ok(()) => Ok(Insert::Inserted),
+        Err(_) => Ok(Insert::Exists),
+    }
+}
+
+/// Removes every record of `tree` for which `expired` holds; returns how many.
+fn purge<T: DeserializeOwned>(
+    tree: &Tree,
+    name: &'static str,
+    expired: impl Fn(T) -> bool,
+) -> StoreResult<usize> {
+    let mut removed = 0;
+    for kv in tree.iter() {
+        let (k, v) = kv.map_err(backend)?;
+        if expired(dec(name, &v)?) {
+            // Only remove the value we judged, never a newer one written meanwhile.
+            if tree
+                .compare_and_swap(&k, Some(&v), None::<&[u8]>)
+                .map_err(backend)?
+                .is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+    use crypto::Scope;
+    use rand_core::OsRng;
+
+    fn item() -> NewItem {
+        NewItem {
+            id: ItemId::random(&mut OsRng),
+            scope: Scope::Notities,
+            sealing: crypto::Sealing::ScopeKey { epoch: 1 },
+            author: PartyId::random(&mut OsRng),
+            ciphertext: Blob(vec![7; 64]),
+        }
+    }
+
+    #[test]
+    fn reopening_the_directory_keeps_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        let first = item();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&first), 1).unwrap()
+            else {
+                panic!("duplicate");
+            };
+        }
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        assert_eq!(s.item(vault, first.id).unwrap().unwrap().item, first);
+        let PutItems::Stored(next) = s.put_items(vault, &[item()], 2).unwrap() else {
+            panic!("duplicate");
+        };
+        assert_eq!(
+            next[0].seq,
+            SyncCursor(2),
+            "sequence numbers continue after a restart"
+        );
+    }
+
+    #[test]
+    fn a_second_process_is_refused_while_the_store_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let _open = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        // sled takes an exclusive file lock per open, so even this process cannot open it twice.
+        assert!(matches!(
+            SledStore::open(dir.path(), SledOptions::default()),
+            Err(StoreError::Locked)
+        ));
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_with_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            s.set_version(FORMAT_VERSION + 1).unwrap();
+        }
+        let err = SledStore::open(dir.path(), SledOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, StoreError::TooNew { found, supported } if found == FORMAT_VERSION + 1 && supported == FORMAT_VERSION)
+        );
+        assert!(err.to_string().contains("upgrade the server"));
+    }
+
+    #[test]
+    fn older_formats_are_upgraded_step_by_step() {
+        fn add_marker(db: &sled::Db) -> sled::Result<()> {
+            db.open_tree("meta")?.insert("migrated", &[1])?;
+            Ok(())
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let steps = [Migration {
+            from: FORMAT_VERSION,
+            run: add_marker,
+        }];
+        s.check_version(FORMAT_VERSION + 1, &steps).unwrap();
+        assert_eq!(s.stored_version().unwrap(), Some(FORMAT_VERSION + 1));
+        assert!(
+            s.t.meta.get("migrated").unwrap().is_some(),
+            "the migration ran"
+        );
+        assert!(matches!(
+            s.check_version(FORMAT_VERSION + 2, &steps),
+            Err(StoreError::NoUpgradePath { found }) if found == FORMAT_VERSION + 1
+        ));
+    }
+
+    #[test]
+    fn backup_is_a_complete_openable_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("backup");
+        let vault = VaultId::random(&mut OsRng);
+        let first = item();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&first), 1).unwrap()
+            else {
+                panic!("duplicate");
+            };
+            s.backup_to(&dest).unwrap();
+            assert!(s.backup_to(&dest).is_err(), "never overwrites");
+        }
+        let restored = SledStore::open(&dest, SledOptions::default()).unwrap();
+        assert_eq!(restored.item(vault, first.id).unwrap().unwrap().item, first);
+        assert_eq!(restored.stored_version().unwrap(), Some(FORMAT_VERSION));
+    }
+}
+
+#[cfg(test)]
+mod group_flush_tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[test]
+    fn concurrent_callers_share_flushes_and_each_waits_for_one() {
+        let flusher = GroupFlush::default();
+        let runs = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..32 {
+                scope.spawn(|| {
+                    flusher
+                        .flush(|| {
+                            runs.fetch_add(1, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(5));
+                            Ok(())
+                        })
+                        .unwrap();
+                });
+            }
+        });
+        let runs = runs.load(Ordering::SeqCst);
+        assert!((1..32).contains(&runs), "{runs} flushes for 32 callers");
+        let state = flusher.lock();
+        assert_eq!(state.finished, state.started, "no flush left running");
+    }
+
+    #[test]
+    fn a_failed_flush_fails_every_later_one() {
+        let flusher = GroupFlush::default();
+        assert!(flusher
+            .flush(|| Err(StoreError::Backend("disk gone".into())))
+            .is_err());
+        assert!(
+            flusher.flush(|| Ok(())).is_err(),
+            "durability can no longer be promised"
+        );
+    }
+}

@@ -1,0 +1,493 @@
+//! Persistence behind one trait, with an in-memory and a sled implementation.
+//!
+//! Rules every implementation keeps (checked by the conformance suite in `conformance.rs`):
+//! - a method that returns `Ok` has made its writes durable (flushed) before returning;
+//! - a method writes all of its keys or none of them;
+//! - the `grantee_*` and `open_link` methods check the grant or link, do the read or write and
+//!   append the consent-log entry that accounts for it in ONE atomic, durable write, so no
+//!   response is ever given without its log entry, and a revocation that has returned is seen
+//!   by every later request.
+//!
+//! Methods are synchronous (sled is); async callers run them through
+//! [`crate::state::AppState::store`], which moves them to the blocking thread pool.
+
+#[cfg(test)]
+mod conformance;
+mod disk;
+mod memory;
+mod records;
+
+pub use disk::{Migration, SledOptions, SledStore};
+pub use memory::MemoryStore;
+pub use records::*;
+
+use crypto::encoding::UnixTime;
+use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, VaultId};
+
+use crate::ids::AccountId;
+
+/// Version of the persisted format. Bump it with a migration in `disk::MIGRATIONS`.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A storage failure: never a domain outcome (those are the `Ok` enums below).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The storage backend failed (disk full, I/O error, ...).
+    #[error("storage backend failed: {0}")]
+    Backend(String),
+    /// A stored record could not be decoded.
+    #[error("stored record in {tree} is corrupt")]
+    Corrupt {
+        /// Where the record was.
+        tree: &'static str,
+    },
+    /// The data directory was written by a newer server.
+    #[error("data was written in format version {found}; this server reads up to version {supported}: upgrade the server")]
+    TooNew {
+        /// Version on disk.
+        found: u32,
+        /// Highest version this build understands.
+        supported: u32,
+    },
+    /// The data directory is in a format this build cannot upgrade from.
+    #[error("data format version {found} cannot be upgraded by this server")]
+    NoUpgradePath {
+        /// Version on disk.
+        found: u32,
+    },
+    /// Another process holds the data directory.
+    #[error("the data directory is in use by another process (stop the server first)")]
+    Locked,
+    /// A caller broke a contract of this trait (a bug in the server, not bad input).
+    #[error("internal error: {0}")]
+    Internal(&'static str),
+}
+
+/// Result of a store method.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What a consent-log entry accounts for; the log-entry builder turns it into a signed entry.
+#[derive(Debug, Clone, Copy)]
+pub enum AccessEvent<'a> {
+    /// A grantee read items (possibly none).
+    ItemsRead {
+        /// The grant used.
+        grant: &'a GrantRecord,
+        /// The items returned.
+        items: &'a [ItemRecord],
+    },
+    /// A grantee fetched the scope keys wrapped for it.
+    KeysRead {
+        /// The grant used.
+        grant: &'a GrantRecord,
+        /// The keys returned.
+        keys: &'a [WrappedKeyRecord],
+    },
+    /// A grantee added an item.
+    ItemAppended {
+        /// The grant used.
+        grant: &'a GrantRecord,
+        /// The item stored.
+        item: &'a ItemRecord,
+    },
+    /// A grantee's fetch or append was refused (nothing was read or stored).
+    Refused {
+        /// The grant presented, when the caller has one for this vault.
+        grant: Option<&'a GrantRecord>,
+        /// The caller.
+        grantee: PartyId,
+        /// `Read` for fetches, `Append` for appends.
+        mode: Mode,
+        /// Why.
+        reason: Refusal,
+    },
+    /// Someone tried a share link.
+    LinkAttempt {
+        /// The link.
+        link: &'a LinkRecord,
+        /// What happened.
+        outcome: LinkOutcome,
+    },
+}
+
+/// Why a grantee was refused, for the consent log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The caller holds no grant on this vault.
+    NoGrant,
+    /// The grant exists but does not allow this (revoked, expired, scope, ...).
+    Grant(GrantDenied),
+    /// The grant allows only appending, and the caller tried to read.
+    AppendOnly,
+}
+
+/// Builds the log entry at `head` for an event. Pure: it may be called more than once when a
+/// transaction is retried, and only the committed call counts. It must return `head.next_seq`;
+/// an error (a bug: the entry could not be made) aborts the whole write.
+pub type LogBuilder<'a> =
+    &'a (dyn Fn(LogHead, AccessEvent<'_>) -> StoreResult<LogEntryRecord> + Sync);
+
+/// Checks a share-link passcode against the link's verifier. Pure, like [`LogBuilder`].
+pub type PasscodeCheck<'a> = &'a (dyn Fn(&LinkRecord) -> bool + Sync);
+
+/// Outcome of storing a passkey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum CredentialInsert {
+    /// Stored.
+    Stored,
+    /// The credential id is already registered (to any account): nothing stored.
+    CredentialTaken,
+}
+
+/// Outcome of removing a passkey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum RemovePasskey {
+    /// Removed.
+    Removed,
+    /// The account has no such passkey.
+    Unknown,
+    /// It is the account's only passkey; removing it would lock the person out.
+    LastPasskey,
+}
+
+/// Outcome of enrolling a device key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum EnrollDevice {
+    /// Enrolled (or already enrolled to the same account).
+    Enrolled,
+    /// The key is enrolled to another account: nothing changed.
+    OtherAccount,
+}
+
+/// Outcome of an insert-if-absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Insert {
+    /// Inserted.
+    Inserted,
+    /// A record with this key exists: nothing changed.
+    Exists,
+}
+
+/// Outcome of registering a vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum RegisterVault {
+    /// Newly registered.
+    Registered,
+    /// Already registered (ids derive from keys, so the keys are the same): the stored record.
+    AlreadyRegistered(VaultRecord),
+}
+
+/// Outcome of storing items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum PutItems {
+    /// All stored, in order.
+    Stored(Vec<ItemRecord>),
+    /// This item id exists already (or twice in the batch): nothing stored.
+    Duplicate(ItemId),
+}
+
+/// Why a grantee append was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppendDenied {
+    /// The grant does not allow it.
+    Grant(GrantDenied),
+    /// The item id exists already.
+    Duplicate(ItemId),
+}
+
+/// Outcome of claiming a single-use nonce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum NonceClaim {
+    /// First use: recorded.
+    Fresh,
+    /// Seen before: a replay.
+    Replayed,
+}
+
+/// Outcome of storing a grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum InsertGrant {
+    /// Stored, and its nonce recorded as used.
+    Inserted,
+    /// The grant nonce was used before: nothing stored.
+    NonceReplayed,
+    /// A grant with this id exists: nothing stored.
+    Exists,
+    /// The accompanying log entry is not at the log's head: nothing stored.
+    LogHeadMoved(LogHead),
+}
+
+/// Outcome of storing a share link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum InsertLink {
+    /// Stored, with its log entry.
+    Inserted,
+    /// A link with this id exists: nothing stored.
+    Exists,
+    /// The accompanying log entry is not at the log's head: nothing stored.
+    LogHeadMoved(LogHead),
+}
+
+/// Outcome of a revocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum RevokeGrant {
+    /// Revoked now.
+    Revoked(GrantRecord),
+    /// Was revoked before; the first revocation stands (idempotent).
+    AlreadyRevoked(GrantRecord),
+    /// No such grant on this vault.
+    Unknown,
+    /// The accompanying log entry is not at the log's head: nothing changed.
+    LogHeadMoved(LogHead),
+}
+
+/// Outcome of opening a share link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum OpenLink {
+    /// Opened; the use is counted and logged.
+    Opened(LinkRecord, LogEntryRecord),
+    /// Wrong passcode; counted and logged. `remaining` tries are left (0: the link is dead).
+    WrongPasscode {
+        /// Tries left.
+        remaining: u8,
+    },
+    /// Unknown, expired, revoked, used up or dead: deliberately one answer.
+    Gone,
+}
+
+/// Outcome of appending a log entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum AppendLog {
+    /// Appended.
+    Appended,
+    /// The entry's seq is not the log's next seq (someone appended first).
+    SeqMismatch(LogHead),
+}
+
+/// How many expired records [`Store::purge_expired`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purged {
+    /// Sessions.
+    pub sessions: usize,
+    /// Nonces.
+    pub nonces: usize,
+    /// Access requests.
+    pub requests: usize,
+}
+
+/// The server's persistence. See the module docs for the rules every implementation keeps.
+pub trait Store: Send + Sync + 'static {
+    // ---- accounts, passkeys, sessions, devices ----
+
+    /// Creates an account with its first passkey.
+    fn create_account(
+        &self,
+        account: &AccountRecord,
+        passkey: &PasskeyRecord,
+    ) -> StoreResult<CredentialInsert>;
+    /// An account.
+    fn account(&self, id: AccountId) -> StoreResult<Option<AccountRecord>>;
+    /// Adds a passkey to an existing account.
+    fn add_passkey(&self, passkey: &PasskeyRecord) -> StoreResult<CredentialInsert>;
+    /// An account's passkeys, oldest first.
+    fn passkeys(&self, account: AccountId) -> StoreResult<Vec<PasskeyRecord>>;
+    /// Replaces a stored passkey (new counter, last use); `false` when it was removed meanwhile.
+    fn update_passkey(&self, passkey: &PasskeyRecord) -> StoreResult<bool>;
+    /// Removes a passkey, refusing to remove an account's last one.
+    fn remove_passkey(
+        &self,
+        account: AccountId,
+        credential_id: &[u8],
+    ) -> StoreResult<RemovePasskey>;
+    /// Stores a session.
+    fn put_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    /// The session for a token hash, if it exists and has not expired at `now`.
+    fn session(&self, token_hash: Digest, now: UnixTime) -> StoreResult<Option<SessionRecord>>;
+    /// Ends a session (no-op when unknown).
+    fn delete_session(&self, token_hash: Digest) -> StoreResult<()>;
+    /// Enrolls a device key to an account.
+    fn enroll_device(&self, device: &DeviceRecord) -> StoreResult<EnrollDevice>;
+    /// The enrolled device with this party id.
+    fn device(&self, party: PartyId) -> StoreResult<Option<DeviceRecord>>;
+    /// Enrolls a self-signed party (insert-if-absent; ids derive from keys).
+    fn enroll_party(&self, party: &PartyRecord) -> StoreResult<Insert>;
+    /// A self-enrolled party.
+    fn party(&self, id: PartyId) -> StoreResult<Option<PartyRecord>>;
+    /// The server's own root secret: the stored one, or `candidate` stored now if there is
+    /// none yet (so the server keeps one signing key for its whole life).
+    fn server_root(&self, candidate: &RootSecret) -> StoreResult<RootSecret>;
+
+    // ---- vaults, items, scope keys ----
+
+    /// Registers a vault (idempotent).
+    fn register_vault(&self, vault: &VaultRecord) -> StoreResult<RegisterVault>;
+    /// A vault.
+    fn vault(&self, id: VaultId) -> StoreResult<Option<VaultRecord>>;
+    /// Stores the owner's items atomically, assigning consecutive sequence numbers.
+    fn put_items(&self, vault: VaultId, items: &[NewItem], now: UnixTime) -> StoreResult<PutItems>;
+    /// One item.
+    fn item(&self, vault: VaultId, id: ItemId) -> StoreResult<Option<ItemRecord>>;
+    /// A page of items after a cursor, filtered by scope, in one ordered scan.
+    fn list_items(&self, vault: VaultId, query: &ItemQuery) -> StoreResult<ItemPage>;
+    /// Grantee read: checks the grant is active at `now`, narrows to its readable scopes,
+    /// reads, counts the use and appends the log entry, in one durable write.
+    fn grantee_read_items(
+        &self,
+        access: &GranteeAccess,
+        selection: ItemSelection,
+        now: UnixTime,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<Result<(ItemPage, LogEntryRecord), GrantDenied>>;
+    /// Grantee append: checks the grant allows `append` on the item's scope at `now`, stores
+    /// the item, counts the use and appends the log entry, in one durable write.
+    fn grantee_append_item(
+        &self,
+        access: &GranteeAccess,
+        item: &NewItem,
+        now: UnixTime,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<Result<(ItemRecord, LogEntryRecord), AppendDenied>>;
+    /// Stores wrapped scope keys atomically (replacing any for the same scope, epoch and recipient).
+    fn put_scope_keys(&self, vault: VaultId, keys: &[WrappedKeyRecord]) -> StoreResult<()>;
+    /// All scope keys wrapped for `recipient` in a vault.
+    fn scope_keys(&self, vault: VaultId, recipient: PartyId) -> StoreResult<Vec<WrappedKeyRecord>>;
+    /// Grantee key fetch: the keys wrapped for the grantee in its readable scopes, with the
+    /// grant check, use count and log entry in one durable write.
+    fn grantee_read_scope_keys(
+        &self,
+        access: &GranteeAccess,
+        now: UnixTime,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<Result<(Vec<WrappedKeyRecord>, LogEntryRecord), GrantDenied>>;
+
+    // ---- access requests, nonces, grants ----
+
+    /// Stores an access request under its reference (insert-if-absent).
+    fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert>;
+    /// The request with this reference, unless expired at `now`.
+    fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>>;
+    /// Records a single-use nonce; it may be purged after `expires_at` (`None`: kept forever).
+    fn claim_nonce(
+        &self,
+        kind: NonceKind,
+        nonce: Nonce,
+        expires_at: Option<UnixTime>,
+    ) -> StoreResult<NonceClaim>;
+    /// Stores a verified grant, claims its grant nonce (kept forever) and appends `log` (the
+    /// vault-signed grant entry, which must sit at the head), atomically.
+    fn insert_grant(
+        &self,
+        grant: &GrantRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertGrant>;
+    /// A grant.
+    fn grant(&self, id: GrantId) -> StoreResult<Option<GrantRecord>>;
+    /// A vault's grants, by id.
+    fn grants_for_vault(&self, vault: VaultId) -> StoreResult<Vec<GrantRecord>>;
+    /// A grantee's grants, by id.
+    fn grants_for_grantee(&self, grantee: PartyId) -> StoreResult<Vec<GrantRecord>>;
+    /// Revokes a grant of `vault` and appends `log` (the vault-signed revoke entry, at the
+    /// head), atomically. Idempotent: the first revocation stands and nothing is logged again.
+    fn revoke_grant(
+        &self,
+        vault: VaultId,
+        id: GrantId,
+        at: UnixTime,
+        revocation: &Blob,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<RevokeGrant>;
+
+    // ---- share links ----
+
+    /// Stores a new share link (insert-if-absent) and appends `log` (the vault-signed
+    /// share-link-create entry, at the head), atomically.
+    fn insert_link(
+        &self,
+        link: &LinkRecord,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<InsertLink>;
+    /// A link (for the server to learn its vault before opening it).
+    fn link(&self, id: LinkId) -> StoreResult<Option<LinkRecord>>;
+    /// Tries to open a link: atomically checks it is open at `now`, checks the passcode,
+    /// counts the use or the failure, and logs the attempt. Safe under parallel attempts:
+    /// at most [`PASSCODE_FAILURE_LIMIT`] wrong passcodes are ever checked.
+    fn open_link(
+        &self,
+        id: LinkId,
+        now: UnixTime,
+        passcode_ok: PasscodeCheck<'_>,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<OpenLink>;
+    /// Revokes a link of `vault`; `false` when there is no such link.
+    fn revoke_link(&self, vault: VaultId, id: LinkId) -> StoreResult<bool>;
+
+    // ---- consent log ----
+
+    /// Where the vault's next log entry goes.
+    fn log_head(&self, vault: VaultId) -> StoreResult<LogHead>;
+    /// Appends the server-signed entry for `event` at the head (refusals, which read or store
+    /// nothing else).
+    fn log_event(
+        &self,
+        vault: VaultId,
+        event: AccessEvent<'_>,
+        log: LogBuilder<'_>,
+    ) -> StoreResult<LogEntryRecord>;
+    /// Appends an entry if its seq is the log's next seq (compare-and-set).
+    fn append_log(&self, vault: VaultId, entry: &LogEntryRecord) -> StoreResult<AppendLog>;
+    /// Up to `limit` entries from `from_seq` on.
+    fn log_from(
+        &self,
+        vault: VaultId,
+        from_seq: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<LogEntryRecord>>;
+
+    // ---- maintenance ----
+
+    /// Removes sessions, nonces and requests that expired before `now`.
+    fn purge_expired(&self, now: UnixTime) -> StoreResult<Purged>;
+}
+
+/// Checks a builder kept its contract.
+fn checked_entry(head: LogHead, entry: StoreResult<LogEntryRecord>) -> StoreResult<LogEntryRecord> {
+    let entry = entry?;
+    if entry.seq == head.next_seq {
+        Ok(entry)
+    } else {
+        Err(StoreError::Internal(
+            "log builder returned an entry for the wrong seq",
+        ))
+    }
+}
+
+/// The head after `entry` is appended.
+const fn head_after(entry: &LogEntryRecord) -> LogHead {
+    LogHead {
+        next_seq: entry.seq + 1,
+        prev_hash: Some(entry.hash),
+    }
+}
+
+/// Applies a grantee's item selection to the readable scopes (shared by both stores).
+fn narrowed(selection: ItemSelection, readable: ScopeSet) -> ItemSelection {
+    match selection {
+        ItemSelection::Page(q) => ItemSelection::Page(ItemQuery {
+            scopes: q.scopes.intersect(readable),
+            ..q
+        }),
+        one @ ItemSelection::One(_) => one,
+    }
+}

@@ -1,0 +1,698 @@
+//! The signed API through the real router: enrolment, items, grants, grantee reads and appends
+//! with their consent-log entries, revocation, expiry, replay, share links, FHIR export.
+
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{harness, Harness, T0};
+use crypto::grant::{GrantTerms, History};
+use crypto::log::{ActionCode, Actor, Event, EventKind, LogObject, Outcome, SignedEntry};
+use crypto::request::{AccessDuration, Permissions};
+use crypto::{
+    Identity, ItemId, LinkId, Mode, Permission, Profile, Role, Scope, SealedItem, Sealing,
+    SignedGrant, SignedRequest, SignedRevocation,
+};
+use rand_core::OsRng;
+use serde_json::{json, Value};
+
+struct World {
+    h: Harness,
+    vault: Identity,
+    gp: Identity,
+}
+
+async fn world() -> World {
+    let h = harness();
+    let vault = Identity::generate(&mut OsRng);
+    let gp = Identity::generate(&mut OsRng);
+    let r = h
+        .signed(
+            &vault,
+            Method::POST,
+            "/v1/vaults",
+            Some(&json!({"keys": vault.public()})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let profile = Profile {
+        role: Role::Huisarts,
+        name: "Dr. J. de Vries".into(),
+        organisation: "Praktijk Zuid".into(),
+    };
+    let r = h
+        .signed(
+            &gp,
+            Method::POST,
+            "/v1/parties",
+            Some(&json!({"keys": gp.public(), "profile": profile})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    World { h, vault, gp }
+}
+
+fn vpath(w: &World, rest: &str) -> String {
+    format!("/v1/vaults/{}{rest}", w.vault.public().vault_id())
+}
+
+fn item(scope: Scope, sealing: Sealing) -> SealedItem {
+    SealedItem {
+        id: ItemId::random(&mut OsRng),
+        scope,
+        sealing,
+        ciphertext: vec![0xC1; 64],
+    }
+}
+
+fn now(w: &World) -> i64 {
+    w.h.clock.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+fn access_request(w: &World, perms: &[(Scope, Mode)], days: u16) -> SignedRequest {
+    let permissions = Permissions::new(
+        perms
+            .iter()
+            .map(|&(scope, mode)| Permission { scope, mode }),
+    )
+    .unwrap();
+    SignedRequest::create(
+        &w.gp,
+        Profile {
+            role: Role::Huisarts,
+            name: "Dr. J. de Vries".into(),
+            organisation: "Praktijk Zuid".into(),
+        },
+        permissions,
+        AccessDuration::Days(days),
+        "https://rugzak.example".into(),
+        now(w),
+        &mut OsRng,
+    )
+    .unwrap()
+}
+
+async fn entries(w: &World) -> Vec<SignedEntry> {
+    let r =
+        w.h.signed(&w.vault, Method::GET, &vpath(w, "/log"), None)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    serde_json::from_value(r.body["entries"].clone()).unwrap()
+}
+
+async fn vault_entry(
+    w: &World,
+    kind: EventKind,
+    object: LogObject,
+    grant: Option<crypto::GrantId>,
+) -> SignedEntry {
+    let head = entries(w).await.last().map(SignedEntry::head);
+    let event = Event {
+        time: w.h.clock.load(std::sync::atomic::Ordering::SeqCst),
+        kind,
+        action: ActionCode::Create,
+        actor: Actor::Party {
+            id: w.vault.public().party_id(),
+            role: Role::Inwoner,
+        },
+        on_behalf_of: None,
+        object,
+        outcome: Outcome::Success,
+        grant,
+        proof: None,
+    };
+    SignedEntry::by_vault(&w.vault, head.as_ref(), event).unwrap()
+}
+
+async fn grant(
+    w: &World,
+    perms: &[(Scope, Mode)],
+    terms: impl FnOnce(&mut GrantTerms),
+) -> SignedGrant {
+    let request = access_request(w, perms, 30);
+    let r =
+        w.h.signed(
+            &w.gp,
+            Method::POST,
+            "/v1/requests",
+            Some(&serde_json::to_value(&request).unwrap()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let verified = request.verify(now(w)).unwrap();
+    let mut t = GrantTerms::as_requested(verified.request());
+    terms(&mut t);
+    let g = SignedGrant::answer(&w.vault, &verified, t, now(w), &mut OsRng).unwrap();
+    let log = vault_entry(
+        w,
+        EventKind::Grant,
+        LogObject::Permissions(g.grant.permissions.as_slice().to_vec()),
+        Some(g.grant.id),
+    )
+    .await;
+    let r = submit(w, &g, &request, &log).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    g
+}
+
+async fn submit(
+    w: &World,
+    g: &SignedGrant,
+    request: &SignedRequest,
+    log: &SignedEntry,
+) -> common::Reply {
+    w.h.signed(
+        &w.vault,
+        Method::POST,
+        &vpath(w, "/grants"),
+        Some(&json!({"grant": g, "request": request, "log": log})),
+    )
+    .await
+}
+
+async fn upload(w: &World, items: &[SealedItem]) {
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::POST,
+            &vpath(w, "/items"),
+            Some(&json!({"items": items})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+}
+
+fn ids(body: &Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn grantee_reads_granted_scopes_only_and_every_read_is_logged() {
+    let w = world().await;
+    let intake = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
+    let notes = item(Scope::Notities, Sealing::ScopeKey { epoch: 1 });
+    upload(&w, &[intake.clone(), notes.clone()]).await;
+    let g = grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(ids(&r.body), vec![intake.id.to_string()], "never the notes");
+
+    let r =
+        w.h.signed(
+            &w.gp,
+            Method::GET,
+            &vpath(&w, &format!("/items/{}", notes.id)),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, "scope_not_granted")
+    );
+
+    let log = entries(&w).await;
+    let kinds: Vec<_> = log
+        .iter()
+        .map(|e| (e.entry.event.kind, e.entry.event.outcome))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (EventKind::Grant, Outcome::Success),
+            (EventKind::Access, Outcome::Success),
+            (
+                EventKind::Access,
+                Outcome::Denied(crypto::log::DenyReason::ScopeNotGranted)
+            ),
+        ]
+    );
+    let read = &log[1].entry.event;
+    assert_eq!(read.grant, Some(g.grant.id));
+    assert_eq!(
+        read.proof.as_ref().unwrap().claims.key,
+        w.gp.public().party_id()
+    );
+
+    // The whole chain verifies against the vault and the server key.
+    let server: crypto::PublicKeys =
+        serde_json::from_value(w.h.get("/v1/server", None).await.body["keys"].clone()).unwrap();
+    let gp_keys = w.gp.public();
+    let verifier = crypto::log::LogVerifier::new(w.vault.public(), server, |p| {
+        (p == gp_keys.party_id()).then_some(gp_keys)
+    });
+    verifier.verify(None, &log).unwrap();
+
+    let r =
+        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/log/audit-events"), None)
+            .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["resourceType"], "Bundle");
+    let events = r.body["entry"].as_array().unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[1]["resource"]["action"], "R");
+    assert_eq!(events[2]["resource"]["outcome"], "4");
+    assert_eq!(
+        events[1]["resource"]["agent"][0]["role"][0]["coding"][0]["code"],
+        "huisarts"
+    );
+}
+
+#[tokio::test]
+async fn revocation_takes_effect_on_the_next_request_and_is_idempotent() {
+    let w = world().await;
+    upload(&w, &[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })]).await;
+    let g = grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+    assert_eq!(
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let revocation = SignedRevocation::sign(&w.vault, g.grant.id, T0);
+    let log = vault_entry(&w, EventKind::Revoke, LogObject::Vault, Some(g.grant.id)).await;
+    let path = vpath(&w, &format!("/grants/{}/revoke", g.grant.id));
+    let body = json!({"revocation": revocation, "log": log});
+    let r = w.h.signed(&w.vault, Method::POST, &path, Some(&body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["already_revoked"], false);
+    let r = w.h.signed(&w.vault, Method::POST, &path, Some(&body)).await;
+    assert_eq!(r.body["already_revoked"], true);
+
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, "grant_revoked")
+    );
+    let r = w.h.signed(&w.gp, Method::GET, "/v1/grants", None).await;
+    assert!(r.body["grants"][0]["revoked"].is_object());
+}
+
+#[tokio::test]
+async fn expired_grant_is_refused_by_the_server_clock() {
+    let w = world().await;
+    grant(&w, &[(Scope::Intake, Mode::Read)], |t| {
+        t.duration = AccessDuration::Days(1)
+    })
+    .await;
+    assert_eq!(
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    w.h.advance(86_400);
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, "grant_expired")
+    );
+}
+
+#[tokio::test]
+async fn max_uses_and_history_from_now_are_enforced() {
+    let w = world().await;
+    let old = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
+    upload(&w, &[old]).await;
+    w.h.advance(10);
+    grant(&w, &[(Scope::Intake, Mode::Read)], |t| {
+        t.max_uses = std::num::NonZeroU32::new(2);
+        t.history = History::FromNow;
+    })
+    .await;
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await;
+    assert!(
+        ids(&r.body).is_empty(),
+        "items from before the grant stay hidden"
+    );
+    assert_eq!(
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, "grant_uses_exhausted")
+    );
+}
+
+#[tokio::test]
+async fn append_grantee_appends_but_cannot_read() {
+    let w = world().await;
+    grant(&w, &[(Scope::Intake, Mode::Append)], |_| {}).await;
+    let note = item(Scope::Intake, Sealing::Append);
+    let r =
+        w.h.signed(
+            &w.gp,
+            Method::POST,
+            &vpath(&w, "/append"),
+            Some(&json!({"items": [note]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+            .await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "append_only"));
+    let other = item(Scope::Notities, Sealing::Append);
+    let r =
+        w.h.signed(
+            &w.gp,
+            Method::POST,
+            &vpath(&w, "/append"),
+            Some(&json!({"items": [other]})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, "scope_not_granted")
+    );
+    // The owner sees the appended note.
+    let r =
+        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/items"), None)
+            .await;
+    assert_eq!(ids(&r.body), vec![note.id.to_string()]);
+    let kinds: Vec<_> = entries(&w)
+        .await
+        .iter()
+        .map(|e| e.entry.event.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            EventKind::Grant,
+            EventKind::Append,
+            EventKind::Access,
+            EventKind::Append
+        ]
+    );
+}
+
+#[tokio::test]
+async fn forged_widened_extended_and_replayed_grants_are_refused() {
+    let w = world().await;
+    let request = access_request(&w, &[(Scope::Intake, Mode::Read)], 30);
+    let verified = request.verify(T0).unwrap();
+    let good = SignedGrant::answer(
+        &w.vault,
+        &verified,
+        GrantTerms::as_requested(verified.request()),
+        T0,
+        &mut OsRng,
+    )
+    .unwrap();
+    let log = vault_entry(&w, EventKind::Grant, LogObject::Vault, Some(good.grant.id)).await;
+
+    // Forged: signed by another key.
+    let mallory = Identity::generate(&mut OsRng);
+    let mut forged = good.clone();
+    forged.signature = mallory.sign(crypto::grant::DOMAIN_GRANT, &forged.grant);
+    assert_eq!(
+        submit(&w, &forged, &request, &log).await.code(),
+        "forged_grant"
+    );
+    // Widened: notes added, re-signed by the vault (the request did not ask for them).
+    let mut widened = good.clone();
+    widened.grant.permissions = Permissions::new([
+        Permission {
+            scope: Scope::Intake,
+            mode: Mode::Read,
+        },
+        Permission {
+            scope: Scope::Notities,
+            mode: Mode::Read,
+        },
+    ])
+    .unwrap();
+    widened.signature = w.vault.sign(crypto::grant::DOMAIN_GRANT, &widened.grant);
+    assert_eq!(
+        submit(&w, &widened, &request, &log).await.code(),
+        "widened_scope"
+    );
+    // Extended expiry.
+    let mut extended = good.clone();
+    extended.grant.expiry = crypto::Expiry::At(T0 + 365 * 86_400);
+    extended.signature = w.vault.sign(crypto::grant::DOMAIN_GRANT, &extended.grant);
+    assert_eq!(
+        submit(&w, &extended, &request, &log).await.code(),
+        "expiry_beyond_request"
+    );
+    assert!(entries(&w).await.is_empty(), "nothing stored");
+
+    let third = SignedGrant::answer(
+        &w.vault,
+        &verified,
+        GrantTerms::as_requested(verified.request()),
+        T0,
+        &mut OsRng,
+    )
+    .unwrap();
+    let stale = vault_entry(&w, EventKind::Grant, LogObject::Vault, Some(third.grant.id)).await;
+    assert_eq!(
+        submit(&w, &good, &request, &log).await.status,
+        StatusCode::CREATED
+    );
+    // Same request nonce answered again by a second grant.
+    let again = SignedGrant::answer(
+        &w.vault,
+        &verified,
+        GrantTerms::as_requested(verified.request()),
+        T0,
+        &mut OsRng,
+    )
+    .unwrap();
+    let log2 = vault_entry(&w, EventKind::Grant, LogObject::Vault, Some(again.grant.id)).await;
+    let r = submit(&w, &again, &request, &log2).await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "nonce_reused"));
+    // A log entry signed before the head moved.
+    let r = submit(&w, &third, &request, &stale).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "log_head_moved")
+    );
+}
+
+#[tokio::test]
+async fn replayed_skewed_unsigned_and_unknown_requests_are_refused() {
+    let w = world().await;
+    let nonce = crypto::Nonce::random(&mut OsRng);
+    let path = vpath(&w, "/items");
+    assert_eq!(
+        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r =
+        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "replayed_request")
+    );
+    let r = w.h.get(&path, None).await;
+    assert_eq!(r.code(), "missing_signature");
+    let stranger = Identity::generate(&mut OsRng);
+    assert_eq!(
+        w.h.signed(&stranger, Method::GET, &path, None).await.code(),
+        "unknown_key"
+    );
+    let r = w.h.signed(&w.gp, Method::GET, &path, None).await;
+    assert_eq!(r.code(), "no_grant");
+    let r =
+        w.h.signed(&w.gp, Method::POST, &path, Some(&json!({"items": []})))
+            .await;
+    assert_eq!(r.code(), "not_owner");
+    // Malformed bodies: precise codes, nothing stored.
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::POST,
+            &path,
+            Some(&json!({"items": [{"id": "!!"}]})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "malformed_base64")
+    );
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::POST,
+            &path,
+            Some(&json!({"items": [item(Scope::Intake, Sealing::Append)]})),
+        )
+        .await;
+    assert_eq!(r.code(), "wrong_sealing");
+    let r = w.h.signed(&w.vault, Method::GET, &path, None).await;
+    assert!(ids(&r.body).is_empty());
+    // Same id, other bytes.
+    let a = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
+    upload(&w, std::slice::from_ref(&a)).await;
+    upload(&w, std::slice::from_ref(&a)).await;
+    let mut b = a;
+    b.ciphertext = vec![1; 3];
+    let r =
+        w.h.signed(&w.vault, Method::POST, &path, Some(&json!({"items": [b]})))
+            .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "item_conflict")
+    );
+}
+
+async fn make_link(w: &World, passcode: Option<&str>, max_uses: Option<u32>) -> LinkId {
+    let id = LinkId::random(&mut OsRng);
+    let log = vault_entry(w, EventKind::ShareLinkCreate, LogObject::Link(id), None).await;
+    let r = w
+        .h
+        .signed(
+            &w.vault,
+            Method::POST,
+            &vpath(w, "/links"),
+            Some(&json!({"id": id, "sealed": "c2VhbGVk", "expires": T0 + 600, "max_uses": max_uses, "passcode": passcode, "log": log})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    id
+}
+
+#[tokio::test]
+async fn share_links_open_expire_and_all_failures_look_the_same() {
+    let w = world().await;
+    let id = make_link(&w, None, Some(1)).await;
+    let open = |id: LinkId| {
+        let h = &w.h;
+        async move {
+            h.post(
+                &format!("/v1/links/{id}"),
+                &json!({"recipient": "x", "passcode": null}),
+                None,
+            )
+            .await
+        }
+    };
+    let r = open(id).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["sealed"], "c2VhbGVk");
+    let used_up = open(id).await;
+    let unknown = open(LinkId::random(&mut OsRng)).await;
+    let expiring = make_link(&w, None, None).await;
+    let revoked = make_link(&w, None, None).await;
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::DELETE,
+            &vpath(&w, &format!("/links/{revoked}")),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let revoked = open(revoked).await;
+    w.h.advance(600);
+    let expired = open(expiring).await;
+    for r in [used_up, unknown, revoked, expired] {
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::NOT_FOUND, "link_not_found")
+        );
+        assert_eq!(r.body, unknown_body());
+    }
+}
+
+fn unknown_body() -> Value {
+    json!({"code": "link_not_found", "message": "Deze link bestaat niet of werkt niet meer. / This link does not exist or no longer works."})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn passcode_brute_force_stops_at_five_even_in_parallel() {
+    let w = common::harness_with(|c| {
+        c.rate_limits.passcode_per_minute = std::num::NonZeroU32::new(1000).unwrap()
+    });
+    let w = World {
+        h: w,
+        ..world_parts().await
+    };
+    enrol(&w).await;
+    let id = make_link(&w, Some("1234"), None).await;
+    let tries = (0..20).map(|i| {
+        let h = w.h.clone();
+        tokio::spawn(async move {
+            h.post(
+                &format!("/v1/links/{id}"),
+                &json!({"recipient": "x", "passcode": format!("wrong{i}")}),
+                None,
+            )
+            .await
+        })
+    });
+    let mut wrong = 0;
+    for t in tries {
+        let r = t.await.unwrap();
+        match r.code() {
+            "wrong_passcode" => wrong += 1,
+            "link_not_found" => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(wrong, 5, "exactly five wrong passcodes are ever checked");
+    let r =
+        w.h.post(
+            &format!("/v1/links/{id}"),
+            &json!({"recipient": "x", "passcode": "1234"}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.code(),
+        "link_not_found",
+        "the right passcode no longer opens a dead link"
+    );
+    let opens = entries(&w)
+        .await
+        .iter()
+        .filter(|e| e.entry.event.kind == EventKind::ShareLinkOpen)
+        .count();
+    assert_eq!(opens, 5, "each checked attempt is logged");
+}
+
+async fn world_parts() -> World {
+    let h = harness();
+    World {
+        h,
+        vault: Identity::generate(&mut OsRng),
+        gp: Identity::generate(&mut OsRng),
+    }
+}
+
+async fn enrol(w: &World) {
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::POST,
+            "/v1/vaults",
+            Some(&json!({"keys": w.vault.public()})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+}

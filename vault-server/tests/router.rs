@@ -1,0 +1,623 @@
+//! Router tests: every endpoint's success and failure paths through the real router
+//! (`oneshot`), with the in-memory store and the software passkey authenticator.
+
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+mod common;
+
+use std::num::NonZeroU32;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::*;
+use rand_core::OsRng;
+use serde_json::json;
+use vault_server::RateLimits;
+use webauthn_rs::prelude::RequestChallengeResponse;
+
+// ---------------------------------------------------------------- ops
+
+#[tokio::test]
+async fn healthz_answers_with_a_request_id() {
+    let h = harness();
+    let r = h.get("/healthz", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, json!({ "status": "ok" }));
+    assert!(
+        r.headers.get("x-request-id").is_some(),
+        "every response carries its request id"
+    );
+    assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert_eq!(
+        r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+}
+
+#[tokio::test]
+async fn openapi_documents_every_route() {
+    let h = harness();
+    let r = h.get("/v1/openapi.json", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let paths = r.body["paths"].as_object().unwrap();
+    let expected = [
+        ("/healthz", "get"),
+        ("/v1/accounts/register/start", "post"),
+        ("/v1/accounts/register/finish", "post"),
+        ("/v1/session/login/start", "post"),
+        ("/v1/session/login/finish", "post"),
+        ("/v1/session/logout", "post"),
+        ("/v1/account", "get"),
+        ("/v1/account/passkeys", "get"),
+        ("/v1/account/passkeys/start", "post"),
+        ("/v1/account/passkeys/finish", "post"),
+        ("/v1/account/passkeys/{id}", "delete"),
+        ("/v1/parties", "post"),
+        ("/v1/parties/{party}", "get"),
+        ("/v1/vaults", "post"),
+        ("/v1/vaults/{vault}/keys", "get"),
+        ("/v1/server", "get"),
+        ("/v1/vaults/{vault}/items", "post"),
+        ("/v1/vaults/{vault}/items", "get"),
+        ("/v1/vaults/{vault}/items/{item}", "get"),
+        ("/v1/vaults/{vault}/scope-keys", "post"),
+        ("/v1/vaults/{vault}/scope-keys", "get"),
+        ("/v1/vaults/{vault}/append", "post"),
+        ("/v1/requests", "post"),
+        ("/v1/requests/{reference}", "get"),
+        ("/v1/vaults/{vault}/grants", "post"),
+        ("/v1/vaults/{vault}/grants", "get"),
+        ("/v1/grants", "get"),
+        ("/v1/vaults/{vault}/grants/{grant}/revoke", "post"),
+        ("/v1/vaults/{vault}/links", "post"),
+        ("/v1/links/{id}", "post"),
+        ("/v1/vaults/{vault}/links/{id}", "delete"),
+        ("/v1/vaults/{vault}/log", "get"),
+        ("/v1/vaults/{vault}/log", "post"),
+        ("/v1/vaults/{vault}/log/audit-events", "get"),
+    ];
+    for (path, method) in expected {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} undocumented"
+        );
+    }
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        documented,
+        expected.len(),
+        "a documented route is missing from this test"
+    );
+    assert!(r.body["components"]["securitySchemes"]["session"].is_object());
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_get_json_errors() {
+    let h = harness();
+    let r = h.get("/v1/nope", None).await;
+    assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
+    let r = h.call(Method::DELETE, "/healthz", None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
+    assert!(
+        r.body["message"].as_str().unwrap().contains(" / "),
+        "Dutch / English"
+    );
+}
+
+// ---------------------------------------------------------------- bad input
+
+#[tokio::test]
+async fn bad_bodies_get_precise_4xx_codes() {
+    let h = harness_with(|c| c.body_limit = 256);
+    let path = "/v1/accounts/register/start";
+
+    let plain = Request::post(path)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(r#"{"label":"x"}"#))
+        .unwrap();
+    let r = h.send(plain).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
+
+    let missing_ct = Request::post(path)
+        .body(Body::from(r#"{"label":"x"}"#))
+        .unwrap();
+    assert_eq!(h.send(missing_ct).await.code(), "unsupported_media_type");
+
+    let broken = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"label":"#))
+        .unwrap();
+    let r = h.send(broken).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::BAD_REQUEST, "malformed_json")
+    );
+
+    let r = h.post(path, &json!({}), None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "missing_field")
+    );
+    let r = h
+        .post(path, &json!({ "label": "x", "extra": 1 }), None)
+        .await;
+    assert_eq!(r.code(), "unknown_field");
+    let r = h.post(path, &json!({ "label": 5 }), None).await;
+    assert_eq!(r.code(), "invalid_field");
+    let r = h.post(path, &json!({ "label": "   " }), None).await;
+    assert_eq!(r.code(), "invalid_field");
+    let r = h
+        .post(path, &json!({ "label": "a".repeat(65) }), None)
+        .await;
+    assert_eq!(r.code(), "invalid_field");
+
+    let r = h
+        .post(path, &json!({ "label": "x".repeat(300) }), None)
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+    );
+
+    let r = h
+        .post("/v1/session/login/start", &json!({ "account": "!!" }), None)
+        .await;
+    assert_eq!(r.code(), "malformed_base64");
+    let r = h
+        .post(
+            "/v1/session/login/start",
+            &json!({ "account": "AAAA" }),
+            None,
+        )
+        .await;
+    assert_eq!(r.code(), "wrong_length");
+}
+
+// ---------------------------------------------------------------- vaults
+
+// ---------------------------------------------------------------- accounts
+
+#[tokio::test]
+async fn register_then_use_the_session() {
+    let h = harness();
+    let mut auth = authenticator();
+    let (account, token) = register(&h, &mut auth, "Mijn rugzak").await;
+
+    let r = h.get("/v1/account", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.body,
+        json!({ "id": account, "created_at": T0 }),
+        "no name is kept"
+    );
+
+    let r = h.get("/v1/account", None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "unauthenticated")
+    );
+    assert_eq!(r.headers.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer");
+    assert_eq!(
+        h.get("/v1/account", Some("forged-token")).await.code(),
+        "unauthenticated"
+    );
+}
+
+#[tokio::test]
+async fn registration_ceremonies_are_single_use_expire_and_bind_their_challenge() {
+    let h = harness();
+    let mut auth = authenticator();
+    let start = h
+        .post(
+            "/v1/accounts/register/start",
+            &json!({ "label": "a" }),
+            None,
+        )
+        .await;
+    let (ceremony, credential) = create(&mut auth, &start.body);
+    let finish = json!({ "ceremony": ceremony, "credential": credential });
+    assert_eq!(
+        h.post("/v1/accounts/register/finish", &finish, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let again = h.post("/v1/accounts/register/finish", &finish, None).await;
+    assert_eq!(
+        (again.status, again.code()),
+        (StatusCode::GONE, "unknown_ceremony")
+    );
+
+    // A response made for one ceremony's challenge does not finish another ceremony.
+    let a = h
+        .post(
+            "/v1/accounts/register/start",
+            &json!({ "label": "a" }),
+            None,
+        )
+        .await;
+    let b = h
+        .post(
+            "/v1/accounts/register/start",
+            &json!({ "label": "b" }),
+            None,
+        )
+        .await;
+    let (_, credential_for_a) = create(&mut authenticator(), &a.body);
+    let r = h
+        .post(
+            "/v1/accounts/register/finish",
+            &json!({ "ceremony": b.body["ceremony"], "credential": credential_for_a }),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "passkey_rejected")
+    );
+
+    let late = h
+        .post(
+            "/v1/accounts/register/start",
+            &json!({ "label": "c" }),
+            None,
+        )
+        .await;
+    let (ceremony, credential) = create(&mut authenticator(), &late.body);
+    h.advance(301);
+    let r = h
+        .post(
+            "/v1/accounts/register/finish",
+            &json!({ "ceremony": ceremony, "credential": credential }),
+            None,
+        )
+        .await;
+    assert_eq!(r.code(), "unknown_ceremony", "expired after five minutes");
+}
+
+#[tokio::test]
+async fn login_with_the_passkey_and_refusals() {
+    let h = harness();
+    let mut auth = authenticator();
+    let (account, _) = register(&h, &mut auth, "Inwoner").await;
+
+    let r = login(&h, &mut auth, &account).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let token = r.body["token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        h.get("/v1/account", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    let listed = h.get("/v1/account/passkeys", Some(&token)).await;
+    assert_eq!(
+        listed.body[0]["last_used_at"],
+        json!(T0),
+        "the login is recorded"
+    );
+
+    let unknown = vault_server::ids::AccountId::random(&mut OsRng);
+    let r = h
+        .post(
+            "/v1/session/login/start",
+            &json!({ "account": unknown.to_string() }),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::NOT_FOUND, "unknown_account")
+    );
+
+    // Another authenticator (a different key) cannot answer this account's challenge.
+    let start = h
+        .post(
+            "/v1/session/login/start",
+            &json!({ "account": account }),
+            None,
+        )
+        .await;
+    let mut stranger = authenticator();
+    let (_, _) = register(&h, &mut stranger, "Ander").await;
+    let options: RequestChallengeResponse =
+        serde_json::from_value(start.body["options"].clone()).unwrap();
+    assert!(
+        stranger.do_authentication(origin(), options).is_err(),
+        "it holds no allowed credential"
+    );
+
+    // A tampered assertion is rejected, and the ceremony is spent.
+    let (ceremony, mut credential) = assert_login(&mut auth, &start.body);
+    let sig = credential["response"]["signature"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut raw = crypto::encoding::b64::decode(&sig).unwrap();
+    *raw.last_mut().unwrap() ^= 1;
+    credential["response"]["signature"] = json!(crypto::encoding::b64::encode(raw));
+    let finish = json!({ "ceremony": ceremony, "credential": credential });
+    let r = h.post("/v1/session/login/finish", &finish, None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "passkey_rejected")
+    );
+    assert_eq!(
+        h.post("/v1/session/login/finish", &finish, None)
+            .await
+            .code(),
+        "unknown_ceremony"
+    );
+}
+
+#[tokio::test]
+async fn sessions_end_by_logout_and_by_expiry() {
+    let h = harness();
+    let mut auth = authenticator();
+    let (account, token) = register(&h, &mut auth, "x").await;
+    let r = h.post("/v1/session/logout", &json!({}), Some(&token)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        h.get("/v1/account", Some(&token)).await.code(),
+        "unauthenticated",
+        "logged out"
+    );
+    assert_eq!(
+        h.post("/v1/session/logout", &json!({}), Some(&token))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let r = login(&h, &mut auth, &account).await;
+    let token = r.body["token"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["expires_at"], json!(T0 + 12 * 3600));
+    h.advance(12 * 3600);
+    assert_eq!(
+        h.get("/v1/account", Some(&token)).await.code(),
+        "unauthenticated",
+        "expired"
+    );
+}
+
+#[tokio::test]
+async fn add_list_and_remove_passkeys() {
+    let h = harness();
+    let mut phone = authenticator();
+    let (_, token) = register(&h, &mut phone, "x").await;
+
+    let r = h
+        .post(
+            "/v1/account/passkeys/start",
+            &json!({ "label": "laptop" }),
+            None,
+        )
+        .await;
+    assert_eq!(r.code(), "unauthenticated");
+    let r = h
+        .post("/v1/account/passkeys/start", &json!({}), Some(&token))
+        .await;
+    assert_eq!(r.code(), "missing_field");
+    let start = h
+        .post(
+            "/v1/account/passkeys/start",
+            &json!({ "label": "laptop" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(start.status, StatusCode::OK);
+    let excluded = start.body["options"]["publicKey"]["excludeCredentials"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(excluded, 1, "the existing passkey is excluded");
+    let mut laptop = authenticator();
+    let (ceremony, credential) = create(&mut laptop, &start.body);
+
+    // Another account cannot finish this ceremony.
+    let (_, other_token) = register(&h, &mut authenticator(), "y").await;
+    let finish = json!({ "ceremony": ceremony, "credential": credential });
+    let r = h
+        .post("/v1/account/passkeys/finish", &finish, Some(&other_token))
+        .await;
+    assert_eq!(r.code(), "unknown_ceremony");
+
+    let start = h
+        .post(
+            "/v1/account/passkeys/start",
+            &json!({ "label": "laptop" }),
+            Some(&token),
+        )
+        .await;
+    let (ceremony, credential) = create(&mut laptop, &start.body);
+    let r = h
+        .post(
+            "/v1/account/passkeys/finish",
+            &json!({ "ceremony": ceremony, "credential": credential }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let new_id = r.body["id"].as_str().unwrap().to_owned();
+
+    let list = h.get("/v1/account/passkeys", Some(&token)).await;
+    assert_eq!(list.body.as_array().unwrap().len(), 2);
+    let first_id = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .find(|id| *id != new_id)
+        .unwrap();
+
+    let r = h
+        .call(Method::DELETE, "/v1/account/passkeys/!!", Some(&token))
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::BAD_REQUEST, "malformed_id")
+    );
+    let r = h
+        .call(Method::DELETE, "/v1/account/passkeys/AAAA", Some(&token))
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::NOT_FOUND, "unknown_passkey")
+    );
+    let r = h
+        .call(
+            Method::DELETE,
+            &format!("/v1/account/passkeys/{new_id}"),
+            Some(&other_token),
+        )
+        .await;
+    assert_eq!(r.code(), "unknown_passkey", "not another account's passkey");
+    let r = h
+        .call(
+            Method::DELETE,
+            &format!("/v1/account/passkeys/{first_id}"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = h
+        .call(
+            Method::DELETE,
+            &format!("/v1/account/passkeys/{new_id}"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "last_passkey"));
+}
+
+#[tokio::test]
+async fn login_endpoints_are_rate_limited() {
+    let h = harness_with(|c| {
+        c.rate_limits = RateLimits {
+            login_per_minute: NonZeroU32::new(2).unwrap(),
+            ..RateLimits::default()
+        };
+    });
+    let body = json!({ "label": "x" });
+    for _ in 0..2 {
+        assert_eq!(
+            h.post("/v1/accounts/register/start", &body, None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let r = h
+        .post(
+            "/v1/session/login/start",
+            &json!({ "account": "AAAAAAAAAAAAAAAAAAAAAA" }),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        "the budget is shared"
+    );
+    assert!(r.headers.get(header::RETRY_AFTER).is_some());
+    assert_eq!(
+        h.get("/healthz", None).await.status,
+        StatusCode::OK,
+        "other routes are not limited"
+    );
+}
+
+#[tokio::test]
+async fn maintenance_purges_expired_sessions() {
+    let h = harness();
+    let mut auth = authenticator();
+    let (account, old_token) = register(&h, &mut auth, "x").await;
+    h.advance(12 * 3600);
+    let fresh = login(&h, &mut auth, &account).await;
+    h.state.maintain().await.unwrap();
+    assert_eq!(
+        h.get("/v1/account", Some(&old_token)).await.code(),
+        "unauthenticated"
+    );
+    let token = fresh.body["token"].as_str().unwrap();
+    assert_eq!(
+        h.get("/v1/account", Some(token)).await.status,
+        StatusCode::OK
+    );
+    let again = h.store.purge_expired(T0 + 12 * 3600).unwrap();
+    assert_eq!(
+        again.sessions, 0,
+        "maintenance already removed the expired session"
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_are_per_client_address() {
+    use axum::extract::connect_info::MockConnectInfo;
+    let h = harness_with(|c| {
+        c.rate_limits = RateLimits {
+            login_per_minute: NonZeroU32::new(1).unwrap(),
+            ..RateLimits::default()
+        };
+    });
+    let from = |ip: [u8; 4]| Harness {
+        router: vault_server::app(h.state.clone())
+            .layer(MockConnectInfo(std::net::SocketAddr::from((ip, 40000)))),
+        clock: h.clock.clone(),
+        store: h.store.clone(),
+        state: h.state.clone(),
+    };
+    let (a, b) = (from([10, 0, 0, 1]), from([10, 0, 0, 2]));
+    let body = json!({ "label": "x" });
+    assert_eq!(
+        a.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        a.post("/v1/accounts/register/start", &body, None)
+            .await
+            .code(),
+        "rate_limited"
+    );
+    assert_eq!(
+        b.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK,
+        "another address has its own budget"
+    );
+}
+
+#[tokio::test]
+async fn pending_ceremonies_are_capped() {
+    let h = harness_with(|c| c.max_pending_ceremonies = 2);
+    let body = json!({ "label": "x" });
+    for _ in 0..2 {
+        assert_eq!(
+            h.post("/v1/accounts/register/start", &body, None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let r = h.post("/v1/accounts/register/start", &body, None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "busy")
+    );
+    h.advance(301);
+    assert_eq!(
+        h.post("/v1/accounts/register/start", &body, None)
+            .await
+            .status,
+        StatusCode::OK,
+        "expired ceremonies make room"
+    );
+}
