@@ -96,8 +96,9 @@ impl Server {
         let child = Command::new(binary)
             .arg("--listen")
             .arg(format!("127.0.0.1:{port}"))
+            // WebAuthn wants a domain name, not an IP address, for the web origin.
             .arg("--public-url")
-            .arg(&url)
+            .arg(format!("http://localhost:{port}"))
             .arg("--data-dir")
             .arg(data.path().join("store"))
             .args(["--cache-mb", "8"])

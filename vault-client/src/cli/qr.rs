@@ -21,6 +21,12 @@ pub fn terminal(text: &str) -> String {
 pub fn write_files(text: &str, base: &Path) -> Result<(PathBuf, PathBuf), CliError> {
     let qr = Qr::fit(text)
         .map_err(|_| CliError::Qr("internal error: the text does not fit in a QR code".into()))?;
+    if let Some(dir) = base.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
     let png = base.with_extension("png");
     let svg = base.with_extension("svg");
     let luma = qr.to_luma(MODULE_PX);
