@@ -174,7 +174,17 @@ impl Person {
     /// When the binary cannot be started.
     #[must_use]
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_at(0, args)
+    }
+
+    /// [`Self::run`] with the client's clock shifted by `offset` seconds.
+    ///
+    /// # Panics
+    /// When the binary cannot be started.
+    #[must_use]
+    pub fn run_at(&self, offset: i64, args: &[&str]) -> Output {
         Command::new(bin("rugzak"))
+            .env("RUGZAK_CLOCK_OFFSET_SECONDS", offset.to_string())
             .arg("--home")
             .arg(&self.home)
             .arg("--server")

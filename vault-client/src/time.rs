@@ -2,9 +2,23 @@
 
 use crypto::encoding::UnixTime;
 
-/// Seconds since the Unix epoch now.
+/// Environment variable shifting the client's clock by whole seconds: only for tests and
+/// demonstrations of expiry against a server whose clock is shifted the same way.
+pub const CLOCK_OFFSET_ENV: &str = "RUGZAK_CLOCK_OFFSET_SECONDS";
+
+/// Seconds since the Unix epoch now (plus [`CLOCK_OFFSET_ENV`] when set).
 #[must_use]
 pub fn now() -> UnixTime {
+    let offset: i64 = std::env::var(CLOCK_OFFSET_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    system_now().saturating_add(offset)
+}
+
+/// Seconds since the Unix epoch by the system clock.
+#[must_use]
+pub fn system_now() -> UnixTime {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

@@ -38,6 +38,7 @@ pub enum Command {
     /// Eén item tonen / show one item.
     Show {
         /// Item id (or its first characters).
+        #[arg(allow_hyphen_values = true)]
         item: String,
     },
     /// Toegang vragen (professional) / request access (professional).
@@ -45,6 +46,7 @@ pub enum Command {
     /// Wachten tot de inwoner toestemming geeft / wait until the inwoner grants.
     Wait {
         /// The request reference printed by `request`.
+        #[arg(allow_hyphen_values = true)]
         reference: String,
         /// Give up after this many seconds.
         #[arg(long, default_value_t = 600)]
@@ -57,11 +59,13 @@ pub enum Command {
     /// Toestemming intrekken / revoke a grant.
     Revoke {
         /// Grant id (or its first characters).
+        #[arg(allow_hyphen_values = true)]
         grant: String,
     },
     /// Gedeelde rugzakjes lezen (professional) / read shared vaults (professional).
     Read {
         /// Vault id (or its first characters); without it, lists the vaults shared with me.
+        #[arg(allow_hyphen_values = true)]
         vault: Option<String>,
     },
     /// Iets toevoegen aan een rugzak (coach) / append to a vault (coach).
@@ -129,6 +133,7 @@ pub enum NoteCommand {
     /// Eén notitie / show one note.
     Show {
         /// Item id (or its first characters).
+        #[arg(allow_hyphen_values = true)]
         item: String,
     },
 }
@@ -189,6 +194,7 @@ pub struct GrantArgs {
 #[derive(Debug, Args)]
 pub struct AppendArgs {
     /// Vault id (or its first characters).
+    #[arg(allow_hyphen_values = true)]
     pub vault: String,
     /// What it is: intake (intake note) or feedback.
     #[arg(long, default_value = "intake")]
