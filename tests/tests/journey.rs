@@ -229,3 +229,40 @@ fn the_export_opens_with_stock_rage() {
     assert_eq!(json["items"][0]["body"], "exporteer mij");
     assert_eq!(json["vault"], c.vault.as_str());
 }
+
+#[test]
+fn a_share_link_opens_with_its_passcode_and_only_as_often_as_allowed() {
+    let c = cast();
+    let _ = c.annelies.ok(&["note", "add", "voor de POH"]);
+    let link = c.annelies.json(&[
+        "share-link",
+        "--scope",
+        "notities",
+        "--days",
+        "2",
+        "--passcode",
+        "4711",
+        "--max-uses",
+        "1",
+    ]);
+    let url = link["url"].as_str().unwrap();
+    let stranger = Person::new(c.dir.path().join("stranger"), &c.server.url);
+    let wrong = stranger.fails(&["open-link", url, "--passcode", "0000"]);
+    assert!(wrong.contains("wrong_passcode"), "{wrong}");
+    let opened = stranger.json(&["open-link", url, "--passcode", "4711"]);
+    assert_eq!(opened["items"][0]["body"], "voor de POH");
+    assert_eq!(opened["vault"], c.vault.as_str());
+    let used_up = stranger.fails(&["open-link", url, "--passcode", "4711"]);
+    assert!(used_up.contains("link_not_found"), "{used_up}");
+    let log = c.annelies.json(&["log"]);
+    let events: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["event"].as_str())
+        .collect();
+    assert!(
+        events.contains(&"share-link-create") && events.contains(&"share-link-open"),
+        "{events:?}"
+    );
+}

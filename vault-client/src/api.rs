@@ -3,8 +3,8 @@
 use crypto::encoding::UnixTime;
 use crypto::log::SignedEntry;
 use crypto::{
-    GrantId, Identity, ItemId, Nonce, PartyId, Profile, PublicKeys, SealedItem, SignedGrant,
-    SignedRequest, SignedRevocation, VaultId, WrappedScopeKey,
+    GrantId, Identity, ItemId, LinkId, Nonce, PartyId, Profile, PublicKeys, SealedItem,
+    SignedGrant, SignedRequest, SignedRevocation, VaultId, WrappedScopeKey,
 };
 use rand_core::OsRng;
 use serde::de::DeserializeOwned;
@@ -227,20 +227,7 @@ impl<'a> Api<'a> {
             headers: signed.headers().into_iter().collect(),
             body,
         };
-        let response = self.transport.send(&request)?;
-        if (200..300).contains(&response.status) {
-            return Ok((response.status, response.body));
-        }
-        Err(match serde_json::from_slice::<ErrorBody>(&response.body) {
-            Ok(e) => ApiError::Refused {
-                status: response.status,
-                code: e.code,
-                message: e.message,
-            },
-            Err(_) => ApiError::Malformed {
-                status: response.status,
-            },
-        })
+        checked(self.transport.send(&request)?)
     }
 
     /// `POST /v1/parties`.
@@ -389,6 +376,12 @@ impl<'a> Api<'a> {
         Ok(answer.already_revoked)
     }
 
+    /// `POST /v1/vaults/{vault}/links`.
+    pub fn post_link(&self, vault: VaultId, link: &NewLink<'_>) -> Result<(), ApiError> {
+        self.raw("POST", format!("/v1/vaults/{vault}/links"), Some(link))
+            .map(drop)
+    }
+
     /// `GET /v1/vaults/{vault}/log?from=SEQ`.
     pub fn log(&self, vault: VaultId, from: u64) -> Result<Vec<SignedEntry>, ApiError> {
         let body: EntriesBody =
@@ -402,6 +395,78 @@ impl<'a> Api<'a> {
         self.raw("POST", format!("/v1/vaults/{vault}/log"), Some(entry))
             .map(drop)
     }
+}
+
+/// The status and body of a 2xx response; anything else as the contract's error.
+fn checked(response: crate::transport::HttpResponse) -> Result<(u16, Vec<u8>), ApiError> {
+    if (200..300).contains(&response.status) {
+        return Ok((response.status, response.body));
+    }
+    Err(match serde_json::from_slice::<ErrorBody>(&response.body) {
+        Ok(e) => ApiError::Refused {
+            status: response.status,
+            code: e.code,
+            message: e.message,
+        },
+        Err(_) => ApiError::Malformed {
+            status: response.status,
+        },
+    })
+}
+
+#[derive(Serialize)]
+struct OpenLinkBody<'a> {
+    recipient: &'a str,
+    passcode: Option<&'a str>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SealedBody {
+    #[serde(with = "crypto::encoding::bytes")]
+    sealed: Vec<u8>,
+}
+
+/// `POST /v1/links/{id}`: anyone holding a share link fetches its sealed selection; no
+/// account, so the request is not signed.
+pub fn open_link(
+    transport: &dyn Transport,
+    link: LinkId,
+    recipient: &str,
+    passcode: Option<&str>,
+) -> Result<Vec<u8>, ApiError> {
+    let body = serde_json::to_vec(&OpenLinkBody {
+        recipient,
+        passcode,
+    })
+    .map_err(|_| ApiError::Internal)?;
+    let request = HttpRequest {
+        method: "POST",
+        path_and_query: format!("/v1/links/{link}"),
+        headers: Vec::new(),
+        body,
+    };
+    let (status, body) = checked(transport.send(&request)?)?;
+    let sealed: SealedBody =
+        serde_json::from_slice(&body).map_err(|_| ApiError::Malformed { status })?;
+    Ok(sealed.sealed)
+}
+
+/// `POST /v1/vaults/{vault}/links`.
+#[derive(Debug, Serialize)]
+pub struct NewLink<'a> {
+    /// The link id.
+    pub id: LinkId,
+    /// The sealed selection.
+    #[serde(with = "crypto::encoding::bytes")]
+    pub sealed: &'a [u8],
+    /// When the server stops serving it.
+    pub expires: UnixTime,
+    /// Use limit.
+    pub max_uses: Option<u32>,
+    /// Passcode (the server keeps a slow hash).
+    pub passcode: Option<&'a str>,
+    /// The vault-signed `share-link-create` entry.
+    pub log: &'a SignedEntry,
 }
 
 fn parse_json<R: DeserializeOwned>((status, body): (u16, Vec<u8>)) -> Result<R, ApiError> {

@@ -49,6 +49,9 @@ pub enum VaultError {
         "dit is geen rugzak van een inwoner / this home holds a professional key, not a vault"
     )]
     NotOwner,
+    /// The share-link options are not acceptable.
+    #[error("de deellink kan zo niet / the share link options are invalid: {0}")]
+    Link(crypto::NewShareLinkError),
     /// A bug in this client.
     #[error("internal error: {0}")]
     Internal(&'static str),
@@ -252,6 +255,51 @@ impl<'a> Owner<'a> {
         }
         self.api.put_scope_keys(self.vault(), wrapped)?;
         Ok(already)
+    }
+
+    /// Seals the items of `scopes` (all when empty) under a new share link and registers it
+    /// with a `share-link-create` log entry.
+    pub fn share_link(
+        &self,
+        state: &mut State,
+        scopes: &[Scope],
+        options: crypto::LinkOptions,
+        passcode: Option<&str>,
+    ) -> Result<crypto::ShareLink, VaultError> {
+        let items: Vec<OpenedItem> = self
+            .items(state)?
+            .into_iter()
+            .filter(|i| scopes.is_empty() || scopes.contains(&i.envelope.scope))
+            .collect();
+        let selection = crypto::SharedSelection {
+            owner: self.identity.public(),
+            created: self.api.now(),
+            items,
+        };
+        let link = crypto::ShareLink::generate(options, &mut OsRng).map_err(VaultError::Link)?;
+        let sealed = link
+            .seal(&selection, &mut OsRng)
+            .map_err(|_| VaultError::Internal("sealing a share link"))?;
+        let event = self.event(
+            EventKind::ShareLinkCreate,
+            ActionCode::Create,
+            LogObject::Link(link.id()),
+            None,
+        );
+        self.submit_logged(state, event, |entry| {
+            self.api.post_link(
+                self.vault(),
+                &crate::api::NewLink {
+                    id: link.id(),
+                    sealed: &sealed,
+                    expires: link.expires(),
+                    max_uses: link.max_uses(),
+                    passcode,
+                    log: entry,
+                },
+            )
+        })?;
+        Ok(link)
     }
 
     /// Wraps for the grantee the keys of the scopes `grant` reads (only `only` if given):

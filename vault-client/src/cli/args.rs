@@ -79,6 +79,16 @@ pub enum Command {
         #[arg(long)]
         to: Option<String>,
     },
+    /// Deellink maken / create a share link (URL + QR).
+    ShareLink(ShareLinkArgs),
+    /// Deellink openen / open a share link.
+    OpenLink {
+        /// The link (`https://.../open#...`).
+        url: String,
+        /// The passcode, when the link has one.
+        #[arg(long)]
+        passcode: Option<String>,
+    },
     /// Hele rugzak exporteren / export the whole vault.
     Export(ExportArgs),
     /// Sleutelbestand voor age/rage schrijven / write an identity file for age/rage.
@@ -238,4 +248,24 @@ pub enum VragenlijstCommand {
     },
     /// Uitslagen met trend / results with trend.
     Results,
+}
+
+/// `share-link`.
+#[derive(Debug, Args)]
+pub struct ShareLinkArgs {
+    /// Only these scopes (default: everything).
+    #[arg(long = "scope", value_delimiter = ',')]
+    pub scopes: Vec<crypto::Scope>,
+    /// Valid for this many days.
+    #[arg(long, default_value_t = 7)]
+    pub days: u16,
+    /// Ask this passcode (tell it separately).
+    #[arg(long)]
+    pub passcode: Option<String>,
+    /// Serve it at most this many times.
+    #[arg(long)]
+    pub max_uses: Option<u32>,
+    /// Shown to whoever opens it.
+    #[arg(long, default_value = "Gedeeld uit mijn rugzak")]
+    pub label: String,
 }

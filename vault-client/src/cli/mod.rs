@@ -83,6 +83,10 @@ fn refusal_text(code: &str, message: &str) -> String {
         "unknown_key" => {
             "de server kent deze sleutel niet; gebruik `rugzak init` of `rugzak recover`"
         }
+        "link_not_found" => {
+            "deze link bestaat niet, is verlopen, opgebruikt of ingetrokken; vraag een nieuwe"
+        }
+        "wrong_passcode" => "verkeerde toegangscode; na 5 fouten werkt de link niet meer",
         "clock_skew" => {
             "de klok van deze computer loopt niet gelijk met de server; zet de tijd goed"
         }
@@ -219,6 +223,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Read { vault } => pro::read(&ctx, vault.as_deref()),
         Command::Append(a) => pro::append(&ctx, a),
         Command::Log { from, to } => owner::log(&ctx, from.as_deref(), to.as_deref()),
+        Command::ShareLink(a) => owner::share_link(&ctx, a),
+        Command::OpenLink { url, passcode } => owner::open_link(&ctx, &url, passcode.as_deref()),
         Command::Export(a) => owner::export(&ctx, a),
         Command::ExportIdentity { out } => owner::export_identity(&ctx, &out),
         Command::Vragenlijst(c) => quest::run(&ctx, c),

@@ -14,7 +14,7 @@ use serde_json::json;
 use vault_client::consent::{self, short};
 use vault_client::{time, Api, NewItem, Owner, State, UreqTransport};
 
-use super::args::{ExportArgs, GrantArgs, InitArgs, NoteCommand, RecoverArgs};
+use super::args::{ExportArgs, GrantArgs, InitArgs, NoteCommand, RecoverArgs, ShareLinkArgs};
 use super::{qr, resolve, CliError, Ctx, Session};
 
 pub fn init(ctx: &Ctx, a: InitArgs) -> Result<(), CliError> {
@@ -618,6 +618,77 @@ pub fn export_identity(ctx: &Ctx, out: &Path) -> Result<(), CliError> {
             )
         },
         json!({"out": out}),
+    );
+    Ok(())
+}
+
+pub fn share_link(ctx: &Ctx, a: ShareLinkArgs) -> Result<(), CliError> {
+    let mut s = open_owner(ctx)?;
+    let options = crypto::LinkOptions {
+        expires: time::now().saturating_add(i64::from(a.days) * 86_400),
+        passcode_required: a.passcode.is_some(),
+        max_uses: a.max_uses,
+        label: a.label,
+    };
+    let link = {
+        let api = Api::new(&s.transport, &s.identity, &time::now);
+        Owner::new(&api, &s.identity).share_link(
+            &mut s.state,
+            &a.scopes,
+            options,
+            a.passcode.as_deref(),
+        )?
+    };
+    ctx.save(&s)?;
+    let url = link.url(&s.state.server);
+    ctx.emit(
+        || {
+            format!(
+                "Deellink / share link (geldig tot / valid until {}):\n{}\n\n{}",
+                time::format_time(link.expires()),
+                url.as_str(),
+                super::qr::terminal(&url)
+            )
+        },
+        json!({"url": url.as_str(), "link": link.id().to_string(), "expires": link.expires()}),
+    );
+    Ok(())
+}
+
+pub fn open_link(ctx: &Ctx, url: &str, passcode: Option<&str>) -> Result<(), CliError> {
+    let parsed = crypto::ShareLink::parse_url(url).map_err(|e| {
+        CliError::Usage(format!(
+            "dit is geen Rugzak-deellink / not a Rugzak share link: {e}"
+        ))
+    })?;
+    let transport = UreqTransport::new(&parsed.server);
+    let sealed =
+        vault_client::api::open_link(&transport, parsed.link.id(), "rugzak-cli", passcode)?;
+    let selection = parsed.link.open(&sealed).map_err(|e| {
+        CliError::Usage(format!(
+            "de gedeelde inhoud klopt niet / the shared content does not verify: {e}"
+        ))
+    })?;
+    let owner = selection.owner;
+    ctx.emit(
+        || {
+            let mut out = format!(
+                "{}: {} items van / from rugzak {} (geverifieerd / verified)\n",
+                parsed.link.label(),
+                selection.items.len(),
+                owner.vault_id()
+            );
+            for item in &selection.items {
+                out.push_str(&item_line(item, &owner));
+                out.push('\n');
+            }
+            out
+        },
+        json!({
+            "label": parsed.link.label(),
+            "vault": owner.vault_id().to_string(),
+            "items": selection.items.iter().map(item_json).collect::<Vec<_>>(),
+        }),
     );
     Ok(())
 }
