@@ -9,7 +9,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::store::{GrantDenied, StoreError};
+use crate::store::StoreError;
 
 /// The JSON body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -148,9 +148,6 @@ pub enum AppError {
     /// Removing the last passkey would lock the account.
     #[error("cannot remove the last passkey")]
     LastPasskey,
-    /// A grantee's grant does not allow the request (see [`GrantDenied`]).
-    #[error("grant refused: {0}")]
-    Grant(#[from] GrantDenied),
     /// Too many requests from this client.
     #[error("rate limited")]
     RateLimited {
@@ -279,8 +276,6 @@ impl AppError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthenticated | Self::PasskeyRejected => StatusCode::UNAUTHORIZED,
             Self::CredentialTaken | Self::LastPasskey => StatusCode::CONFLICT,
-            Self::Grant(GrantDenied::Unknown) => StatusCode::NOT_FOUND,
-            Self::Grant(_) => StatusCode::FORBIDDEN,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::MissingSignature
@@ -342,13 +337,6 @@ impl AppError {
             Self::CredentialTaken => "credential_taken",
             Self::UnknownPasskey => "unknown_passkey",
             Self::LastPasskey => "last_passkey",
-            Self::Grant(denied) => match denied {
-                GrantDenied::Unknown => "unknown_grant",
-                GrantDenied::Revoked => "grant_revoked",
-                GrantDenied::NotYetValid => "grant_not_yet_valid",
-                GrantDenied::Expired => "grant_expired",
-                GrantDenied::ScopeNotGranted => "scope_not_granted",
-            },
             Self::RateLimited { .. } => "rate_limited",
             Self::Busy => "busy",
             Self::MissingSignature => "missing_signature",
@@ -428,16 +416,6 @@ impl AppError {
                 "Dit is je laatste passkey; voeg eerst een andere toe. / This is your last passkey; add another first."
                     .into()
             }
-            Self::Grant(denied) => match denied {
-                GrantDenied::Unknown => "Deze toegang bestaat niet. / There is no such grant.",
-                GrantDenied::Revoked => "Deze toegang is ingetrokken. / This grant was revoked.",
-                GrantDenied::NotYetValid => "Deze toegang geldt nog niet. / This grant is not valid yet.",
-                GrantDenied::Expired => "Deze toegang is verlopen. / This grant has expired.",
-                GrantDenied::ScopeNotGranted => {
-                    "Deze toegang geldt niet voor dit onderdeel of deze handeling. / This grant does not cover this scope or action."
-                }
-            }
-            .into(),
             Self::RateLimited { retry_after_secs } => format!(
                 "Te veel pogingen; probeer het over {retry_after_secs} s opnieuw. / Too many attempts; retry in {retry_after_secs} s."
             ),
@@ -522,26 +500,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grant_refusals_have_distinct_stable_codes() {
+    fn grantee_refusals_have_distinct_stable_codes_and_are_forbidden() {
         let all = [
-            GrantDenied::Unknown,
-            GrantDenied::Revoked,
-            GrantDenied::NotYetValid,
-            GrantDenied::Expired,
-            GrantDenied::ScopeNotGranted,
+            GranteeRefusal::Revoked,
+            GranteeRefusal::Expired,
+            GranteeRefusal::NotYetValid,
+            GranteeRefusal::UsesExhausted,
+            GranteeRefusal::ScopeNotGranted,
+            GranteeRefusal::AppendOnly,
+            GranteeRefusal::NoGrant,
         ];
         let codes: std::collections::BTreeSet<_> =
-            all.iter().map(|d| AppError::from(*d).code()).collect();
+            all.iter().map(|r| AppError::Grantee(*r).code()).collect();
         assert_eq!(codes.len(), all.len());
+        for refusal in all {
+            assert_eq!(AppError::Grantee(refusal).status(), StatusCode::FORBIDDEN);
+        }
         assert_eq!(
-            AppError::from(GrantDenied::Unknown).status(),
-            StatusCode::NOT_FOUND
+            AppError::Grantee(GranteeRefusal::Revoked).code(),
+            "grant_revoked"
         );
-        assert_eq!(
-            AppError::from(GrantDenied::Revoked).status(),
-            StatusCode::FORBIDDEN
-        );
-        assert_eq!(AppError::from(GrantDenied::Revoked).code(), "grant_revoked");
     }
 
     #[test]

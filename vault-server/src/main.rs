@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use url::Url;
+use vault_server::state::{system_clock, Clock};
 use vault_server::store::{SledOptions, SledStore};
 use vault_server::{app, AppState, RateLimits, ServerConfig};
 
@@ -76,6 +77,15 @@ struct ServeArgs {
     /// Access-request posts and fetches per minute per client address.
     #[arg(long, env = "RUGZAK_REQUEST_PER_MINUTE", default_value_t = defaults().rate_limits.request_per_minute)]
     request_per_minute: NonZeroU32,
+    /// Shifts the server clock by this many seconds. For end-to-end tests of expiry only: the
+    /// `rugzak` CLI reads the same variable, so signatures stay within the allowed clock skew.
+    #[arg(
+        long,
+        env = "RUGZAK_CLOCK_OFFSET_SECONDS",
+        default_value_t = 0,
+        hide = true
+    )]
+    clock_offset_seconds: i64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -121,7 +131,12 @@ const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let store = args.store.open().map_err(|e| e.to_string())?;
-    let state = AppState::new(Arc::new(store), args.config()).map_err(|e| e.to_string())?;
+    let state = AppState::with_clock(
+        Arc::new(store),
+        args.config(),
+        offset_clock(args.clock_offset_seconds),
+    )
+    .map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -211,4 +226,10 @@ fn run_server(args: ServeArgs) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?
         .block_on(serve(args))
+}
+
+/// The system clock, shifted by `offset` seconds (zero outside tests).
+fn offset_clock(offset: i64) -> Clock {
+    let system = system_clock();
+    Arc::new(move || system().saturating_add(offset))
 }

@@ -8,22 +8,22 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crypto::{GrantId, ItemId, Mode, Nonce, PartyId, Permission, Scope, VaultId};
+use crypto::{GrantId, ItemId, Mode, Nonce, PartyId, Permission, Role, Scope, Sealing, VaultId};
 use rand_core::OsRng;
 use vault_server::store::{
     AccessEvent, Blob, GrantRecord, GranteeAccess, InsertGrant, ItemSelection, LogEntryRecord,
-    LogHead, NewItem, PutItems, SledOptions, SledStore, Store,
+    LogHead, NewItem, PutItems, SledOptions, SledStore, Store, StoreError,
 };
 
 const ITEMS: usize = 1000;
 const READS_PER_THREAD: usize = 200;
 
-fn log_entry(head: LogHead, _: AccessEvent<'_>) -> LogEntryRecord {
-    LogEntryRecord {
+fn log_entry(head: LogHead, _: AccessEvent<'_>) -> Result<LogEntryRecord, StoreError> {
+    Ok(LogEntryRecord {
         seq: head.next_seq,
         hash: crypto::encoding::sha256(&head.next_seq.to_be_bytes()),
         entry: Blob(vec![0; 200]),
-    }
+    })
 }
 
 #[test]
@@ -36,7 +36,7 @@ fn grantee_fetches_per_second() {
         .map(|_| NewItem {
             id: ItemId::random(&mut OsRng),
             scope: Scope::Notities,
-            epoch: 1,
+            sealing: Sealing::ScopeKey { epoch: 1 },
             author: PartyId::random(&mut OsRng),
             ciphertext: Blob(vec![1; 1024]),
         })
@@ -50,12 +50,15 @@ fn grantee_fetches_per_second() {
             id: GrantId::random(&mut OsRng),
             vault,
             grantee: PartyId::random(&mut OsRng),
+            grantee_role: Role::Huisarts,
             permissions: vec![Permission {
                 scope: Scope::Notities,
                 mode: Mode::Read,
             }],
             not_before: 0,
             expires_at: None,
+            max_uses: None,
+            history_from: None,
             nonce: Nonce::random(&mut OsRng),
             signed: Blob(vec![0; 200]),
             created_at: 0,
@@ -65,7 +68,7 @@ fn grantee_fetches_per_second() {
         })
         .collect();
     for g in &grants {
-        assert_eq!(store.insert_grant(g).unwrap(), InsertGrant::Inserted);
+        assert_eq!(store.insert_grant(g, None).unwrap(), InsertGrant::Inserted);
     }
     for threads in [1usize, 8, 64] {
         let start = Instant::now();
@@ -125,7 +128,7 @@ fn disk_use_for_100k_items_of_1_kib() {
                 .map(|_| NewItem {
                     id: ItemId::random(&mut OsRng),
                     scope: Scope::Notities,
-                    epoch: 1,
+                    sealing: Sealing::ScopeKey { epoch: 1 },
                     author: PartyId::random(&mut OsRng),
                     ciphertext: Blob(vec![7; 1024]),
                 })
