@@ -74,7 +74,8 @@ pub struct Server {
     child: Child,
     /// Base URL, `http://127.0.0.1:PORT`.
     pub url: String,
-    _data: tempfile::TempDir,
+    port: u16,
+    data: tempfile::TempDir,
 }
 
 impl Server {
@@ -85,7 +86,25 @@ impl Server {
     #[must_use]
     pub fn start() -> Self {
         let data = tempfile::tempdir().expect("data dir");
-        let port = free_port();
+        Self::spawn(data, free_port(), 0)
+    }
+
+    /// Stops the server and starts it again on the same port and data, its clock shifted by
+    /// `offset` seconds (the binary's hidden `RUGZAK_CLOCK_OFFSET_SECONDS`, for expiry tests).
+    ///
+    /// # Panics
+    /// When the server does not come back.
+    #[must_use]
+    pub fn restart_at(mut self, offset: i64) -> Self {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let port = self.port;
+        let data = std::mem::replace(&mut self.data, tempfile::tempdir().expect("dir"));
+        drop(self);
+        Self::spawn(data, port, offset)
+    }
+
+    fn spawn(data: tempfile::TempDir, port: u16, offset: i64) -> Self {
         let url = format!("http://127.0.0.1:{port}");
         let binary = bin("vault-server");
         assert!(
@@ -102,6 +121,7 @@ impl Server {
             .arg("--data-dir")
             .arg(data.path().join("store"))
             .args(["--cache-mb", "8"])
+            .env("RUGZAK_CLOCK_OFFSET_SECONDS", offset.to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -109,7 +129,8 @@ impl Server {
         let server = Self {
             child,
             url,
-            _data: data,
+            port,
+            data,
         };
         let start = Instant::now();
         while !healthy(port) {

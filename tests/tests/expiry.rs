@@ -1,51 +1,19 @@
-//! Expiry end to end: the real server code (`vault_server::app`, in this process, with a
-//! clock the test moves) and the real `rugzak` binary, whose clock is moved the same way
-//! (`RUGZAK_CLOCK_OFFSET_SECONDS`) so that its signed requests stay within the server's
-//! clock-skew window. The server binary has no clock flag, hence the in-process server.
+//! Expiry end to end with the real binaries: the server is restarted on the same data with
+//! its clock moved (hidden `RUGZAK_CLOCK_OFFSET_SECONDS`), and `rugzak` moves its clock the
+//! same way so that its signed requests stay within the server's clock-skew window.
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-
-use tests::Person;
-use vault_server::store::MemoryStore;
-use vault_server::{app, AppState, ServerConfig};
+use tests::{Person, Server};
 
 const DAY: i64 = 86_400;
 
-/// Starts the server on a free port; returns its URL and the clock offset it adds.
-fn start_server() -> (String, Arc<AtomicI64>) {
-    let offset = Arc::new(AtomicI64::new(0));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    let config = ServerConfig::new(url::Url::parse(&format!("http://localhost:{port}")).unwrap());
-    let shift = Arc::clone(&offset);
-    let clock = Arc::new(move || vault_client::time::system_now() + shift.load(Ordering::SeqCst));
-    let state = AppState::with_clock(Arc::new(MemoryStore::new()), config, clock).unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, service).await.unwrap();
-        });
-    });
-    (format!("http://127.0.0.1:{port}"), offset)
-}
-
 #[test]
 fn a_one_day_grant_reads_today_and_is_refused_after_a_day() {
-    let (url, offset) = start_server();
+    let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
-    let annelies = Person::new(dir.path().join("annelies"), &url);
-    let gp = Person::new(dir.path().join("huisarts"), &url);
+    let annelies = Person::new(dir.path().join("annelies"), &server.url);
+    let gp = Person::new(dir.path().join("huisarts"), &server.url);
     let vault = annelies.json(&["init"])["vault"]
         .as_str()
         .unwrap()
@@ -60,28 +28,19 @@ fn a_one_day_grant_reads_today_and_is_refused_after_a_day() {
         "Praktijk",
     ]);
     let _ = annelies.ok(&["note", "add", "vandaag"]);
+    let out = dir.path().display().to_string();
     let request = gp.json(&[
-        "request",
-        "--scope",
-        "notities",
-        "--days",
-        "1",
-        "--out",
-        &dir.path().display().to_string(),
+        "request", "--scope", "notities", "--days", "1", "--out", &out,
     ]);
-    let _ = annelies.ok(&[
-        "grant",
-        "--text",
-        request["qr_text"].as_str().unwrap(),
-        "--yes",
-    ]);
+    let qr = request["qr_text"].as_str().unwrap();
+    let _ = annelies.ok(&["grant", "--text", qr, "--yes"]);
     assert!(gp.ok(&["read", &vault]).contains("vandaag"));
 
     let later = DAY + 60;
-    offset.store(later, Ordering::SeqCst);
-    let out = gp.run_at(later, &["read", &vault]);
-    assert!(!out.status.success());
-    let text = tests::text(&out);
+    let _server = server.restart_at(later);
+    let refused = gp.run_at(later, &["read", &vault]);
+    assert!(!refused.status.success());
+    let text = tests::text(&refused);
     assert!(text.contains("grant_expired"), "{text}");
     assert!(
         text.contains("verlopen"),
@@ -91,10 +50,10 @@ fn a_one_day_grant_reads_today_and_is_refused_after_a_day() {
 
 #[test]
 fn a_request_older_than_fifteen_minutes_cannot_be_granted() {
-    let (url, offset) = start_server();
+    let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
-    let annelies = Person::new(dir.path().join("annelies"), &url);
-    let gp = Person::new(dir.path().join("huisarts"), &url);
+    let annelies = Person::new(dir.path().join("annelies"), &server.url);
+    let gp = Person::new(dir.path().join("huisarts"), &server.url);
     let _ = annelies.json(&["init"]);
     let _ = gp.json(&[
         "init",
@@ -105,30 +64,18 @@ fn a_request_older_than_fifteen_minutes_cannot_be_granted() {
         "--org",
         "Praktijk",
     ]);
+    let out = dir.path().display().to_string();
     let request = gp.json(&[
-        "request",
-        "--scope",
-        "notities",
-        "--days",
-        "1",
-        "--out",
-        &dir.path().display().to_string(),
+        "request", "--scope", "notities", "--days", "1", "--out", &out,
     ]);
+    let qr = request["qr_text"].as_str().unwrap();
     let later = 16 * 60;
-    offset.store(later, Ordering::SeqCst);
-    let out = annelies.run_at(
-        later,
-        &[
-            "grant",
-            "--text",
-            request["qr_text"].as_str().unwrap(),
-            "--yes",
-        ],
-    );
-    assert!(!out.status.success());
-    let text = tests::text(&out);
+    let _server = server.restart_at(later);
+    let refused = annelies.run_at(later, &["grant", "--text", qr, "--yes"]);
+    assert!(!refused.status.success());
+    let text = tests::text(&refused);
     assert!(
-        text.contains("request_not_found") || text.contains("expired"),
+        text.contains("verlopen") && text.contains("request_not_found"),
         "{text}"
     );
 }
