@@ -147,3 +147,49 @@ fn questionnaire_results_show_scores_and_trend() {
     assert_eq!(json["results"].as_array().unwrap().len(), 2);
     assert_eq!(json["trends"].as_array().unwrap().len(), 1, "{json}");
 }
+
+#[test]
+fn a_programme_is_started_followed_and_reflected_on() {
+    let server = fake::http::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("annelies");
+    assert!(rugzak(&server, &home, "p", &["init"]).status.success());
+    let stress = questionnaires::Programme::builtin()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id == "stress")
+        .unwrap();
+    let first = stress.steps().next().unwrap().1.id.clone();
+    let reflection = stress
+        .steps()
+        .find(|(_, s)| matches!(s.content, questionnaires::StepContent::Reflection { .. }))
+        .unwrap()
+        .1
+        .id
+        .clone();
+    let run = |args: &[&str]| {
+        let out = rugzak(&server, &home, "p", args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        text(&out)
+    };
+    assert!(run(&["programma", "list"]).contains("stress"));
+    let _ = run(&["programma", "start", "stress"]);
+    let _ = run(&["programma", "done", "stress", &first]);
+    let _ = run(&[
+        "programma",
+        "reflect",
+        "stress",
+        &reflection,
+        "Wandelen helpt mij.",
+    ]);
+    let out = rugzak(&server, &home, "p", &["--json", "programma", "status"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["programmes"].as_array().unwrap().len(), 1, "{json}");
+    let refused = rugzak(
+        &server,
+        &home,
+        "p",
+        &["programma", "reflect", "stress", &first, "x"],
+    );
+    assert!(!refused.status.success());
+}

@@ -100,6 +100,9 @@ pub enum Command {
     /// Vragenlijsten / questionnaires.
     #[command(subcommand)]
     Vragenlijst(VragenlijstCommand),
+    /// Programma's / programmes.
+    #[command(subcommand)]
+    Programma(ProgrammaCommand),
     /// Speel de reis van Annelies af tegen een server / play the Annelies journey against a server.
     Demo {
         /// Keep the three home directories here (default: a temporary directory).
@@ -268,4 +271,34 @@ pub struct ShareLinkArgs {
     /// Shown to whoever opens it.
     #[arg(long, default_value = "Gedeeld uit mijn rugzak")]
     pub label: String,
+}
+
+/// `programma`.
+#[derive(Debug, Subcommand)]
+pub enum ProgrammaCommand {
+    /// Beschikbare programma's / available programmes.
+    List,
+    /// Een programma beginnen / start a programme.
+    Start {
+        /// Programme id (rouw, eenzaamheid, stress, somberheid).
+        programme: String,
+    },
+    /// Een stap afvinken / mark a step done.
+    Done {
+        /// Programme id.
+        programme: String,
+        /// Step id.
+        step: String,
+    },
+    /// Een reflectie schrijven / write a reflection.
+    Reflect {
+        /// Programme id.
+        programme: String,
+        /// Step id of a reflection question.
+        step: String,
+        /// Your answer.
+        text: String,
+    },
+    /// Voortgang / progress.
+    Status,
 }

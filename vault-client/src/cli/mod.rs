@@ -228,6 +228,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(a) => owner::export(&ctx, a),
         Command::ExportIdentity { out } => owner::export_identity(&ctx, &out),
         Command::Vragenlijst(c) => quest::run(&ctx, c),
+        Command::Programma(c) => quest::programme(&ctx, c),
         Command::Demo { dir } => demo::run(&ctx, dir),
     }
 }

@@ -6,7 +6,7 @@ use vault_client::{time, NewItem};
 
 use crypto::{ItemKind, Scope};
 
-use super::args::VragenlijstCommand;
+use super::args::{ProgrammaCommand, VragenlijstCommand};
 use super::{owner, CliError, Ctx};
 
 pub fn run(ctx: &Ctx, c: VragenlijstCommand) -> Result<(), CliError> {
@@ -169,4 +169,158 @@ fn results(ctx: &Ctx, catalog: &Catalog) -> Result<(), CliError> {
         json!({"results": summaries, "trends": trends}),
     );
     Ok(())
+}
+
+fn programmes() -> Result<Vec<questionnaires::Programme>, CliError> {
+    questionnaires::Programme::builtin()
+        .map_err(|e| CliError::Usage(format!("internal error: shipped programmes: {e}")))
+}
+
+fn find<'p>(
+    list: &'p [questionnaires::Programme],
+    id: &str,
+) -> Result<&'p questionnaires::Programme, CliError> {
+    list.iter().find(|p| p.id == id).ok_or_else(|| {
+        CliError::Usage(format!(
+            "onbekend programma {id} / unknown programme {id}: see `rugzak programma list`"
+        ))
+    })
+}
+
+/// The latest stored progress of every programme (progress items are whole records; the
+/// newest one counts).
+fn progress(ctx: &Ctx) -> Result<Vec<questionnaires::Progress>, CliError> {
+    let (_, items) = owner::opened(ctx)?;
+    let mut latest: std::collections::BTreeMap<String, (i64, questionnaires::Progress)> =
+        std::collections::BTreeMap::new();
+    for item in items
+        .iter()
+        .filter(|i| i.envelope.kind == ItemKind::ProgrammeProgress)
+    {
+        if let Ok(p) = questionnaires::Progress::from_json(&item.envelope.body) {
+            let created = item.envelope.created;
+            if latest.get(&p.programme).is_none_or(|(t, _)| *t <= created) {
+                latest.insert(p.programme.clone(), (created, p));
+            }
+        }
+    }
+    Ok(latest.into_values().map(|(_, p)| p).collect())
+}
+
+fn store(ctx: &Ctx, p: &questionnaires::Progress) -> Result<(), CliError> {
+    let body = p
+        .to_json()
+        .map_err(|_| CliError::Usage("internal error: progress encoding".into()))?;
+    owner::add(
+        ctx,
+        NewItem {
+            scope: Scope::Programmas,
+            kind: ItemKind::ProgrammeProgress,
+            body,
+        },
+    )
+    .map(drop)
+}
+
+pub fn programme(ctx: &Ctx, c: ProgrammaCommand) -> Result<(), CliError> {
+    let list = programmes()?;
+    let change = |id: &str,
+                  f: &dyn Fn(
+        &mut questionnaires::Progress,
+        &questionnaires::Programme,
+    ) -> Result<(), questionnaires::ProgressError>|
+     -> Result<(), CliError> {
+        let programme = find(&list, id)?;
+        let mut p = progress(ctx)?
+            .into_iter()
+            .find(|p| p.programme == id)
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "programma {id} is nog niet begonnen / not started: `rugzak programma start {id}`"
+                ))
+            })?;
+        f(&mut p, programme).map_err(|e| CliError::Usage(e.to_string()))?;
+        store(ctx, &p)?;
+        let summary = p.summary(programme, Lang::Nl);
+        ctx.emit(
+            || summary.clone(),
+            json!({"programme": id, "summary": summary}),
+        );
+        Ok(())
+    };
+    match c {
+        ProgrammaCommand::List => {
+            ctx.emit(
+                || {
+                    list.iter()
+                        .map(|p| {
+                            format!(
+                                "{:<12} {}{}",
+                                p.id,
+                                p.title.get(Lang::Nl),
+                                if p.example { " (voorbeeld / example)" } else { "" }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                },
+                json!({"programmes": list.iter().map(|p| json!({"id": p.id, "title": p.title.get(Lang::Nl), "example": p.example})).collect::<Vec<_>>()}),
+            );
+            Ok(())
+        }
+        ProgrammaCommand::Start { programme } => {
+            let found = find(&list, &programme)?;
+            let p = questionnaires::Progress::start(found, time::now());
+            store(ctx, &p)?;
+            let next = p
+                .next_step(found)
+                .map(|(_, s)| format!("{} ({})", s.title.get(Lang::Nl), s.id))
+                .unwrap_or_default();
+            ctx.emit(
+                || {
+                    format!(
+                        "Begonnen / started: {}\nVolgende stap / next step: {next}",
+                        found.title.get(Lang::Nl)
+                    )
+                },
+                json!({"programme": programme, "next": next}),
+            );
+            Ok(())
+        }
+        ProgrammaCommand::Done { programme, step } => {
+            let now = time::now();
+            change(&programme, &|p, prog| p.mark_done(prog, &step, now))
+        }
+        ProgrammaCommand::Reflect {
+            programme,
+            step,
+            text,
+        } => {
+            let now = time::now();
+            change(&programme, &|p, prog| {
+                p.add_reflection(prog, &step, &text, now)
+            })
+        }
+        ProgrammaCommand::Status => {
+            let all = progress(ctx)?;
+            let summaries: Vec<String> = all
+                .iter()
+                .filter_map(|p| {
+                    let prog = list.iter().find(|x| x.id == p.programme)?;
+                    Some(p.summary(prog, Lang::Nl))
+                })
+                .collect();
+            ctx.emit(
+                || {
+                    if summaries.is_empty() {
+                        "Nog geen programma begonnen / no programme started: `rugzak programma list`".into()
+                    } else {
+                        summaries.join("\n\n")
+                    }
+                },
+                json!({"programmes": summaries}),
+            );
+            Ok(())
+        }
+    }
 }
