@@ -193,3 +193,39 @@ fn a_programme_is_started_followed_and_reflected_on() {
     );
     assert!(!refused.status.success());
 }
+
+#[test]
+fn interactive_fill_goes_back_and_scores_and_fhir_export_holds_it() {
+    use std::io::Write as _;
+    let server = fake::http::spawn();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("annelies");
+    assert!(rugzak(&server, &home, "p", &["init"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rugzak"))
+        .args(["--server", &server, "--home"])
+        .arg(&home)
+        .args(["vragenlijst", "fill", "pss-10"])
+        .env("RUGZAK_PASSPHRASE", "p")
+        .env("RUGZAK_SCRYPT_WORK_FACTOR", "10")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Answer 4 to the first, go back, answer 2, then 2 to the rest: total 20.
+    let input = format!("4\nterug\n{}", "2\n".repeat(10));
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("Vraag / question 1 / 10"), "{all}");
+    assert!(all.contains("Totaalscore: 20"), "{all}");
+
+    let bundle = dir.path().join("bundle.json");
+    let out = rugzak(&server, &home, "p", &["export", "--fhir", "--out", &bundle.display().to_string()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    assert_eq!(json["resourceType"], "Bundle");
+    let kinds: Vec<&str> = json["entry"].as_array().unwrap().iter().filter_map(|e| e["resource"]["resourceType"].as_str()).collect();
+    assert_eq!(kinds, ["QuestionnaireResponse", "Observation"]);
+}
