@@ -214,7 +214,12 @@ fn interactive_fill_goes_back_and_scores_and_fhir_export_holds_it() {
         .unwrap();
     // Answer 4 to the first, go back, answer 2, then 2 to the rest: total 20.
     let input = format!("4\nterug\n{}", "2\n".repeat(10));
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let all = text(&out);
     assert!(out.status.success(), "{all}");
@@ -222,10 +227,20 @@ fn interactive_fill_goes_back_and_scores_and_fhir_export_holds_it() {
     assert!(all.contains("Totaalscore: 20"), "{all}");
 
     let bundle = dir.path().join("bundle.json");
-    let out = rugzak(&server, &home, "p", &["export", "--fhir", "--out", &bundle.display().to_string()]);
+    let out = rugzak(
+        &server,
+        &home,
+        "p",
+        &["export", "--fhir", "--out", &bundle.display().to_string()],
+    );
     assert!(out.status.success(), "{}", text(&out));
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
     assert_eq!(json["resourceType"], "Bundle");
-    let kinds: Vec<&str> = json["entry"].as_array().unwrap().iter().filter_map(|e| e["resource"]["resourceType"].as_str()).collect();
+    let kinds: Vec<&str> = json["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["resource"]["resourceType"].as_str())
+        .collect();
     assert_eq!(kinds, ["QuestionnaireResponse", "Observation"]);
 }
