@@ -3,7 +3,7 @@
 //! as a given person.
 //!
 //! Binaries: `CARGO_BIN_EXE_*` only exists for a crate's own binaries, so [`bin`] runs
-//! `cargo build -p vault-server -p vault-client --bins` once per test process (a no-op when
+//! `cargo build --locked -p vault-server -p vault-client --bins` once per test process (a no-op when
 //! fresh; cargo has released its lock by the time tests run) and takes the binaries from the
 //! same target directory and profile as the running test executable.
 
@@ -36,6 +36,7 @@ pub fn bin_dir() -> &'static Path {
         let mut build = Command::new(cargo);
         build.current_dir(&workspace).args([
             "build",
+            "--locked",
             "-p",
             "vault-server",
             "-p",
