@@ -20,6 +20,9 @@ step "python: FHIR validator for the questionnaire tests"
 python3 -m venv "$RUGZAK_VENV" >/dev/null
 "$RUGZAK_VENV/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 
+step "rage: the stock age CLI that must open our exports"
+command -v rage >/dev/null || cargo install rage --locked --quiet
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
