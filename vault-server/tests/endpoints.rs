@@ -791,6 +791,27 @@ async fn scope_keys_reach_only_their_recipient_and_granted_scopes() {
         (r.status, r.code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "wrong_vault")
     );
+
+    // Keys the vault key did not sign (relabelled, or signed by someone else) are refused.
+    let mut relabelled = wrap(Scope::Intake, &w.vault, &gp);
+    relabelled.scope = Scope::Notities;
+    let mut resigned = wrap(Scope::Intake, &w.vault, &gp);
+    resigned.signature = stranger.sign("rugzak/v1/wrapped-scope-key", &resigned.epoch);
+    for forged in [relabelled, resigned] {
+        let r = put_keys(&w, &w.vault, &[wrap(Scope::Intake, &w.vault, &gp), forged]).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "forged_scope_key")
+        );
+    }
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
+            .await;
+    assert_eq!(
+        r.body["keys"].as_array().unwrap().len(),
+        1,
+        "nothing stored"
+    );
 }
 
 #[tokio::test]
