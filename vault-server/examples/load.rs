@@ -530,6 +530,7 @@ fn main() -> Result<(), Error> {
         .collect();
     let bare = run(addr, bare_sources, duration)?;
     let fetch_sources = prepare_fetches(&world, o.connections, o.per_connection);
+    eprintln!("signed phase starts (server pid {})", server.child.id());
     let fetch = run(addr, fetch_sources, duration)?;
 
     println!(

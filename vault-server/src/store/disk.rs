@@ -139,10 +139,22 @@ impl GroupFlush {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The generation of the last flush started so far: a flush with a higher generation
+    /// starts after every write committed before this call.
+    fn mark(&self) -> u64 {
+        self.lock().started
+    }
+
     fn flush(&self, run: impl Fn() -> StoreResult<()>) -> StoreResult<()> {
+        let mark = self.mark();
+        self.flush_since(mark, run)
+    }
+
+    /// Waits for (or runs) a flush that started after `mark` was taken.
+    fn flush_since(&self, mark: u64, run: impl Fn() -> StoreResult<()>) -> StoreResult<()> {
         let mut st = self.lock();
         // A flush already running may have started before our commit: we need the next one.
-        let target = st.started + 1;
+        let target = mark + 1;
         loop {
             if let Some(e) = &st.failed {
                 return Err(StoreError::Backend(e.clone()));
@@ -913,13 +925,18 @@ impl Store for SledStore {
         kind: NonceKind,
         nonce: Nonce,
         expires_at: Option<UnixTime>,
-    ) -> StoreResult<NonceClaim> {
+    ) -> StoreResult<(NonceClaim, SyncMark)> {
         let outcome = match insert_absent(&self.t.nonces, &nonce_key(kind, nonce), &expires_at)? {
             Insert::Inserted => NonceClaim::Fresh,
             Insert::Exists => NonceClaim::Replayed,
         };
-        self.flush()?;
-        Ok(outcome)
+        // Taken after the insert committed: any flush started later makes it durable.
+        Ok((outcome, SyncMark(self.flusher.mark())))
+    }
+
+    fn sync(&self, mark: SyncMark) -> StoreResult<()> {
+        self.flusher
+            .flush_since(mark.0, || self.db.flush().map(drop).map_err(backend))
     }
 
     fn insert_grant(
@@ -1383,6 +1400,36 @@ mod group_flush_tests {
         assert!((1..32).contains(&runs), "{runs} flushes for 32 callers");
         let state = flusher.lock();
         assert_eq!(state.finished, state.started, "no flush left running");
+    }
+
+    #[test]
+    fn a_flush_since_a_mark_is_free_once_a_later_flush_finished() {
+        let flusher = GroupFlush::default();
+        let runs = AtomicUsize::new(0);
+        let count = || {
+            runs.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        };
+        let mark = flusher.mark();
+        flusher.flush_since(mark, count).unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "nothing covered the mark yet"
+        );
+        flusher.flush_since(mark, count).unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "the flush after the mark covers it"
+        );
+        let later = flusher.mark();
+        flusher.flush_since(later, count).unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            2,
+            "a newer mark needs a newer flush"
+        );
     }
 
     #[test]
