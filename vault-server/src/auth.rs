@@ -110,6 +110,8 @@ pub async fn durable_nonces(
     let mark = *pending.0.lock().unwrap_or_else(PoisonError::into_inner);
     match mark {
         None => response,
+        // Usually the handler's own durable write covered the claim: no trip to the pool.
+        Some(mark) if state.raw_store().is_durable(mark) => response,
         Some(mark) => match state.store(move |s| s.sync(mark)).await {
             Ok(()) => response,
             Err(e) => e.into_response(),
@@ -253,23 +255,28 @@ pub fn enrolled_keys(store: &dyn Store, party: PartyId) -> Result<Option<PublicK
 async fn authenticate(state: &AppState, received: &Received) -> Result<Caller, AppError> {
     let request = received.request.clone();
     let now = state.now();
-    let (caller, claimed) = state
-        .store(move |s| {
-            let Some(keys) = enrolled_keys(s, request.claims.key)? else {
-                return Ok((Err(AppError::UnknownKey), None));
-            };
-            let (verdict, claimed) = verify(s, &request, &keys, now)?;
-            Ok((
-                verdict.map(|()| Caller {
-                    keys,
-                    proof: request,
-                }),
-                claimed,
-            ))
-        })
-        .await?;
+    let (caller, claimed) = state.store(move |s| check_caller(s, request, now)).await?;
     settle(state, received.pending.as_ref(), claimed).await?;
     caller
+}
+
+/// Looks up the signer's enrolled keys and verifies the request with them.
+fn check_caller(
+    s: &dyn Store,
+    request: http_sig::SignedRequest,
+    now: UnixTime,
+) -> Result<(Result<Caller, AppError>, Claimed), StoreError> {
+    let Some(keys) = enrolled_keys(s, request.claims.key)? else {
+        return Ok((Err(AppError::UnknownKey), None));
+    };
+    let (verdict, claimed) = verify(s, &request, &keys, now)?;
+    Ok((
+        verdict.map(|()| Caller {
+            keys,
+            proof: request,
+        }),
+        claimed,
+    ))
 }
 
 /// Any enrolled party, with body `B`.
@@ -327,22 +334,19 @@ impl<T: DeserializeOwned + CarriesKeys + Send + 'static> FromRequest<AppState> f
 }
 
 /// The vault id in the path (`{vault}`).
-async fn path_vault(parts: &mut Parts, state: &AppState) -> Result<VaultRecord, AppError> {
+async fn path_vault(parts: &mut Parts, state: &AppState) -> Result<VaultId, AppError> {
     let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
         .await
         .map_err(|_| AppError::MalformedPath)?;
-    let vault: VaultId = params
+    params
         .get("vault")
         .ok_or(AppError::Internal("route without {vault}"))?
         .parse()
-        .map_err(|_| AppError::MalformedPath)?;
-    state
-        .store(move |s| s.vault(vault))
-        .await?
-        .ok_or(AppError::UnknownVault)
+        .map_err(|_| AppError::MalformedPath)
 }
 
-/// Splits the request, resolves the path's vault, then authenticates.
+/// Splits the request, reads it, then looks up the path's vault and authenticates the caller
+/// in one store call (one trip to the blocking pool instead of two).
 async fn vault_request<B: RequestBody>(
     req: Request,
     state: &AppState,
@@ -350,7 +354,19 @@ async fn vault_request<B: RequestBody>(
     let (mut parts, body) = req.into_parts();
     let vault = path_vault(&mut parts, state).await?;
     let received = receive(Request::from_parts(parts, body), state).await?;
-    let caller = authenticate(state, &received).await?;
+    let request = received.request.clone();
+    let now = state.now();
+    let (outcome, claimed) = state
+        .store(move |s| {
+            let Some(vault) = s.vault(vault)? else {
+                return Ok((Err(AppError::UnknownVault), None));
+            };
+            let (caller, claimed) = check_caller(s, request, now)?;
+            Ok((caller.map(|c| (vault, c)), claimed))
+        })
+        .await?;
+    settle(state, received.pending.as_ref(), claimed).await?;
+    let (vault, caller) = outcome?;
     let body = B::parse(&received.body)?;
     Ok((vault, caller, body))
 }

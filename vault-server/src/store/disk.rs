@@ -145,6 +145,12 @@ impl GroupFlush {
         self.lock().started
     }
 
+    /// Whether a flush that started after `mark` has finished (and none failed).
+    fn covers(&self, mark: u64) -> bool {
+        let st = self.lock();
+        st.failed.is_none() && st.finished > mark
+    }
+
     fn flush(&self, run: impl Fn() -> StoreResult<()>) -> StoreResult<()> {
         let mark = self.mark();
         self.flush_since(mark, run)
@@ -937,6 +943,10 @@ impl Store for SledStore {
     fn sync(&self, mark: SyncMark) -> StoreResult<()> {
         self.flusher
             .flush_since(mark.0, || self.db.flush().map(drop).map_err(backend))
+    }
+
+    fn is_durable(&self, mark: SyncMark) -> bool {
+        self.flusher.covers(mark.0)
     }
 
     fn insert_grant(

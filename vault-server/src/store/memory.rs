@@ -479,6 +479,10 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn is_durable(&self, _mark: SyncMark) -> bool {
+        true
+    }
+
     fn insert_grant(
         &self,
         grant: &GrantRecord,

@@ -398,6 +398,8 @@ pub trait Store: Send + Sync + 'static {
     /// Makes every write committed before `mark` was taken durable. Returns at once when a
     /// flush has started and finished since (group commit); otherwise flushes.
     fn sync(&self, mark: SyncMark) -> StoreResult<()>;
+    /// Whether everything before `mark` is durable already (never blocks).
+    fn is_durable(&self, mark: SyncMark) -> bool;
     /// Stores a verified grant, claims its grant nonce (kept forever) and appends `log` (the
     /// vault-signed grant entry, which must sit at the head), atomically.
     fn insert_grant(
