@@ -45,7 +45,8 @@ struct Options {
     connections: usize,
     seconds: u64,
     items: usize,
-    cache_mb: u32,
+    /// `--cache-mb` for the server; its own default when absent.
+    cache_mb: Option<u32>,
     /// Signed requests prepared per connection (must outlast the phase).
     per_connection: usize,
 }
@@ -57,7 +58,7 @@ impl Options {
             connections: 64,
             seconds: 10,
             items: 100_000,
-            cache_mb: 64,
+            cache_mb: None,
             per_connection: 4_000,
         };
         let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,7 +71,7 @@ impl Options {
                 "--connections" => o.connections = value.parse()?,
                 "--seconds" => o.seconds = value.parse()?,
                 "--items" => o.items = value.parse()?,
-                "--cache-mb" => o.cache_mb = value.parse()?,
+                "--cache-mb" => o.cache_mb = Some(value.parse()?),
                 "--per-connection" => o.per_connection = value.parse()?,
                 other => return Err(format!("unknown option {other}").into()),
             }

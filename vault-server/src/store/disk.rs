@@ -48,7 +48,10 @@ pub struct SledOptions {
 impl Default for SledOptions {
     fn default() -> Self {
         Self {
-            cache_bytes: 64 * 1024 * 1024,
+            // Measured (examples/load.rs, 100,000 items of 1 KiB, 64 connections): peak RSS is
+            // about 80 MiB plus 1.2-1.5x the cache; 32 MiB keeps the server near 120 MiB, under
+            // the 150 MB budget, where 64 MiB peaked at 177 MiB. Fetch rate did not change.
+            cache_bytes: 32 * 1024 * 1024,
         }
     }
 }
