@@ -94,14 +94,13 @@ struct Server {
 }
 
 impl Server {
-    fn start(binary: &Path, data: &Path, cache_mb: u32) -> Result<Self, Error> {
-        let mut child = Command::new(binary)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--cache-mb",
-                &cache_mb.to_string(),
-            ])
+    fn start(binary: &Path, data: &Path, cache_mb: Option<u32>) -> Result<Self, Error> {
+        let mut command = Command::new(binary);
+        if let Some(mb) = cache_mb {
+            command.args(["--cache-mb", &mb.to_string()]);
+        }
+        let mut child = command
+            .args(["--listen", "127.0.0.1:0"])
             .arg("--data-dir")
             .arg(data)
             .env("RUST_LOG", "warn,vault_server=info")
