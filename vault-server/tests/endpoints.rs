@@ -1049,3 +1049,34 @@ async fn too_large_and_non_json_bodies_on_signed_routes_store_nothing() {
             .await;
     assert!(ids(&r.body).is_empty(), "nothing stored");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sled_a_grantee_read_is_answered_and_its_nonce_stays_single_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = vault_server::store::SledStore::open(dir.path(), Default::default()).unwrap();
+    let w = world_on(common::harness_on(std::sync::Arc::new(store), |_| {})).await;
+    upload(&w, &[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })]).await;
+    grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+    let nonce = crypto::Nonce::random(&mut OsRng);
+    let path = vpath(&w, "/items");
+    let r =
+        w.h.signed_with(&w.gp, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!((r.status, ids(&r.body).len()), (StatusCode::OK, 1));
+    let r =
+        w.h.signed_with(&w.gp, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "replayed_request")
+    );
+    // Owner reads write nothing else: their nonce is synced by the middleware, and still single use.
+    let r =
+        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "nonces are per key");
+    let r =
+        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!(r.code(), "replayed_request");
+}

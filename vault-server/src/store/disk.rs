@@ -1290,6 +1290,27 @@ mod tests {
     }
 
     #[test]
+    fn a_nonce_claim_is_durable_after_sync_or_after_any_later_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let (claim, mark) = s
+            .claim_nonce(NonceKind::Request, Nonce::random(&mut OsRng), Some(10))
+            .unwrap();
+        assert_eq!(claim, NonceClaim::Fresh);
+        assert!(!s.is_durable(mark), "the claim has not been flushed yet");
+        s.sync(mark).unwrap();
+        assert!(s.is_durable(mark));
+
+        let (_, mark) = s
+            .claim_nonce(NonceKind::Request, Nonce::random(&mut OsRng), Some(10))
+            .unwrap();
+        let _ = s
+            .put_items(VaultId::random(&mut OsRng), &[item()], 1)
+            .unwrap();
+        assert!(s.is_durable(mark), "a later durable write covers the claim");
+    }
+
+    #[test]
     fn reopening_the_directory_keeps_everything() {
         let dir = tempfile::tempdir().unwrap();
         let vault = VaultId::random(&mut OsRng);
