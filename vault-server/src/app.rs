@@ -155,6 +155,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::durable_nonces,
+        ))
         // Responses hold tokens and ciphertext: never cache them; never sniff their type.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

@@ -13,13 +13,16 @@
 //! Every extractor verifies the signature over method, path and query, body digest, time and
 //! nonce with `crypto::http_sig`; the nonce is claimed in the store (single use).
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::response::IntoResponse as _;
 use crypto::encoding::{sha256, UnixTime};
 use crypto::http_sig::{
     self, NonceUse, ParseHeadersError, ReplayGuard, VerifyRequestError, MAX_CLOCK_SKEW,
@@ -30,7 +33,7 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 use crate::extract::parse_json;
 use crate::state::AppState;
-use crate::store::{NonceClaim, NonceKind, Store, StoreError, VaultRecord};
+use crate::store::{NonceClaim, NonceKind, Store, StoreError, SyncMark, VaultRecord};
 
 /// The authenticated caller: its keys and the verified signed request (kept as proof in
 /// consent-log entries).
@@ -84,10 +87,60 @@ impl<T: DeserializeOwned> RequestBody for Json<T> {
 struct Received {
     request: http_sig::SignedRequest,
     body: Bytes,
+    pending: Option<PendingNonce>,
+}
+
+/// Request extension set by [`durable_nonces`]: the durability mark of the request nonce
+/// claimed while authenticating, so that the claim is made durable before the answer leaves.
+#[derive(Debug, Clone, Default)]
+pub struct PendingNonce(Arc<Mutex<Option<SyncMark>>>);
+
+/// Middleware around every route: after the handler, makes the request-nonce claim durable
+/// before the response goes out. A handler that wrote durably after the claim (a grantee read
+/// and its consent-log entry) has covered it already, so this costs no second flush there.
+/// If the sync fails, the answer is withheld: a replay after a crash could otherwise succeed.
+pub async fn durable_nonces(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let pending = PendingNonce::default();
+    req.extensions_mut().insert(pending.clone());
+    let response = next.run(req).await;
+    let mark = *pending.0.lock().unwrap_or_else(PoisonError::into_inner);
+    match mark {
+        None => response,
+        // Usually the handler's own durable write covered the claim: no trip to the pool.
+        Some(mark) if state.raw_store().is_durable(mark) => response,
+        Some(mark) => match state.store(move |s| s.sync(mark)).await {
+            Ok(()) => response,
+            Err(e) => e.into_response(),
+        },
+    }
+}
+
+/// Hands the claim's mark to [`durable_nonces`]; without that middleware (a router built
+/// without it), syncs at once, so a nonce is never left undurable by mistake.
+async fn settle(
+    state: &AppState,
+    pending: Option<&PendingNonce>,
+    mark: Option<SyncMark>,
+) -> Result<(), AppError> {
+    let Some(mark) = mark else {
+        return Ok(());
+    };
+    match pending {
+        Some(p) => {
+            *p.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(mark);
+            Ok(())
+        }
+        None => state.store(move |s| s.sync(mark)).await,
+    }
 }
 
 /// Reads the signature headers and the body. A body is only accepted as JSON.
 async fn receive<S: Send + Sync>(req: Request, state: &S) -> Result<Received, AppError> {
+    let pending = req.extensions().get::<PendingNonce>().cloned();
     let method = req.method().as_str().to_owned();
     let target = req
         .uri()
@@ -120,12 +173,16 @@ async fn receive<S: Send + Sync>(req: Request, state: &S) -> Result<Received, Ap
         ParseHeadersError::Missing { .. } => AppError::MissingSignature,
         _ => AppError::MalformedSignature,
     })?;
-    Ok(Received { request, body })
+    Ok(Received {
+        request,
+        body,
+        pending,
+    })
 }
 
 /// The store as a replay guard: each (key, nonce) is claimed once, and kept until no request
-/// signed with it could pass the clock check any more.
-struct StoreGuard<'a>(&'a dyn Store);
+/// signed with it could pass the clock check any more. Remembers the claim's durability mark.
+struct StoreGuard<'a>(&'a dyn Store, Cell<Option<SyncMark>>);
 
 impl ReplayGuard for StoreGuard<'_> {
     type Error = StoreError;
@@ -142,18 +199,21 @@ impl ReplayGuard for StoreGuard<'_> {
         let mut bound = [0u8; 16];
         bound.copy_from_slice(&digest.as_bytes()[..16]);
         let keep_until = timestamp.saturating_add(2 * MAX_CLOCK_SKEW);
-        Ok(
-            match self.0.claim_nonce(
-                NonceKind::Request,
-                Nonce::from_bytes(bound),
-                Some(keep_until),
-            )? {
-                NonceClaim::Fresh => NonceUse::First,
-                NonceClaim::Replayed => NonceUse::Again,
-            },
-        )
+        let (claim, mark) = self.0.claim_nonce(
+            NonceKind::Request,
+            Nonce::from_bytes(bound),
+            Some(keep_until),
+        )?;
+        self.1.set(Some(mark));
+        Ok(match claim {
+            NonceClaim::Fresh => NonceUse::First,
+            NonceClaim::Replayed => NonceUse::Again,
+        })
     }
 }
+
+/// What a verification claimed: the nonce's durability mark, when it got that far.
+type Claimed = Option<SyncMark>;
 
 /// Verifies `request` against `keys` at `now` (signature, skew, then single-use nonce).
 fn verify(
@@ -161,8 +221,18 @@ fn verify(
     request: &http_sig::SignedRequest,
     keys: &PublicKeys,
     now: UnixTime,
+) -> Result<(Result<(), AppError>, Claimed), StoreError> {
+    let guard = StoreGuard(store, Cell::new(None));
+    let outcome = request.verify(keys, now, &guard);
+    let claimed = guard.1.get();
+    Ok((verdict(outcome)?, claimed))
+}
+
+/// The answer to a verification outcome.
+fn verdict(
+    outcome: Result<(), VerifyRequestError<StoreError>>,
 ) -> Result<Result<(), AppError>, StoreError> {
-    Ok(match request.verify(keys, now, &StoreGuard(store)) {
+    Ok(match outcome {
         Ok(()) => Ok(()),
         Err(VerifyRequestError::Guard(e)) => return Err(e),
         Err(VerifyRequestError::KeyMismatch | VerifyRequestError::BadSignature) => {
@@ -185,17 +255,28 @@ pub fn enrolled_keys(store: &dyn Store, party: PartyId) -> Result<Option<PublicK
 async fn authenticate(state: &AppState, received: &Received) -> Result<Caller, AppError> {
     let request = received.request.clone();
     let now = state.now();
-    state
-        .store(move |s| {
-            let Some(keys) = enrolled_keys(s, request.claims.key)? else {
-                return Ok(Err(AppError::UnknownKey));
-            };
-            Ok(verify(s, &request, &keys, now)?.map(|()| Caller {
-                keys,
-                proof: request,
-            }))
-        })
-        .await?
+    let (caller, claimed) = state.store(move |s| check_caller(s, request, now)).await?;
+    settle(state, received.pending.as_ref(), claimed).await?;
+    caller
+}
+
+/// Looks up the signer's enrolled keys and verifies the request with them.
+fn check_caller(
+    s: &dyn Store,
+    request: http_sig::SignedRequest,
+    now: UnixTime,
+) -> Result<(Result<Caller, AppError>, Claimed), StoreError> {
+    let Some(keys) = enrolled_keys(s, request.claims.key)? else {
+        return Ok((Err(AppError::UnknownKey), None));
+    };
+    let (verdict, claimed) = verify(s, &request, &keys, now)?;
+    Ok((
+        verdict.map(|()| Caller {
+            keys,
+            proof: request,
+        }),
+        claimed,
+    ))
 }
 
 /// Any enrolled party, with body `B`.
@@ -240,33 +321,32 @@ impl<T: DeserializeOwned + CarriesKeys + Send + 'static> FromRequest<AppState> f
         let received = receive(req, state).await?;
         let Json(body) = Json::<T>::parse(&received.body)?;
         let keys = *body.keys();
-        let request = received.request;
+        let request = received.request.clone();
         let now = state.now();
         let proof = request.clone();
-        state
+        let (verdict, claimed) = state
             .store(move |s| verify(s, &request, &keys, now))
-            .await??;
+            .await?;
+        settle(state, received.pending.as_ref(), claimed).await?;
+        verdict?;
         Ok(Self { proof, body })
     }
 }
 
 /// The vault id in the path (`{vault}`).
-async fn path_vault(parts: &mut Parts, state: &AppState) -> Result<VaultRecord, AppError> {
+async fn path_vault(parts: &mut Parts, state: &AppState) -> Result<VaultId, AppError> {
     let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
         .await
         .map_err(|_| AppError::MalformedPath)?;
-    let vault: VaultId = params
+    params
         .get("vault")
         .ok_or(AppError::Internal("route without {vault}"))?
         .parse()
-        .map_err(|_| AppError::MalformedPath)?;
-    state
-        .store(move |s| s.vault(vault))
-        .await?
-        .ok_or(AppError::UnknownVault)
+        .map_err(|_| AppError::MalformedPath)
 }
 
-/// Splits the request, resolves the path's vault, then authenticates.
+/// Splits the request, reads it, then looks up the path's vault and authenticates the caller
+/// in one store call (one trip to the blocking pool instead of two).
 async fn vault_request<B: RequestBody>(
     req: Request,
     state: &AppState,
@@ -274,7 +354,19 @@ async fn vault_request<B: RequestBody>(
     let (mut parts, body) = req.into_parts();
     let vault = path_vault(&mut parts, state).await?;
     let received = receive(Request::from_parts(parts, body), state).await?;
-    let caller = authenticate(state, &received).await?;
+    let request = received.request.clone();
+    let now = state.now();
+    let (outcome, claimed) = state
+        .store(move |s| {
+            let Some(vault) = s.vault(vault)? else {
+                return Ok((Err(AppError::UnknownVault), None));
+            };
+            let (caller, claimed) = check_caller(s, request, now)?;
+            Ok((caller.map(|c| (vault, c)), claimed))
+        })
+        .await?;
+    settle(state, received.pending.as_ref(), claimed).await?;
+    let (vault, caller) = outcome?;
     let body = B::parse(&received.body)?;
     Ok((vault, caller, body))
 }

@@ -226,6 +226,9 @@ pub enum AppError {
     /// A scope key is for another vault.
     #[error("scope key for another vault")]
     WrongVault,
+    /// A scope key's vault signature does not verify (forged or altered labels or ciphertext).
+    #[error("scope key not signed by the vault")]
+    ForgedScopeKey,
     /// No such item.
     #[error("unknown item")]
     UnknownItem,
@@ -294,7 +297,8 @@ impl AppError {
             | Self::InvalidRevocation
             | Self::InvalidLogEntry
             | Self::WrongSealing
-            | Self::WrongVault => StatusCode::UNPROCESSABLE_ENTITY,
+            | Self::WrongVault
+            | Self::ForgedScopeKey => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NonceReused
             | Self::GrantExists
             | Self::LogHeadMoved
@@ -362,6 +366,7 @@ impl AppError {
             Self::ItemConflict => "item_conflict",
             Self::WrongSealing => "wrong_sealing",
             Self::WrongVault => "wrong_vault",
+            Self::ForgedScopeKey => "forged_scope_key",
             Self::UnknownItem => "unknown_item",
             Self::RequestNotFound => "request_not_found",
             Self::RequestExists => "request_exists",
@@ -443,6 +448,7 @@ impl AppError {
             Self::ItemConflict => "Er bestaat al een item met dit id. / An item with this id exists with other content.".into(),
             Self::WrongSealing => "Dit item is niet op de juiste manier versleuteld voor deze route. / This item is not sealed the way this endpoint needs.".into(),
             Self::WrongVault => "Deze sleutel hoort bij een andere rugzak. / This key belongs to another vault.".into(),
+            Self::ForgedScopeKey => "Deze sleutel is niet door de rugzak ondertekend. / This key is not signed by the vault.".into(),
             Self::UnknownItem => "Dit item bestaat niet. / There is no such item.".into(),
             Self::RequestNotFound => "Dit toegangsverzoek bestaat niet (meer). / There is no such access request (any more).".into(),
             Self::RequestExists => "Dit toegangsverzoek bestaat al. / This access request exists already.".into(),

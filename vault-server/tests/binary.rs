@@ -1,5 +1,6 @@
 //! The real binary on 127.0.0.1 with a temporary data directory: serve, graceful stop on
-//! SIGTERM, offline backup, and a restart that keeps accounts, passkeys and sessions.
+//! SIGTERM, offline backup, and restarts that keep accounts, passkeys, sessions, vaults, items,
+//! grants with their use counts and the consent log.
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
@@ -63,6 +64,43 @@ impl Server {
         body: Option<&Value>,
         token: Option<&str>,
     ) -> (u16, Value) {
+        let extra = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        self.send(method, path, body, &extra)
+    }
+
+    /// A request signed by `who` with the wall clock (the real server's clock) and a fresh nonce.
+    fn signed(
+        &self,
+        who: &crypto::Identity,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let bytes = body.map(Value::to_string).unwrap_or_default();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let sig = crypto::http_sig::SignedRequest::sign(
+            who,
+            method,
+            path,
+            bytes.as_bytes(),
+            i64::try_from(now).unwrap(),
+            crypto::Nonce::random(&mut rand_core::OsRng),
+        )
+        .unwrap();
+        let extra: String = sig
+            .headers()
+            .into_iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
+        self.send(method, path, body, &extra)
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<&Value>, extra: &str) -> (u16, Value) {
         let mut stream = TcpStream::connect(self.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -72,9 +110,7 @@ impl Server {
         if !body.is_empty() {
             head.push_str("Content-Type: application/json\r\n");
         }
-        if let Some(t) = token {
-            head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-        }
+        head.push_str(extra);
         stream
             .write_all(format!("{head}\r\n{body}").as_bytes())
             .unwrap();
@@ -234,4 +270,173 @@ fn a_second_server_on_the_same_data_directory_is_refused() {
         "no backup while the server writes"
     );
     assert!(first.stop().success());
+}
+
+/// A vault-signed log entry at `head` (grant or export), made now.
+fn vault_entry(
+    vault: &crypto::Identity,
+    head: Option<&crypto::log::LogHead>,
+    kind: crypto::log::EventKind,
+    grant: Option<crypto::GrantId>,
+) -> crypto::log::SignedEntry {
+    use crypto::log::{ActionCode, Actor, Event, LogObject, Outcome};
+    let event = Event {
+        time: wall_clock(),
+        kind,
+        action: ActionCode::Create,
+        actor: Actor::Party {
+            id: vault.public().party_id(),
+            role: crypto::Role::Inwoner,
+        },
+        on_behalf_of: None,
+        object: LogObject::Vault,
+        outcome: Outcome::Success,
+        grant,
+        proof: None,
+    };
+    crypto::log::SignedEntry::by_vault(vault, head, event).unwrap()
+}
+
+fn wall_clock() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    i64::try_from(secs).unwrap()
+}
+
+fn log_of(server: &Server, vault: &crypto::Identity) -> Vec<crypto::log::SignedEntry> {
+    let path = format!("/v1/vaults/{}/log", vault.public().vault_id());
+    let (status, body) = server.signed(vault, "GET", &path, None);
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_value(body["entries"].clone()).unwrap()
+}
+
+#[test]
+fn vaults_items_grants_and_the_log_survive_a_restart() {
+    use crypto::grant::GrantTerms;
+    use crypto::log::EventKind;
+    use crypto::request::{AccessDuration, Permissions};
+    use crypto::{Identity, Mode, Permission, Profile, Role, Scope, SealedItem, Sealing};
+    use rand_core::OsRng;
+
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Identity::generate(&mut OsRng);
+    let gp = Identity::generate(&mut OsRng);
+    let v = vault.public().vault_id();
+    let profile = Profile {
+        role: Role::Huisarts,
+        name: "Dr. J. de Vries".into(),
+        organisation: "Praktijk Zuid".into(),
+    };
+    let item = SealedItem {
+        id: crypto::ItemId::random(&mut OsRng),
+        scope: Scope::Intake,
+        sealing: Sealing::ScopeKey { epoch: 0 },
+        ciphertext: vec![0xC1; 1024],
+    };
+
+    let server = Server::start(dir.path());
+    let body = json!({"keys": vault.public()});
+    assert_eq!(
+        server.signed(&vault, "POST", "/v1/vaults", Some(&body)).0,
+        201
+    );
+    let body = json!({"keys": gp.public(), "profile": profile});
+    assert_eq!(
+        server.signed(&gp, "POST", "/v1/parties", Some(&body)).0,
+        201
+    );
+    let items = format!("/v1/vaults/{v}/items");
+    let (status, body) = server.signed(&vault, "POST", &items, Some(&json!({"items": [item]})));
+    assert_eq!(status, 201, "{body}");
+
+    let permissions = Permissions::new([Permission {
+        scope: Scope::Intake,
+        mode: Mode::Read,
+    }])
+    .unwrap();
+    let request = crypto::SignedRequest::create(
+        &gp,
+        profile,
+        permissions,
+        AccessDuration::Days(30),
+        "https://rugzak.example".into(),
+        wall_clock(),
+        &mut OsRng,
+    )
+    .unwrap();
+    let body = serde_json::to_value(&request).unwrap();
+    assert_eq!(
+        server.signed(&gp, "POST", "/v1/requests", Some(&body)).0,
+        201
+    );
+    let verified = request.verify(wall_clock()).unwrap();
+    let grant = crypto::SignedGrant::answer(
+        &vault,
+        &verified,
+        GrantTerms::as_requested(verified.request()),
+        wall_clock(),
+        &mut OsRng,
+    )
+    .unwrap();
+    let log = vault_entry(&vault, None, EventKind::Grant, Some(grant.grant.id));
+    let body = json!({"grant": grant, "request": request, "log": log});
+    let (status, body) = server.signed(
+        &vault,
+        "POST",
+        &format!("/v1/vaults/{v}/grants"),
+        Some(&body),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = server.signed(&gp, "GET", &items, None);
+    assert_eq!(
+        (status, body["items"].as_array().map(Vec::len)),
+        (200, Some(1))
+    );
+    let head = log_of(&server, &vault)
+        .last()
+        .map(crypto::log::SignedEntry::head);
+    let export = vault_entry(&vault, head.as_ref(), EventKind::Export, None);
+    let body = serde_json::to_value(&export).unwrap();
+    let (status, body) = server.signed(&vault, "POST", &format!("/v1/vaults/{v}/log"), Some(&body));
+    assert_eq!(status, 201, "{body}");
+    let before = log_of(&server, &vault);
+    assert!(server.stop().success());
+
+    let server = Server::start(dir.path());
+    let (status, body) = server.signed(&vault, "GET", &items, None);
+    assert_eq!(status, 200);
+    let stored: Vec<SealedItem> = serde_json::from_value(body["items"].clone()).unwrap();
+    assert_eq!(stored, vec![item], "the item survives byte for byte");
+    let (status, body) = server.signed(&gp, "GET", &items, None);
+    assert_eq!(
+        (status, body["items"].as_array().map(Vec::len)),
+        (200, Some(1)),
+        "the grant survives"
+    );
+    let (_, body) = server.signed(&vault, "GET", &format!("/v1/vaults/{v}/grants"), None);
+    assert_eq!(body["grants"][0]["uses"], 2, "the use count survives");
+    let after = log_of(&server, &vault);
+    assert_eq!(after[..before.len()], before[..], "the log survives");
+    let kinds: Vec<_> = after.iter().map(|e| e.entry.event.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::Grant,
+            EventKind::Access,
+            EventKind::Export,
+            EventKind::Access
+        ]
+    );
+    // The chain (with the server's entries) verifies against the same server key as before.
+    let (_, info) = server.request("GET", "/v1/server", None, None);
+    let server_keys: crypto::PublicKeys = serde_json::from_value(info["keys"].clone()).unwrap();
+    let gp_keys = gp.public();
+    crypto::log::LogVerifier::new(vault.public(), server_keys, |p| {
+        (p == gp_keys.party_id()).then_some(gp_keys)
+    })
+    .verify(None, &after)
+    .unwrap();
+    assert!(server.stop().success());
 }

@@ -11,8 +11,8 @@ use crypto::grant::{GrantTerms, History};
 use crypto::log::{ActionCode, Actor, Event, EventKind, LogObject, Outcome, SignedEntry};
 use crypto::request::{AccessDuration, Permissions};
 use crypto::{
-    Identity, ItemId, LinkId, Mode, Permission, Profile, Role, Scope, SealedItem, Sealing,
-    SignedGrant, SignedRequest, SignedRevocation,
+    Identity, ItemId, LinkId, Mode, Permission, Profile, Role, Scope, ScopeKey, SealedItem,
+    Sealing, SignedGrant, SignedRequest, SignedRevocation, WrappedScopeKey,
 };
 use rand_core::OsRng;
 use serde_json::{json, Value};
@@ -24,7 +24,10 @@ struct World {
 }
 
 async fn world() -> World {
-    let h = harness();
+    world_on(harness()).await
+}
+
+async fn world_on(h: Harness) -> World {
     let vault = Identity::generate(&mut OsRng);
     let gp = Identity::generate(&mut OsRng);
     let r = h
@@ -695,4 +698,385 @@ async fn enrol(w: &World) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
+}
+
+// ---- scope keys ----
+
+fn wrap(scope: Scope, owner: &Identity, to: &crypto::PublicKeys) -> WrappedScopeKey {
+    ScopeKey::generate(scope, &mut OsRng)
+        .wrap(owner, to)
+        .unwrap()
+}
+
+async fn put_keys(w: &World, who: &Identity, keys: &[WrappedScopeKey]) -> common::Reply {
+    w.h.signed(
+        who,
+        Method::POST,
+        &vpath(w, "/scope-keys"),
+        Some(&json!({ "keys": keys })),
+    )
+    .await
+}
+
+fn key_labels(body: &Value) -> Vec<(String, String)> {
+    let mut labels: Vec<_> = body["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["scope"].as_str().unwrap().to_owned(),
+                k["recipient"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    labels.sort();
+    labels
+}
+
+#[tokio::test]
+async fn scope_keys_reach_only_their_recipient_and_granted_scopes() {
+    let w = world().await;
+    let me = w.vault.public();
+    let gp = w.gp.public();
+    let keys = [
+        wrap(Scope::Intake, &w.vault, &me),
+        wrap(Scope::Intake, &w.vault, &gp),
+        wrap(Scope::Notities, &w.vault, &gp),
+    ];
+    let r = put_keys(&w, &w.vault, &keys).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["stored"], 3);
+
+    // The owner gets the keys wrapped for itself only, and can open them.
+    let r =
+        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/scope-keys"), None)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let mine: Vec<WrappedScopeKey> = serde_json::from_value(r.body["keys"].clone()).unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].open(&w.vault, &me).is_ok());
+
+    // Without a grant the GP gets nothing; with a read grant on intake, only the intake key.
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
+            .await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "no_grant"));
+    grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        key_labels(&r.body),
+        vec![("intake".to_owned(), gp.party_id().to_string())],
+        "never the notes key"
+    );
+    let theirs: Vec<WrappedScopeKey> = serde_json::from_value(r.body["keys"].clone()).unwrap();
+    assert!(theirs[0].open(&w.gp, &me).is_ok());
+    let last = entries(&w).await.pop().unwrap();
+    assert_eq!(
+        (last.entry.event.kind, last.entry.event.outcome),
+        (EventKind::Access, Outcome::Success),
+        "the key fetch is logged"
+    );
+
+    // Only the owner uploads, and only keys of its own vault.
+    let r = put_keys(&w, &w.gp, &keys).await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "not_owner"));
+    let stranger = Identity::generate(&mut OsRng);
+    let foreign = wrap(Scope::Intake, &stranger, &gp);
+    let r = put_keys(&w, &w.vault, &[foreign]).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "wrong_vault")
+    );
+
+    // Keys the vault key did not sign (relabelled, or signed by someone else) are refused.
+    let mut relabelled = wrap(Scope::Intake, &w.vault, &gp);
+    relabelled.scope = Scope::Notities;
+    let mut resigned = wrap(Scope::Intake, &w.vault, &gp);
+    resigned.signature = stranger.sign("rugzak/v1/wrapped-scope-key", &resigned.epoch);
+    for forged in [relabelled, resigned] {
+        let r = put_keys(&w, &w.vault, &[wrap(Scope::Intake, &w.vault, &gp), forged]).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "forged_scope_key")
+        );
+    }
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
+            .await;
+    assert_eq!(
+        r.body["keys"].as_array().unwrap().len(),
+        1,
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn an_append_grantee_gets_no_scope_keys() {
+    let w = world().await;
+    let gp = w.gp.public();
+    let r = put_keys(&w, &w.vault, &[wrap(Scope::Intake, &w.vault, &gp)]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    grant(&w, &[(Scope::Intake, Mode::Append)], |_| {}).await;
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
+            .await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "append_only"));
+    let last = entries(&w).await.pop().unwrap();
+    assert!(
+        matches!(last.entry.event.outcome, Outcome::Denied(_)),
+        "the refusal is logged"
+    );
+}
+
+// ---- owner log entries ----
+
+#[tokio::test]
+async fn owner_appends_log_entries_only_at_the_head_and_only_its_own() {
+    let w = world().await;
+    let device = LogObject::Device(Identity::generate(&mut OsRng).public().party_id());
+    let first = vault_entry(&w, EventKind::DeviceChange, device.clone(), None).await;
+    let stale = vault_entry(&w, EventKind::Export, LogObject::Vault, None).await;
+    let path = vpath(&w, "/log");
+    let post = async |e: &SignedEntry, who: &Identity| {
+        let body = serde_json::to_value(e).unwrap();
+        w.h.signed(who, Method::POST, &path, Some(&body)).await
+    };
+    let r = post(&first, &w.vault).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = post(&stale, &w.vault).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "log_head_moved")
+    );
+    let r = post(&first, &w.vault).await;
+    assert_eq!(
+        r.code(),
+        "log_head_moved",
+        "the same entry twice is stale too"
+    );
+
+    // Signed by someone else than the vault key: refused, even though it sits at the head.
+    let mut forged = vault_entry(&w, EventKind::Export, LogObject::Vault, None).await;
+    forged.signature = w.gp.sign(crypto::log::DOMAIN_ENTRY, &forged.entry);
+    let r = post(&forged, &w.vault).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_log_entry")
+    );
+    // A kind that belongs to another route (a grant) is refused here.
+    let grant_entry = vault_entry(&w, EventKind::Grant, LogObject::Vault, None).await;
+    assert_eq!(
+        post(&grant_entry, &w.vault).await.code(),
+        "invalid_log_entry"
+    );
+    // Only the owner posts.
+    let export = vault_entry(&w, EventKind::Export, LogObject::Vault, None).await;
+    let r = post(&export, &w.gp).await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "not_owner"));
+
+    let log = entries(&w).await;
+    assert_eq!(log.len(), 1, "only the first entry was stored");
+    assert_eq!(log[0], first);
+}
+
+// ---- parties, requests, grants ----
+
+#[tokio::test]
+async fn parties_are_looked_up_by_enrolled_callers() {
+    let w = world().await;
+    let gp = w.gp.public().party_id();
+    let r =
+        w.h.signed(&w.vault, Method::GET, &format!("/v1/parties/{gp}"), None)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let keys: crypto::PublicKeys = serde_json::from_value(r.body["keys"].clone()).unwrap();
+    assert_eq!(keys, w.gp.public());
+    assert_eq!(r.body["profile"]["name"], "Dr. J. de Vries");
+
+    let nobody = Identity::generate(&mut OsRng).public().party_id();
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::GET,
+            &format!("/v1/parties/{nobody}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::NOT_FOUND, "unknown_party")
+    );
+    let r = w.h.get(&format!("/v1/parties/{gp}"), None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "missing_signature")
+    );
+    let stranger = Identity::generate(&mut OsRng);
+    let r =
+        w.h.signed(&stranger, Method::GET, &format!("/v1/parties/{gp}"), None)
+            .await;
+    assert_eq!(r.code(), "unknown_key");
+    let r =
+        w.h.signed(&w.vault, Method::GET, "/v1/parties/not-an-id", None)
+            .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::BAD_REQUEST, "malformed_id")
+    );
+}
+
+#[tokio::test]
+async fn access_requests_are_fetched_by_reference_until_they_expire() {
+    let w = world().await;
+    let request = access_request(&w, &[(Scope::Intake, Mode::Read)], 30);
+    let r =
+        w.h.signed(
+            &w.gp,
+            Method::POST,
+            "/v1/requests",
+            Some(&serde_json::to_value(&request).unwrap()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let reference = r.body["reference"].as_str().unwrap().to_owned();
+    assert_eq!(reference, request.request.nonce.to_string());
+
+    let path = format!("/v1/requests/{reference}");
+    let r = w.h.signed(&w.vault, Method::GET, &path, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let fetched: SignedRequest = serde_json::from_value(r.body).unwrap();
+    assert_eq!(fetched, request);
+
+    let r = w.h.get(&path, None).await;
+    assert_eq!(r.code(), "missing_signature");
+    let unknown = crypto::Nonce::random(&mut OsRng);
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::GET,
+            &format!("/v1/requests/{unknown}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::NOT_FOUND, "request_not_found")
+    );
+
+    w.h.advance(crypto::request::REQUEST_LIFETIME);
+    let r = w.h.signed(&w.vault, Method::GET, &path, None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::NOT_FOUND, "request_not_found"),
+        "an expired request is gone"
+    );
+}
+
+#[tokio::test]
+async fn the_owner_lists_its_grants_with_their_uses() {
+    let w = world().await;
+    upload(&w, &[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })]).await;
+    let g = grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+    for _ in 0..2 {
+        let r =
+            w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
+                .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let r =
+        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/grants"), None)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let grants = r.body["grants"].as_array().unwrap();
+    assert_eq!(grants.len(), 1);
+    let listed: SignedGrant = serde_json::from_value(grants[0]["grant"].clone()).unwrap();
+    assert_eq!(listed, g);
+    assert_eq!(grants[0]["uses"], 2);
+    assert!(grants[0]["revoked"].is_null());
+    let keys: crypto::PublicKeys = serde_json::from_value(grants[0]["vault_keys"].clone()).unwrap();
+    assert_eq!(keys, w.vault.public());
+
+    let r =
+        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/grants"), None)
+            .await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "not_owner"));
+}
+
+// ---- bad input on signed routes ----
+
+#[tokio::test]
+async fn too_large_and_non_json_bodies_on_signed_routes_store_nothing() {
+    let w = world_on(common::harness_with(|c| c.body_limit = 2048)).await;
+    let mut big = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
+    big.ciphertext = vec![7; 4096];
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::POST,
+            &vpath(&w, "/items"),
+            Some(&json!({"items": [big]})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+    );
+
+    let small = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
+    let bytes = serde_json::to_vec(&json!({"items": [small]})).unwrap();
+    for ct in [Some("text/plain"), None] {
+        let r =
+            w.h.signed_raw(
+                &w.vault,
+                Method::POST,
+                &vpath(&w, "/items"),
+                bytes.clone(),
+                ct,
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            "{ct:?}"
+        );
+    }
+    let r =
+        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/items"), None)
+            .await;
+    assert!(ids(&r.body).is_empty(), "nothing stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sled_a_grantee_read_is_answered_and_its_nonce_stays_single_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = vault_server::store::SledStore::open(dir.path(), Default::default()).unwrap();
+    let w = world_on(common::harness_on(std::sync::Arc::new(store), |_| {})).await;
+    upload(&w, &[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })]).await;
+    grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+    let nonce = crypto::Nonce::random(&mut OsRng);
+    let path = vpath(&w, "/items");
+    let r =
+        w.h.signed_with(&w.gp, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!((r.status, ids(&r.body).len()), (StatusCode::OK, 1));
+    let r =
+        w.h.signed_with(&w.gp, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "replayed_request")
+    );
+    // Owner reads write nothing else: their nonce is synced by the middleware, and still single use.
+    let r =
+        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "nonces are per key");
+    let r =
+        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
+            .await;
+    assert_eq!(r.code(), "replayed_request");
 }

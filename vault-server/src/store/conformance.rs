@@ -774,20 +774,24 @@ pub(super) fn requests_by_reference_expire(s: &Arc<dyn Store>) {
 pub(super) fn nonces_are_single_use(s: &Arc<dyn Store>) {
     let n = Nonce::random(&mut OsRng);
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, n, Some(NOW + 5)).unwrap(),
+        s.claim_nonce(NonceKind::Request, n, Some(NOW + 5))
+            .unwrap()
+            .0,
         NonceClaim::Fresh
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, n, Some(NOW + 5)).unwrap(),
+        s.claim_nonce(NonceKind::Request, n, Some(NOW + 5))
+            .unwrap()
+            .0,
         NonceClaim::Replayed
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Grant, n, None).unwrap(),
+        s.claim_nonce(NonceKind::Grant, n, None).unwrap().0,
         NonceClaim::Fresh,
         "kinds are separate"
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Grant, n, None).unwrap(),
+        s.claim_nonce(NonceKind::Grant, n, None).unwrap().0,
         NonceClaim::Replayed
     );
 }
@@ -808,7 +812,7 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
     );
     assert_eq!(s.grant(replay.id).unwrap(), None);
     assert_eq!(
-        s.claim_nonce(NonceKind::Grant, g.nonce, None).unwrap(),
+        s.claim_nonce(NonceKind::Grant, g.nonce, None).unwrap().0,
         NonceClaim::Replayed,
         "the grant claimed its nonce"
     );
@@ -1069,16 +1073,17 @@ pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {
     let keep = Nonce::random(&mut OsRng);
     let old = Nonce::random(&mut OsRng);
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, old, Some(NOW)).unwrap(),
+        s.claim_nonce(NonceKind::Request, old, Some(NOW)).unwrap().0,
         NonceClaim::Fresh
     );
     assert_eq!(
         s.claim_nonce(NonceKind::Request, keep, Some(NOW + 60))
-            .unwrap(),
+            .unwrap()
+            .0,
         NonceClaim::Fresh
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Grant, keep, None).unwrap(),
+        s.claim_nonce(NonceKind::Grant, keep, None).unwrap().0,
         NonceClaim::Fresh
     );
     let session = |expires_at: UnixTime| SessionRecord {
@@ -1108,11 +1113,11 @@ pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {
         }
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, keep, None).unwrap(),
+        s.claim_nonce(NonceKind::Request, keep, None).unwrap().0,
         NonceClaim::Replayed
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Grant, keep, None).unwrap(),
+        s.claim_nonce(NonceKind::Grant, keep, None).unwrap().0,
         NonceClaim::Replayed,
         "grant nonces stay"
     );

@@ -48,7 +48,10 @@ pub struct SledOptions {
 impl Default for SledOptions {
     fn default() -> Self {
         Self {
-            cache_bytes: 64 * 1024 * 1024,
+            // Measured (examples/load.rs, 100,000 items of 1 KiB, 64 connections): peak RSS is
+            // about 80 MiB plus 1.2-1.5x the cache; 32 MiB keeps the server near 120 MiB, under
+            // the 150 MB budget, where 64 MiB peaked at 177 MiB. Fetch rate did not change.
+            cache_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -139,10 +142,28 @@ impl GroupFlush {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The generation of the last flush started so far: a flush with a higher generation
+    /// starts after every write committed before this call.
+    fn mark(&self) -> u64 {
+        self.lock().started
+    }
+
+    /// Whether a flush that started after `mark` has finished (and none failed).
+    fn covers(&self, mark: u64) -> bool {
+        let st = self.lock();
+        st.failed.is_none() && st.finished > mark
+    }
+
     fn flush(&self, run: impl Fn() -> StoreResult<()>) -> StoreResult<()> {
+        let mark = self.mark();
+        self.flush_since(mark, run)
+    }
+
+    /// Waits for (or runs) a flush that started after `mark` was taken.
+    fn flush_since(&self, mark: u64, run: impl Fn() -> StoreResult<()>) -> StoreResult<()> {
         let mut st = self.lock();
         // A flush already running may have started before our commit: we need the next one.
-        let target = st.started + 1;
+        let target = mark + 1;
         loop {
             if let Some(e) = &st.failed {
                 return Err(StoreError::Backend(e.clone()));
@@ -913,13 +934,22 @@ impl Store for SledStore {
         kind: NonceKind,
         nonce: Nonce,
         expires_at: Option<UnixTime>,
-    ) -> StoreResult<NonceClaim> {
+    ) -> StoreResult<(NonceClaim, SyncMark)> {
         let outcome = match insert_absent(&self.t.nonces, &nonce_key(kind, nonce), &expires_at)? {
             Insert::Inserted => NonceClaim::Fresh,
             Insert::Exists => NonceClaim::Replayed,
         };
-        self.flush()?;
-        Ok(outcome)
+        // Taken after the insert committed: any flush started later makes it durable.
+        Ok((outcome, SyncMark(self.flusher.mark())))
+    }
+
+    fn sync(&self, mark: SyncMark) -> StoreResult<()> {
+        self.flusher
+            .flush_since(mark.0, || self.db.flush().map(drop).map_err(backend))
+    }
+
+    fn is_durable(&self, mark: SyncMark) -> bool {
+        self.flusher.covers(mark.0)
     }
 
     fn insert_grant(
@@ -1260,6 +1290,27 @@ mod tests {
     }
 
     #[test]
+    fn a_nonce_claim_is_durable_after_sync_or_after_any_later_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let (claim, mark) = s
+            .claim_nonce(NonceKind::Request, Nonce::random(&mut OsRng), Some(10))
+            .unwrap();
+        assert_eq!(claim, NonceClaim::Fresh);
+        assert!(!s.is_durable(mark), "the claim has not been flushed yet");
+        s.sync(mark).unwrap();
+        assert!(s.is_durable(mark));
+
+        let (_, mark) = s
+            .claim_nonce(NonceKind::Request, Nonce::random(&mut OsRng), Some(10))
+            .unwrap();
+        let _ = s
+            .put_items(VaultId::random(&mut OsRng), &[item()], 1)
+            .unwrap();
+        assert!(s.is_durable(mark), "a later durable write covers the claim");
+    }
+
+    #[test]
     fn reopening_the_directory_keeps_everything() {
         let dir = tempfile::tempdir().unwrap();
         let vault = VaultId::random(&mut OsRng);
@@ -1383,6 +1434,36 @@ mod group_flush_tests {
         assert!((1..32).contains(&runs), "{runs} flushes for 32 callers");
         let state = flusher.lock();
         assert_eq!(state.finished, state.started, "no flush left running");
+    }
+
+    #[test]
+    fn a_flush_since_a_mark_is_free_once_a_later_flush_finished() {
+        let flusher = GroupFlush::default();
+        let runs = AtomicUsize::new(0);
+        let count = || {
+            runs.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        };
+        let mark = flusher.mark();
+        flusher.flush_since(mark, count).unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "nothing covered the mark yet"
+        );
+        flusher.flush_since(mark, count).unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "the flush after the mark covers it"
+        );
+        let later = flusher.mark();
+        flusher.flush_since(later, count).unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            2,
+            "a newer mark needs a newer flush"
+        );
     }
 
     #[test]

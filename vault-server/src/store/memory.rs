@@ -465,13 +465,22 @@ impl Store for MemoryStore {
         kind: NonceKind,
         nonce: Nonce,
         expires_at: Option<UnixTime>,
-    ) -> StoreResult<NonceClaim> {
+    ) -> StoreResult<(NonceClaim, SyncMark)> {
         let mut s = self.lock();
         if s.nonces.contains_key(&(kind, nonce)) {
-            return Ok(NonceClaim::Replayed);
+            return Ok((NonceClaim::Replayed, SyncMark(0)));
         }
         s.nonces.insert((kind, nonce), expires_at);
-        Ok(NonceClaim::Fresh)
+        Ok((NonceClaim::Fresh, SyncMark(0)))
+    }
+
+    fn sync(&self, _mark: SyncMark) -> StoreResult<()> {
+        // Nothing here outlives the process.
+        Ok(())
+    }
+
+    fn is_durable(&self, _mark: SyncMark) -> bool {
+        true
     }
 
     fn insert_grant(

@@ -201,6 +201,10 @@ pub enum AppendDenied {
     Duplicate(ItemId),
 }
 
+/// A point in the store's write history: [`Store::sync`] makes everything before it durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncMark(pub(crate) u64);
+
 /// Outcome of claiming a single-use nonce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
@@ -379,12 +383,23 @@ pub trait Store: Send + Sync + 'static {
     /// The request with this reference, unless expired at `now`.
     fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>>;
     /// Records a single-use nonce; it may be purged after `expires_at` (`None`: kept forever).
+    ///
+    /// The one exception to "durable before `Ok`": the claim is visible to every later claim at
+    /// once (so a concurrent replay is refused), but it is durable only after
+    /// [`Store::sync`]`(mark)`. The caller must call that before it answers the request the
+    /// nonce authenticates; a durable write made after the claim (a grantee read with its log
+    /// entry) already covers it, so the nonce costs no flush of its own there.
     fn claim_nonce(
         &self,
         kind: NonceKind,
         nonce: Nonce,
         expires_at: Option<UnixTime>,
-    ) -> StoreResult<NonceClaim>;
+    ) -> StoreResult<(NonceClaim, SyncMark)>;
+    /// Makes every write committed before `mark` was taken durable. Returns at once when a
+    /// flush has started and finished since (group commit); otherwise flushes.
+    fn sync(&self, mark: SyncMark) -> StoreResult<()>;
+    /// Whether everything before `mark` is durable already (never blocks).
+    fn is_durable(&self, mark: SyncMark) -> bool;
     /// Stores a verified grant, claims its grant nonce (kept forever) and appends `log` (the
     /// vault-signed grant entry, which must sit at the head), atomically.
     fn insert_grant(

@@ -150,6 +150,30 @@ impl Harness {
         self.send(req.body(Body::from(bytes)).unwrap()).await
     }
 
+    /// A signed request with raw body bytes and a chosen content type (or none).
+    pub async fn signed_raw(
+        &self,
+        who: &crypto::Identity,
+        method: Method,
+        path: &str,
+        bytes: Vec<u8>,
+        content_type: Option<&str>,
+    ) -> Reply {
+        let now = self.clock.load(Ordering::SeqCst);
+        let nonce = crypto::Nonce::random(&mut rand_core::OsRng);
+        let sig =
+            crypto::http_sig::SignedRequest::sign(who, method.as_str(), path, &bytes, now, nonce)
+                .unwrap();
+        let mut req = Request::builder().method(method).uri(path);
+        for (name, value) in sig.headers() {
+            req = req.header(name, value);
+        }
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        self.send(req.body(Body::from(bytes)).unwrap()).await
+    }
+
     pub fn advance(&self, secs: i64) {
         self.clock.fetch_add(secs, Ordering::SeqCst);
     }
