@@ -351,6 +351,17 @@ impl WrappedScopeKey {
         )
     }
 
+    /// Checks, without opening it, that the vault `owner` wrapped this key with these labels
+    /// (vault, scope, epoch, recipient) and this ciphertext. The server calls this on upload.
+    pub fn verify(&self, owner: &PublicKeys) -> Result<(), OpenScopeKeyError> {
+        if self.vault != owner.vault_id() {
+            return Err(OpenScopeKeyError::WrongVault);
+        }
+        owner
+            .verify(DOMAIN_WRAPPED_SCOPE_KEY, &self.statement(), &self.signature)
+            .map_err(|_| OpenScopeKeyError::BadSignature)
+    }
+
     /// Opens the key with the recipient's `identity`, checking that the vault `owner` wrapped it.
     pub fn open(
         &self,
@@ -360,12 +371,7 @@ impl WrappedScopeKey {
         if self.recipient != identity.public().party_id() {
             return Err(OpenScopeKeyError::NotForMe);
         }
-        if self.vault != owner.vault_id() {
-            return Err(OpenScopeKeyError::WrongVault);
-        }
-        owner
-            .verify(DOMAIN_WRAPPED_SCOPE_KEY, &self.statement(), &self.signature)
-            .map_err(|_| OpenScopeKeyError::BadSignature)?;
+        self.verify(owner)?;
         let plaintext = stanza::decrypt_with(identity.age_identity(), &self.ciphertext)
             .map_err(|_| OpenScopeKeyError::Decrypt)?;
         let inner = parse_key_plaintext(&plaintext).ok_or(OpenScopeKeyError::Malformed)?;

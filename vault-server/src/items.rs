@@ -20,8 +20,6 @@ use crate::store::{
     SyncCursor, VaultRecord, WrappedKeyRecord,
 };
 
-mod scope_key_sig;
-
 /// Default and largest page size of an item listing.
 const DEFAULT_PAGE: usize = 100;
 const MAX_PAGE: usize = 1000;
@@ -338,10 +336,7 @@ pub async fn put_scope_keys(
     }
     // The server hands these keys to grantees: it stores only what the vault key signed, so a
     // stolen device key or a bug cannot plant a key the recipient would then reject.
-    if !keys
-        .iter()
-        .all(|k| scope_key_sig::signed_by_vault(k, &owner.vault.keys))
-    {
+    if !keys.iter().all(|k| k.verify(&owner.vault.keys).is_ok()) {
         return Err(AppError::ForgedScopeKey);
     }
     let records = keys

@@ -291,3 +291,40 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn verify_checks_the_vault_signature_over_labels_and_ciphertext_without_opening() {
+    let vault = Identity::generate(&mut OsRng);
+    let gp = Identity::generate(&mut OsRng).public();
+    let key = ScopeKey::generate(Scope::Intake, &mut OsRng)
+        .wrap(&vault, &gp)
+        .expect("wrap");
+    assert_eq!(key.verify(&vault.public()), Ok(()));
+
+    let other = Identity::generate(&mut OsRng).public();
+    assert_eq!(key.verify(&other), Err(OpenScopeKeyError::WrongVault));
+    let mut k = key.clone();
+    k.scope = Scope::Notities;
+    assert_eq!(
+        k.verify(&vault.public()),
+        Err(OpenScopeKeyError::BadSignature)
+    );
+    let mut k = key.clone();
+    k.epoch += 1;
+    assert_eq!(
+        k.verify(&vault.public()),
+        Err(OpenScopeKeyError::BadSignature)
+    );
+    let mut k = key.clone();
+    k.recipient = other.party_id();
+    assert_eq!(
+        k.verify(&vault.public()),
+        Err(OpenScopeKeyError::BadSignature)
+    );
+    let mut k = key;
+    k.ciphertext[0] ^= 1;
+    assert_eq!(
+        k.verify(&vault.public()),
+        Err(OpenScopeKeyError::BadSignature)
+    );
+}
