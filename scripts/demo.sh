@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the product: builds the server and the `rugzak` CLI, starts the server with its embedded sled store,
 # plays the Annelies journey (inwoner, huisarts, welzijnscoach) against it, and stops the server again.
-# Data stays in ./rugzak-data (override with RUGZAK_DATA_DIR); the demo's key homes go to a temporary folder.
+# Data stays in ./rugzak-data (override with RUGZAK_DATA_DIR), the server's log in ./rugzak-server.log; the
+# demo's key homes go to a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -9,12 +10,13 @@ source scripts/env.sh
 port="${RUGZAK_PORT:-8080}"
 data_dir="${RUGZAK_DATA_DIR:-$PWD/rugzak-data}"
 server="http://127.0.0.1:$port"
+server_log="${RUGZAK_SERVER_LOG:-$PWD/rugzak-server.log}"
 
 cargo build --locked -p vault-server -p vault-client
 bin="$CARGO_TARGET_DIR/debug"
 
 "$bin/vault-server" serve --data-dir "$data_dir" --listen "127.0.0.1:$port" \
-  --public-url "http://localhost:$port" &
+  --public-url "http://localhost:$port" >"$server_log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true' EXIT
 
@@ -24,5 +26,5 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "$server/healthz" >/dev/null || { echo "server did not start on $server" >&2; exit 1; }
 
-echo "Rugzak server: $server (data in $data_dir)"
+echo "Rugzak server: $server (data in $data_dir, server log in $server_log)"
 "$bin/rugzak" demo --server "$server"
