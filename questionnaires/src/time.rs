@@ -1,6 +1,8 @@
 //! FHIR `dateTime` text for the Unix times callers pass in (the library never reads a clock).
 
 use thiserror::Error;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// Seconds since 1970-01-01T00:00:00Z, as elsewhere in Rugzak.
 pub type UnixTime = i64;
@@ -27,14 +29,8 @@ pub fn format_datetime(t: UnixTime) -> Result<String, TimeOutOfRange> {
     if !(MIN..=MAX).contains(&t) {
         return Err(TimeOutOfRange);
     }
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    Ok(format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    ))
+    let at = OffsetDateTime::from_unix_timestamp(t).map_err(|_| TimeOutOfRange)?;
+    at.format(&Rfc3339).map_err(|_| TimeOutOfRange)
 }
 
 /// Parses a FHIR `dateTime` that has seconds and a zone (`Z` or `±hh:mm`); fractions are dropped.
@@ -42,102 +38,22 @@ pub fn format_datetime(t: UnixTime) -> Result<String, TimeOutOfRange> {
 /// # Errors
 /// [`BadDateTime`] for any other shape or an impossible date.
 pub fn parse_datetime(s: &str) -> Result<UnixTime, BadDateTime> {
-    let b = s.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return Err(BadDateTime);
-    }
-    let y = digits(&b[0..4])?;
-    let mo = digits(&b[5..7])?;
-    let d = digits(&b[8..10])?;
-    let (h, mi, sec) = (
-        digits(&b[11..13])?,
-        digits(&b[14..16])?,
-        digits(&b[17..19])?,
-    );
-    if y < 1
-        || !(1..=12).contains(&mo)
-        || d < 1
-        || d > days_in_month(y, mo)
-        || h > 23
-        || mi > 59
-        || sec > 59
-    {
-        return Err(BadDateTime);
-    }
-    let mut rest = &b[19..];
-    if let Some((b'.', frac)) = rest.split_first() {
-        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return Err(BadDateTime);
-        }
-        rest = &frac[n..];
-    }
-    let offset = match rest {
-        b"Z" => 0,
-        [sign @ (b'+' | b'-'), oh1, oh2, b':', om1, om2] => {
-            let (oh, om) = (digits(&[*oh1, *oh2])?, digits(&[*om1, *om2])?);
-            if oh > 14 || om > 59 {
-                return Err(BadDateTime);
-            }
-            let secs = (oh * 60 + om) * 60;
-            if *sign == b'+' {
-                secs
-            } else {
-                -secs
-            }
-        }
-        _ => return Err(BadDateTime),
+    // FHIR's dateTime is stricter than RFC 3339: upper-case `T` and `Z` only, offsets up to ±14:00.
+    let upper_case_only = !s.contains(['t', 'z']);
+    let offset_in_range = match s.as_bytes() {
+        [.., b'+' | b'-', h1, h2, b':', m1, m2] => [*h1, *h2, b':', *m1, *m2] <= *b"14:00",
+        _ => true,
     };
-    Ok(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset)
-}
-
-fn digits(b: &[u8]) -> Result<i64, BadDateTime> {
-    b.iter().try_fold(0_i64, |acc, c| {
-        if c.is_ascii_digit() {
-            Ok(acc * 10 + i64::from(c - b'0'))
-        } else {
-            Err(BadDateTime)
-        }
-    })
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+    if !(upper_case_only && offset_in_range) {
+        return Err(BadDateTime);
     }
-}
-
-// Howard Hinnant's days-from-civil and civil-from-days algorithms (proleptic Gregorian calendar).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let at = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| BadDateTime)?;
+    let t = at.unix_timestamp();
+    if (MIN..=MAX).contains(&t) && at.year() >= 1 {
+        Ok(t)
+    } else {
+        Err(BadDateTime)
+    }
 }
 
 #[cfg(test)]
@@ -178,6 +94,8 @@ mod tests {
             "2026-01-01T00:00:00",
             "2026-01-01T00:00:00.Z",
             "2026-01-01T00:00:00+2:00",
+            "2026-01-01t00:00:00z",
+            "2026-01-01T00:00:00+15:00",
         ] {
             assert_eq!(parse_datetime(bad), Err(BadDateTime), "{bad}");
         }
