@@ -21,6 +21,8 @@ use crypto::{
 use data_encoding::HEXLOWER;
 use serde::{Deserialize, Serialize};
 
+mod vector_file;
+
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/vectors/log.json");
 const T: UnixTime = 1_780_000_000;
 
@@ -635,26 +637,7 @@ fn load() -> Vectors {
 #[test]
 fn stored_vectors_equal_what_the_code_produces() {
     let generated = serde_json::to_string_pretty(&generate()).unwrap() + "\n";
-    if std::env::var_os("RUGZAK_REGENERATE_VECTORS").is_some() {
-        std::fs::write(FILE, &generated).unwrap();
-    }
-    let stored = std::fs::read_to_string(FILE).unwrap();
-    let first_difference = stored
-        .lines()
-        .zip(generated.lines())
-        .position(|(a, b)| a != b)
-        .or_else(|| {
-            (stored != generated).then(|| stored.lines().count().min(generated.lines().count()))
-        });
-    if let Some(line) = first_difference {
-        panic!(
-            "spec/vectors/log.json differs from what the code produces, first at line {}:\n  \
-             stored:    {}\n  generated: {}",
-            line + 1,
-            stored.lines().nth(line).unwrap_or("<end>"),
-            generated.lines().nth(line).unwrap_or("<end>"),
-        );
-    }
+    vector_file::assert_stored_equals_generated(FILE, &generated);
 }
 
 fn identity_of(party: &Party) -> Identity {
