@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::replay::{MemoryReplayGuard, NonceUse, ReplayGuard, ReplayGuardFull};
 use crate::encoding::{b64, canonical, sha256, UnixTime};
-use crate::identity::{Identity, PublicKeys, Signature};
+use crate::identity::{Identity, PublicKeys, Signature, Verifier};
 use crate::ids::{Digest, Nonce, PartyId};
 
 /// Domain tag of the signed request claims.
@@ -284,25 +284,33 @@ impl SignedRequest {
     /// Checks only the signature against `keys`, as an auditor does for a proof kept in the
     /// consent log long after the request.
     pub fn verify_signature(&self, keys: &PublicKeys) -> Result<(), RequestSignatureError> {
-        if keys.party_id() != self.claims.key {
+        let signer = keys
+            .verifier()
+            .map_err(|_| RequestSignatureError::BadSignature)?;
+        self.check_signature(&signer)
+    }
+
+    fn check_signature(&self, signer: &Verifier) -> Result<(), RequestSignatureError> {
+        if signer.keys().party_id() != self.claims.key {
             return Err(RequestSignatureError::KeyMismatch);
         }
-        keys.verify(DOMAIN, &self.claims, &self.signature)
+        signer
+            .verify(DOMAIN, &self.claims, &self.signature)
             .map_err(|_| RequestSignatureError::BadSignature)
     }
 
-    /// The server-side check: signature by `keys`, signing time within [`MAX_CLOCK_SKEW`] of
-    /// `now`, and a nonce never used before by this key (recorded in `guard` on success).
+    /// The server-side check: signature by `signer`, signing time within [`MAX_CLOCK_SKEW`]
+    /// of `now`, and a nonce never used before by this key (recorded in `guard` on success).
     ///
     /// The guard is consulted last, so unsigned or stale requests never take up its memory.
     pub fn verify<G: ReplayGuard>(
         &self,
-        keys: &PublicKeys,
+        signer: &Verifier,
         now: UnixTime,
         guard: &G,
     ) -> Result<(), VerifyRequestError<G::Error>> {
         check_skew(self.claims.timestamp, now)?;
-        self.verify_signature(keys)?;
+        self.check_signature(signer)?;
         match guard
             .first_use(
                 self.claims.key,

@@ -12,7 +12,9 @@ pub mod identity;
 pub mod ids;
 pub mod scope;
 
-pub use identity::{BadSignature, Identity, Profile, PublicKeys, Role, RootSecret, Signature};
+pub use identity::{
+    BadSignature, Identity, Profile, PublicKeys, Role, RootSecret, Signature, Verifier,
+};
 pub use ids::{Digest, GrantId, IdParseError, ItemId, LinkId, Nonce, PartyId, VaultId};
 pub use scope::{Mode, Permission, Scope};
 

@@ -323,7 +323,8 @@ fn recorded_cases_give_the_recorded_outcome() {
             );
             let (outcome, header) = match parsed {
                 Err(e) => (e.code().to_owned(), e.header().map(str::to_owned)),
-                Ok(req) => match req.verify(&keys, step.now, &guard) {
+                Ok(req) => match req.verify(&keys.verifier().expect("valid key"), step.now, &guard)
+                {
                     Ok(()) => ("ok".to_owned(), None),
                     Err(e) => (e.code().to_owned(), None),
                 },

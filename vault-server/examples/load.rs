@@ -245,6 +245,7 @@ fn signed_json(who: &Identity, method: &str, path: &str, body: &Value) -> Vec<u8
 }
 
 struct World {
+    owner: Identity,
     gp: Identity,
     vault: crypto::VaultId,
     items: Vec<ItemId>,
@@ -340,6 +341,7 @@ fn set_up(addr: SocketAddr, count: usize) -> Result<World, Error> {
         201,
     )?;
     Ok(World {
+        owner: vault,
         gp,
         vault: v,
         items,
@@ -353,6 +355,20 @@ struct Phase {
     exhausted: bool,
     elapsed: Duration,
     latencies_us: Vec<u64>,
+    /// CPU time (user + system) the server and this tool used during the phase.
+    cpu: (Duration, Duration),
+}
+
+/// User + system CPU time of a process so far, from `/proc/<pid>/stat` (clock ticks).
+fn cpu_time(pid: &str) -> Result<Duration, Error> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').ok_or("malformed stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11).ok_or("no utime")?.parse::<u64>()?
+        + fields.get(12).ok_or("no stime")?.parse::<u64>()?;
+    // Linux reports in USER_HZ, 100 on every mainstream architecture.
+    Ok(Duration::from_millis(ticks * 10))
 }
 
 impl Phase {
@@ -369,11 +385,14 @@ impl Phase {
     }
 
     fn print(&self, name: &str) {
+        let per_request = |cpu: Duration| cpu.as_secs_f64() * 1e6 / self.requests.max(1) as f64;
         println!(
-            "{name:<18} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests, {} errors{})",
+            "{name:<14} {:>6.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  CPU/request: server {:>5.1} µs, load tool {:>5.1} µs  ({} requests, {} errors{})",
             self.rate(),
             self.percentile_ms(0.50),
             self.percentile_ms(0.99),
+            per_request(self.cpu.0),
+            per_request(self.cpu.1),
             self.requests,
             self.errors,
             if self.exhausted {
@@ -445,7 +464,17 @@ fn work(
 }
 
 /// Runs one thread per source, each on its own keep-alive connection, for `duration`.
-fn run(addr: SocketAddr, sources: Vec<Source>, duration: Duration) -> Result<Phase, Error> {
+fn run(
+    name: &str,
+    addr: SocketAddr,
+    server_pid: u32,
+    sources: Vec<Source>,
+    duration: Duration,
+) -> Result<Phase, Error> {
+    // The pid lets a profiler attach to the server for one phase.
+    eprintln!("phase {name} starts (server pid {server_pid})");
+    let server_pid = server_pid.to_string();
+    let before = (cpu_time(&server_pid)?, cpu_time("self")?);
     let start = Arc::new(std::sync::Barrier::new(sources.len()));
     let workers: Vec<_> = sources
         .into_iter()
@@ -461,9 +490,18 @@ fn run(addr: SocketAddr, sources: Vec<Source>, duration: Duration) -> Result<Pha
         exhausted: false,
         elapsed: Duration::ZERO,
         latencies_us: Vec::new(),
+        cpu: (Duration::ZERO, Duration::ZERO),
     };
+    let mut finished = Vec::with_capacity(workers.len());
     for w in workers {
-        let (w, _source) = w.join().map_err(|_| "worker panicked")?;
+        finished.push(w.join().map_err(|_| "worker panicked")?);
+    }
+    phase.cpu = (
+        cpu_time(&server_pid)?.saturating_sub(before.0),
+        cpu_time("self")?.saturating_sub(before.1),
+    );
+    for w in finished {
+        let (w, _source) = w;
         let w = w?;
         phase.requests += w.latencies.len();
         phase.errors += w.errors;
@@ -476,7 +514,12 @@ fn run(addr: SocketAddr, sources: Vec<Source>, duration: Duration) -> Result<Pha
 }
 
 /// Signs `per_connection` item fetches for each connection, on all cores.
-fn prepare_fetches(world: &World, connections: usize, per_connection: usize) -> Vec<Source> {
+fn prepare_fetches(
+    world: &World,
+    caller: &Identity,
+    connections: usize,
+    per_connection: usize,
+) -> Vec<Source> {
     let world = &world;
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..connections)
@@ -487,7 +530,7 @@ fn prepare_fetches(world: &World, connections: usize, per_connection: usize) -> 
                             let i = (OsRng.next_u64() % world.items.len() as u64) as usize;
                             let path =
                                 format!("/v1/vaults/{}/items/{}", world.vault, world.items[i]);
-                            signed_request(&world.gp, "GET", &path, b"")
+                            signed_request(caller, "GET", &path, b"")
                         })
                         .collect()
                 })
@@ -528,17 +571,22 @@ fn main() -> Result<(), Error> {
     let bare_sources = (0..o.connections)
         .map(|_| Source::Repeat(healthz.clone()))
         .collect();
-    let bare = run(addr, bare_sources, duration)?;
-    let fetch_sources = prepare_fetches(&world, o.connections, o.per_connection);
-    eprintln!("signed phase starts (server pid {})", server.child.id());
-    let fetch = run(addr, fetch_sources, duration)?;
+    let pid = server.child.id();
+    let bare = run("healthz", addr, pid, bare_sources, duration)?;
+    // The owner's fetch is authenticated the same way but not logged: the difference to the
+    // grantee's shows what the access log costs.
+    let owner_sources = prepare_fetches(&world, &world.owner, o.connections, o.per_connection);
+    let owner = run("owner", addr, pid, owner_sources, duration)?;
+    let fetch_sources = prepare_fetches(&world, &world.gp, o.connections, o.per_connection);
+    let fetch = run("grantee", addr, pid, fetch_sources, duration)?;
 
     println!(
         "{} connections, {} s per phase, {} items of 1 KiB",
         o.connections, o.seconds, o.items
     );
     bare.print("GET /healthz");
-    fetch.print("signed item fetch");
+    owner.print("owner fetch");
+    fetch.print("grantee fetch");
     println!(
         "ratio signed/bare  {:.1} %",
         100.0 * fetch.rate() / bare.rate()

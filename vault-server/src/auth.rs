@@ -27,7 +27,7 @@ use crypto::encoding::{sha256, UnixTime};
 use crypto::http_sig::{
     self, NonceUse, ParseHeadersError, ReplayGuard, VerifyRequestError, MAX_CLOCK_SKEW,
 };
-use crypto::{Nonce, PartyId, PublicKeys, VaultId};
+use crypto::{Nonce, PartyId, PublicKeys, VaultId, Verifier};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
@@ -108,11 +108,10 @@ pub async fn durable_nonces(
     req.extensions_mut().insert(pending.clone());
     let response = next.run(req).await;
     let mark = *pending.0.lock().unwrap_or_else(PoisonError::into_inner);
+    // Usually the handler's own durable write covered the claim already.
     match mark {
         None => response,
-        // Usually the handler's own durable write covered the claim: no trip to the pool.
-        Some(mark) if state.raw_store().is_durable(mark) => response,
-        Some(mark) => match state.store(move |s| s.sync(mark)).await {
+        Some(mark) => match state.durable(mark).await {
             Ok(()) => response,
             Err(e) => e.into_response(),
         },
@@ -134,7 +133,7 @@ async fn settle(
             *p.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(mark);
             Ok(())
         }
-        None => state.store(move |s| s.sync(mark)).await,
+        None => state.durable(mark).await,
     }
 }
 
@@ -215,15 +214,51 @@ impl ReplayGuard for StoreGuard<'_> {
 /// What a verification claimed: the nonce's durability mark, when it got that far.
 type Claimed = Option<SyncMark>;
 
+/// Decoded signing keys of recent callers (see [`crypto::Verifier`]). Only a computation
+/// cache: which keys a party has enrolled is still read from the store on every request, and
+/// an entry is used only for exactly the keys it was made from.
+#[derive(Debug, Default)]
+pub struct KeyCache(Mutex<HashMap<[u8; 32], Verifier>>);
+
+/// Entries kept before the cache starts over (a few hundred KiB).
+const KEY_CACHE_LIMIT: usize = 4096;
+
+impl KeyCache {
+    /// The verifier for `keys`: cached, or decoded now.
+    fn verifier(&self, keys: &PublicKeys) -> Result<Verifier, AppError> {
+        let cached = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&keys.signing)
+            .copied();
+        if let Some(hit) = cached.filter(|v| v.keys() == keys) {
+            return Ok(hit);
+        }
+        let fresh = keys.verifier().map_err(|_| AppError::BadSignature)?;
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if map.len() >= KEY_CACHE_LIMIT {
+            map.clear();
+        }
+        map.insert(keys.signing, fresh);
+        Ok(fresh)
+    }
+}
+
 /// Verifies `request` against `keys` at `now` (signature, skew, then single-use nonce).
 fn verify(
     store: &dyn Store,
+    cache: &KeyCache,
     request: &http_sig::SignedRequest,
     keys: &PublicKeys,
     now: UnixTime,
 ) -> Result<(Result<(), AppError>, Claimed), StoreError> {
+    let signer = match cache.verifier(keys) {
+        Ok(signer) => signer,
+        Err(e) => return Ok((Err(e), None)),
+    };
     let guard = StoreGuard(store, Cell::new(None));
-    let outcome = request.verify(keys, now, &guard);
+    let outcome = request.verify(&signer, now, &guard);
     let claimed = guard.1.get();
     Ok((verdict(outcome)?, claimed))
 }
@@ -255,7 +290,8 @@ pub fn enrolled_keys(store: &dyn Store, party: PartyId) -> Result<Option<PublicK
 async fn authenticate(state: &AppState, received: &Received) -> Result<Caller, AppError> {
     let request = received.request.clone();
     let now = state.now();
-    let (caller, claimed) = state.store(move |s| check_caller(s, request, now)).await?;
+    let (caller, claimed) =
+        state.store_now(|s| check_caller(s, state.key_cache(), request, now))?;
     settle(state, received.pending.as_ref(), claimed).await?;
     caller
 }
@@ -263,13 +299,14 @@ async fn authenticate(state: &AppState, received: &Received) -> Result<Caller, A
 /// Looks up the signer's enrolled keys and verifies the request with them.
 fn check_caller(
     s: &dyn Store,
+    cache: &KeyCache,
     request: http_sig::SignedRequest,
     now: UnixTime,
 ) -> Result<(Result<Caller, AppError>, Claimed), StoreError> {
     let Some(keys) = enrolled_keys(s, request.claims.key)? else {
         return Ok((Err(AppError::UnknownKey), None));
     };
-    let (verdict, claimed) = verify(s, &request, &keys, now)?;
+    let (verdict, claimed) = verify(s, cache, &request, &keys, now)?;
     Ok((
         verdict.map(|()| Caller {
             keys,
@@ -324,9 +361,8 @@ impl<T: DeserializeOwned + CarriesKeys + Send + 'static> FromRequest<AppState> f
         let request = received.request.clone();
         let now = state.now();
         let proof = request.clone();
-        let (verdict, claimed) = state
-            .store(move |s| verify(s, &request, &keys, now))
-            .await?;
+        let (verdict, claimed) =
+            state.store_now(|s| verify(s, state.key_cache(), &request, &keys, now))?;
         settle(state, received.pending.as_ref(), claimed).await?;
         verdict?;
         Ok(Self { proof, body })
@@ -345,8 +381,7 @@ async fn path_vault(parts: &mut Parts, state: &AppState) -> Result<VaultId, AppE
         .map_err(|_| AppError::MalformedPath)
 }
 
-/// Splits the request, reads it, then looks up the path's vault and authenticates the caller
-/// in one store call (one trip to the blocking pool instead of two).
+/// Splits the request, reads it, then looks up the path's vault and authenticates the caller.
 async fn vault_request<B: RequestBody>(
     req: Request,
     state: &AppState,
@@ -356,15 +391,13 @@ async fn vault_request<B: RequestBody>(
     let received = receive(Request::from_parts(parts, body), state).await?;
     let request = received.request.clone();
     let now = state.now();
-    let (outcome, claimed) = state
-        .store(move |s| {
-            let Some(vault) = s.vault(vault)? else {
-                return Ok((Err(AppError::UnknownVault), None));
-            };
-            let (caller, claimed) = check_caller(s, request, now)?;
-            Ok((caller.map(|c| (vault, c)), claimed))
-        })
-        .await?;
+    let (outcome, claimed) = state.store_now(|s| {
+        let Some(vault) = s.vault(vault)? else {
+            return Ok((Err(AppError::UnknownVault), None));
+        };
+        let (caller, claimed) = check_caller(s, state.key_cache(), request, now)?;
+        Ok((caller.map(|c| (vault, c)), claimed))
+    })?;
     settle(state, received.pending.as_ref(), claimed).await?;
     let (vault, caller) = outcome?;
     let body = B::parse(&received.body)?;

@@ -9,15 +9,16 @@ use crypto::{ItemId, Mode, Scope, SealedItem, Sealing, WrappedScopeKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::access_log::ReadToLog;
 use crate::auth::{Caller, Grantee, Json as Body, NoBody, Owner, VaultCaller};
 use crate::consent::{refusal_error, EntryMaker};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 use crate::store::{
-    AccessEvent, AppendDenied, Blob, GrantRecord, GranteeAccess, ItemQuery, ItemRecord,
-    ItemSelection, NewItem, PutItems, Refusal, ScopeSet, Store, StoreError, StoreResult,
-    SyncCursor, VaultRecord, WrappedKeyRecord,
+    AccessEvent, AppendDenied, Blob, GrantDenied, GrantRecord, GranteeAccess, GranteeRead,
+    ItemQuery, ItemRecord, ItemSelection, NewItem, PutItems, Refusal, ScopeSet, Store, StoreError,
+    StoreResult, SyncCursor, VaultRecord, WrappedKeyRecord,
 };
 
 /// Default and largest page size of an item listing.
@@ -137,8 +138,8 @@ pub fn choose_grant(
     Err((Some(Box::new((*first).clone())), reason))
 }
 
-/// One grantee call: picks the grant, runs `op` with it, and logs a refusal when there is one.
-/// `op` returns `Err(denied)` when the store refused (it re-checks the grant atomically).
+/// One grantee append: picks the grant, runs `op` with it, and logs a refusal when there is
+/// one. `op` returns `Err(denied)` when the store refused (it re-checks the grant atomically).
 fn grantee_call<T>(
     s: &dyn Store,
     state: &AppState,
@@ -164,17 +165,124 @@ fn grantee_call<T>(
         },
         Err(refused) => refused,
     };
-    s.log_event(
+    log_refusal(
+        s,
+        &maker,
         vault.id,
+        caller.party(),
+        mode,
+        grant.as_deref(),
+        refusal,
+    )
+    .map(Err)
+}
+
+/// Logs a refused grantee call and returns its API error.
+fn log_refusal(
+    s: &dyn Store,
+    maker: &EntryMaker<'_>,
+    vault: crypto::VaultId,
+    grantee: crypto::PartyId,
+    mode: Mode,
+    grant: Option<&GrantRecord>,
+    reason: Refusal,
+) -> StoreResult<AppError> {
+    s.log_event(
+        vault,
         AccessEvent::Refused {
-            grant: grant.as_deref(),
-            grantee: caller.party(),
+            grant,
+            grantee,
             mode,
-            reason: refusal,
+            reason,
         },
         &|h, e| maker.build(h, e),
     )?;
-    Ok(Err(refusal_error(refusal)))
+    Ok(refusal_error(reason))
+}
+
+/// A grantee read before it is logged: what was read under which grant, or the refusal.
+enum Attempt<X> {
+    Read(Box<GrantRecord>, GranteeRead, X),
+    Refused(Option<Box<GrantRecord>>, Refusal),
+}
+
+/// A grantee read, first half (no disk wait): picks the grant covering `scope` (any readable
+/// scope when `None`) and runs `read` under it.
+fn attempt_read<X>(
+    s: &dyn Store,
+    call: &VaultCaller<NoBody>,
+    scope: Option<Scope>,
+    now: UnixTime,
+    read: impl FnOnce(&GranteeAccess) -> StoreResult<Result<(GranteeRead, X), GrantDenied>>,
+) -> StoreResult<Attempt<X>> {
+    let grants = s.grants_for_grantee(call.caller.party())?;
+    Ok(
+        match choose_grant(
+            &grants,
+            (call.vault.id, call.caller.party()),
+            Mode::Read,
+            scope,
+            now,
+        ) {
+            Ok(grant) => match read(&access(&grant))? {
+                Ok((what, extra)) => Attempt::Read(Box::new(grant), what, extra),
+                Err(denied) => Attempt::Refused(Some(Box::new(grant)), Refusal::Grant(denied)),
+            },
+            Err((grant, refusal)) => Attempt::Refused(grant, refusal),
+        },
+    )
+}
+
+/// A grantee read, second half: logs it through the access-log writer and returns it once its
+/// entry is durable; a refusal (also one found while logging) is logged instead.
+async fn finish_read<X>(
+    state: &AppState,
+    call: VaultCaller<NoBody>,
+    attempt: Attempt<X>,
+) -> Result<(GranteeRead, X), AppError> {
+    let now = state.now();
+    let (grant, refusal) = match attempt {
+        Attempt::Read(grant, read, extra) => {
+            let logged = state
+                .access_log()
+                .log(ReadToLog {
+                    access: access(&grant),
+                    read,
+                    vault_keys: call.vault.keys,
+                    proof: call.caller.proof.clone(),
+                    now,
+                })
+                .await?;
+            match logged.entry {
+                Ok(_) => {
+                    state.durable(logged.mark).await?;
+                    return Ok((logged.read, extra));
+                }
+                Err(denied) => (Some(grant), Refusal::Grant(denied)),
+            }
+        }
+        Attempt::Refused(grant, refusal) => (grant, refusal),
+    };
+    let st = state.clone();
+    Err(state
+        .store(move |s| {
+            let maker = EntryMaker {
+                server: st.identity(),
+                vault: &call.vault.keys,
+                proof: Some(&call.caller.proof),
+                now,
+            };
+            log_refusal(
+                s,
+                &maker,
+                call.vault.id,
+                call.caller.party(),
+                Mode::Read,
+                grant.as_deref(),
+                refusal,
+            )
+        })
+        .await?)
 }
 
 fn access(grant: &GrantRecord) -> GranteeAccess {
@@ -239,37 +347,34 @@ pub async fn list_items(
         limit: q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
     };
     let vault = call.vault.id;
-    let page = if call.is_owner {
-        state.store(move |s| s.list_items(vault, &query)).await?
-    } else {
-        let st = state.clone();
-        state
-            .store(move |s| {
-                grantee_call(
-                    s,
-                    &st,
-                    &call.vault,
-                    &call.caller,
-                    Mode::Read,
-                    None,
-                    |g, maker| {
-                        Ok(s.grantee_read_items(
-                            &access(g),
-                            ItemSelection::Page(query),
-                            st.now(),
-                            &|h, e| maker.build(h, e),
-                        )?
-                        .map(|(page, _)| page)
-                        .map_err(Refusal::Grant))
-                    },
-                )
-            })
-            .await??
-    };
-    Ok(Json(ItemPageJson {
-        items: page.items.iter().map(sealed).collect(),
-        next: page.more.then_some(page.next.0),
-    }))
+    if call.is_owner {
+        let page = state.store_now(|s| s.list_items(vault, &query))?;
+        return Ok(Json(page_json(page.items, page.next, page.more)));
+    }
+    let now = state.now();
+    let attempt = state.store_now(|s| {
+        attempt_read(s, &call, None, now, |a| {
+            Ok(s.grantee_items(a, ItemSelection::Page(query), now)?
+                .map(|page| (GranteeRead::Items(page.items), (page.next, page.more))))
+        })
+    })?;
+    let (read, (next, more)) = finish_read(&state, call, attempt).await?;
+    Ok(Json(page_json(items_of(read)?, next, more)))
+}
+
+fn page_json(items: Vec<ItemRecord>, next: SyncCursor, more: bool) -> ItemPageJson {
+    ItemPageJson {
+        items: items.iter().map(sealed).collect(),
+        next: more.then_some(next.0),
+    }
+}
+
+/// The items of an item read.
+fn items_of(read: GranteeRead) -> Result<Vec<ItemRecord>, AppError> {
+    match read {
+        GranteeRead::Items(items) => Ok(items),
+        GranteeRead::Keys(_) => Err(AppError::Internal("item read came back as a key read")),
+    }
 }
 
 /// One item: for the owner, or a grantee with `read` on its scope (logged).
@@ -283,41 +388,32 @@ pub async fn get_item(
 ) -> Result<Json<SealedItem>, AppError> {
     let item = ids.1;
     let vault = call.vault.id;
-    let st = state.clone();
-    let record = state
-        .store(move |s| {
-            let Some(record) = s.item(vault, item)? else {
-                return Ok(Err(AppError::UnknownItem));
-            };
-            if call.is_owner {
-                return Ok(Ok(record));
-            }
-            let scope = record.item.scope;
-            grantee_call(
-                s,
-                &st,
-                &call.vault,
-                &call.caller,
-                Mode::Read,
-                Some(scope),
-                |g, maker| {
-                    Ok(s.grantee_read_items(
-                        &access(g),
-                        ItemSelection::One(item),
-                        st.now(),
-                        &|h, e| maker.build(h, e),
-                    )?
-                    .map_err(Refusal::Grant)
-                    .and_then(|(page, _)| {
-                        page.items
-                            .into_iter()
-                            .next()
-                            .ok_or(Refusal::Grant(crate::store::GrantDenied::ScopeNotGranted))
-                    }))
-                },
-            )
+    let now = state.now();
+    let attempt = state.store_now(|s| {
+        let Some(record) = s.item(vault, item)? else {
+            return Ok(Err(AppError::UnknownItem));
+        };
+        if call.is_owner {
+            return Ok(Ok(Err(record)));
+        }
+        attempt_read(s, &call, Some(record.item.scope), now, |a| {
+            Ok(s.grantee_items(a, ItemSelection::One(item), now)?
+                .map(|page| (GranteeRead::Items(page.items), ())))
         })
-        .await??;
+        .map(|attempt| Ok(Ok(attempt)))
+    })??;
+    let record = match attempt {
+        Err(owned) => owned,
+        Ok(attempt) => {
+            let (read, ()) = finish_read(&state, call, attempt).await?;
+            // The grant's history window can hide an item of a granted scope: the lookup is
+            // logged, and answered like an item outside the grant.
+            items_of(read)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| refusal_error(Refusal::Grant(GrantDenied::ScopeNotGranted)))?
+        }
+    };
     Ok(Json(sealed(&record)))
 }
 
@@ -369,29 +465,23 @@ pub async fn get_scope_keys(
     call: VaultCaller<NoBody>,
 ) -> Result<Json<Keys>, AppError> {
     let vault = call.vault.id;
-    let st = state.clone();
-    let records = state
-        .store(move |s| {
-            if call.is_owner {
-                return Ok(Ok(s.scope_keys(vault, call.caller.party())?));
+    let records = if call.is_owner {
+        state.store_now(|s| s.scope_keys(vault, call.caller.party()))?
+    } else {
+        let now = state.now();
+        let attempt = state.store_now(|s| {
+            attempt_read(s, &call, None, now, |a| {
+                Ok(s.grantee_scope_keys(a, now)?
+                    .map(|keys| (GranteeRead::Keys(keys), ())))
+            })
+        })?;
+        match finish_read(&state, call, attempt).await? {
+            (GranteeRead::Keys(keys), ()) => keys,
+            (GranteeRead::Items(_), ()) => {
+                return Err(AppError::Internal("key read came back as an item read"))
             }
-            grantee_call(
-                s,
-                &st,
-                &call.vault,
-                &call.caller,
-                Mode::Read,
-                None,
-                |g, maker| {
-                    Ok(
-                        s.grantee_read_scope_keys(&access(g), st.now(), &|h, e| maker.build(h, e))?
-                            .map(|(keys, _)| keys)
-                            .map_err(Refusal::Grant),
-                    )
-                },
-            )
-        })
-        .await??;
+        }
+    };
     let keys = records.iter().map(wrapped).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(Keys { keys }))
 }

@@ -7,11 +7,14 @@ use crypto::{Identity, PublicKeys, RootSecret};
 use rand_core::OsRng;
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
+use crate::access_log::AccessLog;
+use crate::auth::KeyCache;
 use crate::ceremonies::Ceremonies;
 use crate::config::ServerConfig;
+use crate::durability::Flusher;
 use crate::error::AppError;
 use crate::rate_limit::RateLimiters;
-use crate::store::{Store, StoreResult};
+use crate::store::{Store, StoreResult, SyncMark};
 
 /// The server clock: seconds since the Unix epoch. Replaceable so tests can move time.
 pub type Clock = Arc<dyn Fn() -> UnixTime + Send + Sync>;
@@ -40,7 +43,13 @@ struct Inner {
     config: ServerConfig,
     clock: Clock,
     /// Signs server-made consent-log entries; its root secret lives in the store.
-    identity: Identity,
+    identity: Arc<Identity>,
+    /// Logs grantee reads in batches.
+    access_log: AccessLog,
+    /// Flushes for requests waiting on durability.
+    flusher: Flusher,
+    /// Decoded keys of recent callers.
+    key_cache: KeyCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -60,6 +69,9 @@ pub enum StateError {
     /// The server's signing key could not be loaded from or stored in the store.
     #[error("cannot load the server key: {0}")]
     ServerKey(#[from] crate::store::StoreError),
+    /// A background thread (access-log writer, flusher) could not be started.
+    #[error("cannot start a server thread: {0}")]
+    Thread(#[from] std::io::Error),
 }
 
 impl AppState {
@@ -78,7 +90,11 @@ impl AppState {
         let webauthn = WebauthnBuilder::new(rp_id, &config.public_url)
             .and_then(|b| b.rp_name("Rugzak").timeout(config.ceremony_ttl).build())
             .map_err(|_| StateError::BadPublicUrl)?;
-        let identity = Identity::from_root(store.server_root(&RootSecret::generate(&mut OsRng))?);
+        let identity = Arc::new(Identity::from_root(
+            store.server_root(&RootSecret::generate(&mut OsRng))?,
+        ));
+        let access_log = AccessLog::start(Arc::clone(&store), Arc::clone(&identity))?;
+        let flusher = Flusher::start(Arc::clone(&store))?;
         let ttl = i64::try_from(config.ceremony_ttl.as_secs()).unwrap_or(i64::MAX);
         Ok(Self {
             inner: Arc::new(Inner {
@@ -89,6 +105,9 @@ impl AppState {
                 config,
                 clock,
                 identity,
+                access_log,
+                flusher,
+                key_cache: KeyCache::default(),
             }),
         })
     }
@@ -104,6 +123,35 @@ impl AppState {
             .await
             .map_err(|_| AppError::Internal("store task failed"))?
             .map_err(AppError::from)
+    }
+
+    /// Runs a store operation that never flushes (reads, a nonce claim) on the calling task:
+    /// sled answers those from memory in microseconds, less than a trip to the blocking pool.
+    pub fn store_now<T>(
+        &self,
+        op: impl FnOnce(&dyn Store) -> StoreResult<T>,
+    ) -> Result<T, AppError> {
+        op(&*self.inner.store).map_err(AppError::from)
+    }
+
+    /// Returns once every write made before `mark` is durable (see [`Flusher`]).
+    ///
+    /// # Errors
+    /// When a flush failed.
+    pub async fn durable(&self, mark: SyncMark) -> Result<(), AppError> {
+        self.inner.flusher.durable(mark).await
+    }
+
+    /// Decoded keys of recent callers.
+    #[must_use]
+    pub fn key_cache(&self) -> &KeyCache {
+        &self.inner.key_cache
+    }
+
+    /// The access-log writer for grantee reads.
+    #[must_use]
+    pub fn access_log(&self) -> &AccessLog {
+        &self.inner.access_log
     }
 
     /// The store itself, for maintenance and tests.

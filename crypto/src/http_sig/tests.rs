@@ -45,9 +45,12 @@ fn headers_round_trip_and_verify_once() {
     let got = receive(&header_map(&req), b"{\"a\":1}").unwrap();
     assert_eq!(got, req);
     let guard = MemoryReplayGuard::new(100);
-    assert_eq!(got.verify(&id.public(), NOW + 10, &guard), Ok(()));
     assert_eq!(
-        got.verify(&id.public(), NOW + 11, &guard),
+        got.verify(&id.public().verifier().unwrap(), NOW + 10, &guard),
+        Ok(())
+    );
+    assert_eq!(
+        got.verify(&id.public().verifier().unwrap(), NOW + 11, &guard),
         Err(VerifyRequestError::Replayed)
     );
 }
@@ -60,7 +63,7 @@ fn changed_body_method_or_path_breaks_the_signature() {
     let guard = MemoryReplayGuard::new(100);
     let other_body = receive(&map, b"bodY").unwrap();
     assert_eq!(
-        other_body.verify(&id.public(), NOW, &guard),
+        other_body.verify(&id.public().verifier().unwrap(), NOW, &guard),
         Err(VerifyRequestError::BadSignature)
     );
     let lookup = |name: &str| map.get(&name.to_ascii_lowercase()).map(Vec::as_slice);
@@ -71,7 +74,7 @@ fn changed_body_method_or_path_breaks_the_signature() {
     ] {
         let moved = SignedRequest::from_http(method, path, b"body", lookup).unwrap();
         assert_eq!(
-            moved.verify(&id.public(), NOW, &guard),
+            moved.verify(&id.public().verifier().unwrap(), NOW, &guard),
             Err(VerifyRequestError::BadSignature),
             "{method} {path}"
         );
@@ -86,14 +89,14 @@ fn other_key_is_refused() {
     let req = signed(&id, b"");
     let guard = MemoryReplayGuard::new(10);
     assert_eq!(
-        req.verify(&other.public(), NOW, &guard),
+        req.verify(&other.public().verifier().unwrap(), NOW, &guard),
         Err(VerifyRequestError::KeyMismatch)
     );
     // A request claiming the other key but signed by `id`.
     let mut forged = req.clone();
     forged.claims.key = other.public().party_id();
     assert_eq!(
-        forged.verify(&other.public(), NOW, &guard),
+        forged.verify(&other.public().verifier().unwrap(), NOW, &guard),
         Err(VerifyRequestError::BadSignature)
     );
 }
@@ -105,7 +108,7 @@ fn clock_skew_is_bounded_both_ways() {
     let req = signed(&id, b"");
     for now in [NOW + MAX_CLOCK_SKEW + 1, NOW - MAX_CLOCK_SKEW - 1] {
         assert_eq!(
-            req.verify(&id.public(), now, &guard),
+            req.verify(&id.public().verifier().unwrap(), now, &guard),
             Err(VerifyRequestError::ClockSkew {
                 timestamp: NOW,
                 now
@@ -113,12 +116,20 @@ fn clock_skew_is_bounded_both_ways() {
         );
     }
     assert_eq!(
-        req.verify(&id.public(), NOW - MAX_CLOCK_SKEW, &guard),
+        req.verify(
+            &id.public().verifier().unwrap(),
+            NOW - MAX_CLOCK_SKEW,
+            &guard
+        ),
         Ok(())
     );
     let edge = signed(&id, b"");
     assert_eq!(
-        edge.verify(&id.public(), NOW + MAX_CLOCK_SKEW, &guard),
+        edge.verify(
+            &id.public().verifier().unwrap(),
+            NOW + MAX_CLOCK_SKEW,
+            &guard
+        ),
         Ok(())
     );
 }

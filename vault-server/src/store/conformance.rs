@@ -39,6 +39,7 @@ macro_rules! all_cases {
             requests_by_reference_expire, nonces_are_single_use, grants_insert_list_and_revoke,
             links_open_count_and_die, parallel_wrong_passcodes_stop_at_limit,
             log_append_is_compare_and_set, parallel_grantee_reads_keep_the_log_chain_intact,
+            batched_reads_recheck_each_grant_in_order,
             purge_removes_only_expired,
         );
     };
@@ -174,6 +175,56 @@ fn test_log(head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord
         hash: sha256(&input),
         entry: Blob(label.into_bytes()),
     })
+}
+
+/// A grantee read of items the way the server makes one: read, log, sync.
+fn read_items(
+    s: &Arc<dyn Store>,
+    a: &GranteeAccess,
+    selection: ItemSelection,
+    now: UnixTime,
+    log: LogBuilder<'_>,
+) -> StoreResult<Result<(ItemPage, LogEntryRecord), GrantDenied>> {
+    let page = match s.grantee_items(a, selection, now)? {
+        Ok(page) => page,
+        Err(denied) => return Ok(Err(denied)),
+    };
+    let read = GranteeRead::Items(page.items.clone());
+    Ok(log_one(s, a, &read, now, log)?.map(|entry| (page, entry)))
+}
+
+/// A grantee fetch of scope keys the way the server makes one.
+fn read_keys(
+    s: &Arc<dyn Store>,
+    a: &GranteeAccess,
+    now: UnixTime,
+    log: LogBuilder<'_>,
+) -> StoreResult<Result<(Vec<WrappedKeyRecord>, LogEntryRecord), GrantDenied>> {
+    let keys = match s.grantee_scope_keys(a, now)? {
+        Ok(keys) => keys,
+        Err(denied) => return Ok(Err(denied)),
+    };
+    let read = GranteeRead::Keys(keys.clone());
+    Ok(log_one(s, a, &read, now, log)?.map(|entry| (keys, entry)))
+}
+
+/// Logs one read as a batch of one and syncs it.
+fn log_one(
+    s: &Arc<dyn Store>,
+    access: &GranteeAccess,
+    read: &GranteeRead,
+    now: UnixTime,
+    log: LogBuilder<'_>,
+) -> StoreResult<Result<LogEntryRecord, GrantDenied>> {
+    let (mut outcomes, mark) = s.log_grantee_reads(&[LoggedRead {
+        access: *access,
+        read,
+        now,
+        log,
+    }])?;
+    s.sync(mark)?;
+    assert_eq!(outcomes.len(), 1, "one outcome per read");
+    Ok(outcomes.remove(0))
 }
 
 fn all(after: u64, limit: usize) -> ItemQuery {
@@ -474,10 +525,15 @@ pub(super) fn grantee_reads_only_granted_scopes_and_logs_each_read(s: &Arc<dyn S
         .unwrap(),
     );
 
-    let (page, entry) = s
-        .grantee_read_items(&access(&g), ItemSelection::Page(all(0, 10)), NOW, &test_log)
-        .unwrap()
-        .unwrap();
+    let (page, entry) = read_items(
+        s,
+        &access(&g),
+        ItemSelection::Page(all(0, 10)),
+        NOW,
+        &test_log,
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(
         page.items,
         vec![records[0].clone(), records[3].clone()],
@@ -489,30 +545,30 @@ pub(super) fn grantee_reads_only_granted_scopes_and_logs_each_read(s: &Arc<dyn S
         (0, b"read 2".as_slice())
     );
 
-    let (one, entry) = s
-        .grantee_read_items(
-            &access(&g),
-            ItemSelection::One(records[1].item.id),
-            NOW,
-            &test_log,
-        )
-        .unwrap()
-        .unwrap();
+    let (one, entry) = read_items(
+        s,
+        &access(&g),
+        ItemSelection::One(records[1].item.id),
+        NOW,
+        &test_log,
+    )
+    .unwrap()
+    .unwrap();
     assert!(
         one.items.is_empty(),
         "an item of an ungranted scope is not returned"
     );
     assert_eq!(entry.seq, 1, "the refused lookup is logged too");
 
-    let (one, _) = s
-        .grantee_read_items(
-            &access(&g),
-            ItemSelection::One(records[3].item.id),
-            NOW,
-            &test_log,
-        )
-        .unwrap()
-        .unwrap();
+    let (one, _) = read_items(
+        s,
+        &access(&g),
+        ItemSelection::One(records[3].item.id),
+        NOW,
+        &test_log,
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(one.items, vec![records[3].clone()]);
 
     assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, 3);
@@ -527,7 +583,7 @@ pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
     assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
     let _ = stored(s.put_items(v, &[new_item(Scope::Notities)], NOW).unwrap());
     let read_page = |a: &GranteeAccess, now| {
-        s.grantee_read_items(a, ItemSelection::Page(all(0, 10)), now, &test_log)
+        read_items(s, a, ItemSelection::Page(all(0, 10)), now, &test_log)
             .unwrap()
             .map(|(p, _)| p.items.len())
     };
@@ -576,7 +632,7 @@ pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
         "the very next request is refused"
     );
     assert_eq!(
-        s.grantee_read_scope_keys(&access(&g), NOW, &test_log)
+        read_keys(s, &access(&g), NOW, &test_log)
             .unwrap()
             .map(|_| ()),
         Err(GrantDenied::Revoked)
@@ -654,14 +710,14 @@ pub(super) fn append_only_grantee_cannot_read(s: &Arc<dyn Store>) {
         ItemSelection::One(records[0].item.id),
     ] {
         assert_eq!(
-            s.grantee_read_items(&access(&g), selection, NOW, &test_log)
+            read_items(s, &access(&g), selection, NOW, &test_log)
                 .unwrap()
                 .map(|_| ()),
             Err(GrantDenied::ScopeNotGranted)
         );
     }
     assert_eq!(
-        s.grantee_read_scope_keys(&access(&g), NOW, &test_log)
+        read_keys(s, &access(&g), NOW, &test_log)
             .unwrap()
             .map(|_| ()),
         Err(GrantDenied::ScopeNotGranted)
@@ -688,7 +744,7 @@ pub(super) fn failed_log_builder_writes_nothing(s: &Arc<dyn Store>) {
         Err(StoreError::Internal(_))
     ));
     assert!(matches!(
-        s.grantee_read_items(&access(&g), ItemSelection::Page(all(0, 1)), NOW, &broken),
+        read_items(s, &access(&g), ItemSelection::Page(all(0, 1)), NOW, &broken),
         Err(StoreError::Internal(_))
     ));
     assert_eq!(
@@ -729,10 +785,7 @@ pub(super) fn scope_keys_per_recipient_and_grantee_fetch(s: &Arc<dyn Store>) {
 
     let g = grant(v, grantee, &[(Scope::Vragenlijsten, Mode::Read)]);
     assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
-    let (keys, entry) = s
-        .grantee_read_scope_keys(&access(&g), NOW, &test_log)
-        .unwrap()
-        .unwrap();
+    let (keys, entry) = read_keys(s, &access(&g), NOW, &test_log).unwrap().unwrap();
     assert_eq!(
         keys,
         vec![
@@ -1025,39 +1078,45 @@ pub(super) fn parallel_grantee_reads_keep_the_log_chain_intact(s: &Arc<dyn Store
     let g = grant(v, party(), &[(Scope::Notities, Mode::Read)]);
     assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
     let _ = stored(s.put_items(v, &[new_item(Scope::Notities)], NOW).unwrap());
+    let refusal = AccessEvent::Refused {
+        grant: None,
+        grantee: party(),
+        mode: Mode::Read,
+        reason: Refusal::NoGrant,
+    };
     std::thread::scope(|scope| {
         for _ in 0..4 {
             scope.spawn(|| {
                 for _ in 0..10 {
-                    let _ = s
-                        .grantee_read_items(
-                            &access(&g),
-                            ItemSelection::Page(all(0, 10)),
-                            NOW,
-                            &test_log,
-                        )
-                        .unwrap()
-                        .unwrap();
+                    let _ = read_items(
+                        s,
+                        &access(&g),
+                        ItemSelection::Page(all(0, 10)),
+                        NOW,
+                        &test_log,
+                    )
+                    .unwrap()
+                    .unwrap();
+                }
+            });
+        }
+        // Other writers move the head under the readers' batches.
+        for _ in 0..2 {
+            scope.spawn(|| {
+                for _ in 0..10 {
+                    let _ = s.log_event(v, refusal, &test_log).unwrap();
                 }
             });
         }
     });
     let entries = s.log_from(v, 0, 100).unwrap();
-    assert_eq!(entries.len(), 40);
+    assert_eq!(entries.len(), 60);
     let mut head = LogHead::default();
     for e in entries {
         assert_eq!(e.seq, head.next_seq);
         assert_eq!(
             e.hash,
-            test_log(
-                head,
-                AccessEvent::ItemsRead {
-                    grant: &g,
-                    items: &[]
-                }
-            )
-            .unwrap()
-            .hash,
+            test_log(head, refusal).unwrap().hash,
             "chain unbroken"
         );
         head = head_after(&e);
@@ -1067,6 +1126,74 @@ pub(super) fn parallel_grantee_reads_keep_the_log_chain_intact(s: &Arc<dyn Store
         40,
         "no lost updates"
     );
+}
+
+pub(super) fn batched_reads_recheck_each_grant_in_order(s: &Arc<dyn Store>) {
+    let (v, w) = (vault(), vault());
+    let read = &[(Scope::Notities, Mode::Read)];
+    let open = grant(v, party(), read);
+    let revoked = grant(v, party(), read);
+    let once = GrantRecord {
+        max_uses: Some(1),
+        ..grant(w, party(), read)
+    };
+    for g in [&open, &revoked, &once] {
+        assert_eq!(s.insert_grant(g, None).unwrap(), InsertGrant::Inserted);
+    }
+    assert!(matches!(
+        s.revoke_grant(v, revoked.id, NOW, &Blob(b"revocation".to_vec()), None)
+            .unwrap(),
+        RevokeGrant::Revoked(_)
+    ));
+    let unknown = GranteeAccess {
+        grant: GrantId::random(&mut OsRng),
+        ..access(&open)
+    };
+    let nothing = GranteeRead::Items(Vec::new());
+    let batch = [
+        access(&open),
+        access(&revoked),
+        access(&once),
+        access(&open),
+        access(&once),
+        unknown,
+    ]
+    .map(|access| LoggedRead {
+        access,
+        read: &nothing,
+        now: NOW,
+        log: &test_log,
+    });
+    let (outcomes, mark) = s.log_grantee_reads(&batch).unwrap();
+    s.sync(mark).unwrap();
+    let seqs: Vec<_> = outcomes
+        .iter()
+        .map(|o| o.as_ref().map(|e| e.seq).map_err(|d| *d))
+        .collect();
+    assert_eq!(
+        seqs,
+        vec![
+            Ok(0),
+            Err(GrantDenied::Revoked),
+            Ok(0),
+            Ok(1),
+            Err(GrantDenied::UsesExhausted),
+            Err(GrantDenied::Unknown),
+        ],
+        "each read is checked after the ones before it; each vault's chain goes on"
+    );
+    let logged = |i: usize| outcomes[i].clone().unwrap();
+    assert_eq!(s.log_from(v, 0, 10).unwrap(), vec![logged(0), logged(3)]);
+    assert_eq!(s.log_from(w, 0, 10).unwrap(), vec![logged(2)]);
+    assert_eq!(
+        logged(3).hash,
+        test_log(head_after(&logged(0)), nothing.event(&open))
+            .unwrap()
+            .hash,
+        "the second entry extends the first"
+    );
+    let uses = |g: &GrantRecord| s.grant(g.id).unwrap().unwrap().use_count;
+    assert_eq!((uses(&open), uses(&revoked), uses(&once)), (2, 0, 1));
 }
 
 pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {

@@ -278,9 +278,6 @@ fn seq_from(bytes: &[u8]) -> StoreResult<u64> {
     Ok(u64::from_be_bytes(raw))
 }
 
-/// The trees a grantee operation writes: grants, log, log heads (always in this order).
-type GrantLogTx = (TransactionalTree, TransactionalTree, TransactionalTree);
-
 impl SledStore {
     /// Opens (or creates) the store in `dir`, upgrading an older format and refusing a newer one.
     pub fn open(dir: &Path, options: SledOptions) -> StoreResult<Self> {
@@ -370,18 +367,6 @@ impl SledStore {
         }
     }
 
-    /// Runs `f` in one transaction over grants, log and log heads; flushes after commit.
-    fn grant_log_tx<A>(
-        &self,
-        f: impl Fn(&GrantLogTx) -> ConflictableTransactionResult<A, StoreError>,
-    ) -> StoreResult<A> {
-        let out = (&self.t.grants, &self.t.log, &self.t.log_heads)
-            .transaction(f)
-            .map_err(from_tx)?;
-        self.flush()?;
-        Ok(out)
-    }
-
     fn page(&self, vault: VaultId, query: &ItemQuery) -> StoreResult<ItemPage> {
         let limit = query.limit.max(1);
         let mut page = ItemPage {
@@ -422,6 +407,22 @@ impl SledStore {
                 ..ItemPage::default()
             }),
         }
+    }
+
+    /// The grant, if it is active at `now` and lets its grantee read something.
+    fn active_grant(
+        &self,
+        access: &GranteeAccess,
+        now: UnixTime,
+    ) -> StoreResult<Result<GrantRecord, GrantDenied>> {
+        let Some(grant) = get::<GrantRecord>(&self.t.grants, "grants", access.grant.as_bytes())?
+        else {
+            return Ok(Err(GrantDenied::Unknown));
+        };
+        Ok(grant
+            .check_active(access.vault, access.grantee, now)
+            .and_then(|()| readable(&grant).map(drop))
+            .map(|()| grant))
     }
 
     fn prefix_values<T: DeserializeOwned>(
@@ -496,6 +497,43 @@ fn tx_append_at_head(
     tx_put(log, &seq_key(vault, entry.seq), entry)?;
     tx_put(heads, vault.as_bytes(), &head_after(entry))?;
     Ok(Ok(()))
+}
+
+/// How often a batch of grantee reads is worked out again when a concurrent write moved what
+/// it depends on; each retry means another writer made progress.
+const MAX_PLAN_ATTEMPTS: usize = 64;
+
+/// Inside a transaction: writes a read plan if every grant and head it was worked out from is
+/// unchanged; `false` (nothing written) otherwise.
+fn tx_apply_plan(
+    grants: &TransactionalTree,
+    log: &TransactionalTree,
+    heads: &TransactionalTree,
+    plan: &ReadPlan,
+) -> ConflictableTransactionResult<bool, StoreError> {
+    for (id, (before, _)) in &plan.grants {
+        if tx_get::<GrantRecord>(grants, "grants", id.as_bytes())? != *before {
+            return Ok(false);
+        }
+    }
+    for (vault, (before, _)) in &plan.heads {
+        let current: LogHead = tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default();
+        if current != *before {
+            return Ok(false);
+        }
+    }
+    for (id, (before, after)) in &plan.grants {
+        if let Some(after) = after.as_ref().filter(|a| Some(*a) != before.as_ref()) {
+            tx_put(grants, id.as_bytes(), after)?;
+        }
+    }
+    for (vault, (_, after)) in &plan.heads {
+        tx_put(heads, vault.as_bytes(), after)?;
+    }
+    for (vault, entry) in &plan.entries {
+        tx_put(log, &seq_key(*vault, entry.seq), entry)?;
+    }
+    Ok(true)
 }
 
 /// Inside a transaction: counts one use of a grant.
@@ -769,42 +807,19 @@ impl Store for SledStore {
         self.page(vault, query)
     }
 
-    fn grantee_read_items(
+    fn grantee_items(
         &self,
         access: &GranteeAccess,
         selection: ItemSelection,
         now: UnixTime,
-        log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(ItemPage, LogEntryRecord), GrantDenied>> {
-        // sled transactions cannot scan, so the items are read first. Items are immutable and
-        // a grant's scopes never change, so only the grant's state needs re-checking inside
-        // the transaction; the log entry names exactly the items returned.
-        let grant = match get::<GrantRecord>(&self.t.grants, "grants", access.grant.as_bytes())? {
-            Some(g) => g,
-            None => return Ok(Err(GrantDenied::Unknown)),
+    ) -> StoreResult<Result<ItemPage, GrantDenied>> {
+        let grant = match self.active_grant(access, now)? {
+            Ok(g) => g,
+            Err(denied) => return Ok(Err(denied)),
         };
-        if let Err(denied) = grant.check_active(access.vault, access.grantee, now) {
-            return Ok(Err(denied));
-        }
-        let readable = grant.scopes(Mode::Read);
-        if readable.is_empty() {
-            return Ok(Err(GrantDenied::ScopeNotGranted));
-        }
-        let mut page = self.select(access.vault, selection, readable)?;
+        let mut page = self.select(access.vault, selection, grant.scopes(Mode::Read))?;
         page.items.retain(|item| grant.shows(item));
-        let entry = self.grant_log_tx(|(grants, log_t, heads)| {
-            let grant = match tx_active_grant(grants, access, now)? {
-                Ok(g) => g,
-                Err(denied) => return Ok(Err(denied)),
-            };
-            tx_count_use(grants, &grant)?;
-            let event = AccessEvent::ItemsRead {
-                grant: &grant,
-                items: &page.items,
-            };
-            tx_log(log_t, heads, access.vault, log, event).map(Ok)
-        })?;
-        Ok(entry.map(|e| (page, e)))
+        Ok(Ok(page))
     }
 
     fn grantee_append_item(
@@ -880,39 +895,43 @@ impl Store for SledStore {
         )
     }
 
-    fn grantee_read_scope_keys(
+    fn grantee_scope_keys(
         &self,
         access: &GranteeAccess,
         now: UnixTime,
-        log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(Vec<WrappedKeyRecord>, LogEntryRecord), GrantDenied>> {
-        // As in grantee_read_items: scan first, re-check the grant in the transaction.
-        let grant = match get::<GrantRecord>(&self.t.grants, "grants", access.grant.as_bytes())? {
-            Some(g) => g,
-            None => return Ok(Err(GrantDenied::Unknown)),
+    ) -> StoreResult<Result<Vec<WrappedKeyRecord>, GrantDenied>> {
+        let scopes = match self.active_grant(access, now)? {
+            Ok(g) => g.scopes(Mode::Read),
+            Err(denied) => return Ok(Err(denied)),
         };
-        if let Err(denied) = grant.check_active(access.vault, access.grantee, now) {
-            return Ok(Err(denied));
-        }
-        let readable = grant.scopes(Mode::Read);
-        if readable.is_empty() {
-            return Ok(Err(GrantDenied::ScopeNotGranted));
-        }
         let mut keys = self.scope_keys(access.vault, access.grantee)?;
-        keys.retain(|k| readable.contains(k.scope));
-        let entry = self.grant_log_tx(|(grants, log_t, heads)| {
-            let grant = match tx_active_grant(grants, access, now)? {
-                Ok(g) => g,
-                Err(denied) => return Ok(Err(denied)),
-            };
-            tx_count_use(grants, &grant)?;
-            let event = AccessEvent::KeysRead {
-                grant: &grant,
-                keys: &keys,
-            };
-            tx_log(log_t, heads, access.vault, log, event).map(Ok)
-        })?;
-        Ok(entry.map(|e| (keys, e)))
+        keys.retain(|k| scopes.contains(k.scope));
+        Ok(Ok(keys))
+    }
+
+    fn log_grantee_reads(&self, reads: &[LoggedRead<'_>]) -> StoreResult<LoggedReads> {
+        // Entries are built and signed outside the transaction (sled runs every transaction
+        // under one process-wide lock), then written only if no grant or head they depend on
+        // changed meanwhile; else worked out again.
+        for _ in 0..MAX_PLAN_ATTEMPTS {
+            let plan = ReadPlan::new(
+                reads,
+                |id| get(&self.t.grants, "grants", id.as_bytes()),
+                |vault| {
+                    Ok(get(&self.t.log_heads, "log_heads", vault.as_bytes())?.unwrap_or_default())
+                },
+            )?;
+            let written = (&self.t.grants, &self.t.log, &self.t.log_heads)
+                .transaction(|(grants, log, heads)| tx_apply_plan(grants, log, heads, &plan))
+                .map_err(from_tx)?;
+            if written {
+                // Taken after the commit: any flush started later makes it durable.
+                return Ok((plan.outcomes, SyncMark(self.flusher.mark())));
+            }
+        }
+        Err(StoreError::Internal(
+            "grants or log heads kept changing under a read batch",
+        ))
     }
 
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert> {

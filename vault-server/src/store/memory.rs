@@ -311,38 +311,20 @@ impl Store for MemoryStore {
         Ok(self.lock().page(vault, query))
     }
 
-    fn grantee_read_items(
+    fn grantee_items(
         &self,
         access: &GranteeAccess,
         selection: ItemSelection,
         now: UnixTime,
-        log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(ItemPage, LogEntryRecord), GrantDenied>> {
-        let mut s = self.lock();
-        let grant = match s.active_grant(access, now) {
+    ) -> StoreResult<Result<ItemPage, GrantDenied>> {
+        let s = self.lock();
+        let grant = match s.active_grant(access, now).and_then(readable) {
             Ok(g) => g,
             Err(denied) => return Ok(Err(denied)),
         };
-        let readable = grant.scopes(Mode::Read);
-        if readable.is_empty() {
-            return Ok(Err(GrantDenied::ScopeNotGranted));
-        }
-        let mut page = s.select(access.vault, selection, readable);
+        let mut page = s.select(access.vault, selection, grant.scopes(Mode::Read));
         page.items.retain(|item| grant.shows(item));
-        let head = s.log_head(access.vault);
-        let entry = checked_entry(
-            head,
-            log(
-                head,
-                AccessEvent::ItemsRead {
-                    grant,
-                    items: &page.items,
-                },
-            ),
-        )?;
-        s.count_use(access.grant);
-        s.append_entry(access.vault, entry.clone());
-        Ok(Ok((page, entry)))
+        Ok(Ok(page))
     }
 
     fn grantee_append_item(
@@ -409,37 +391,42 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    fn grantee_read_scope_keys(
+    fn grantee_scope_keys(
         &self,
         access: &GranteeAccess,
         now: UnixTime,
-        log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(Vec<WrappedKeyRecord>, LogEntryRecord), GrantDenied>> {
-        let mut s = self.lock();
-        let grant = match s.active_grant(access, now) {
-            Ok(g) => g,
+    ) -> StoreResult<Result<Vec<WrappedKeyRecord>, GrantDenied>> {
+        let s = self.lock();
+        let scopes = match s.active_grant(access, now).and_then(readable) {
+            Ok(g) => g.scopes(Mode::Read),
             Err(denied) => return Ok(Err(denied)),
         };
-        let readable = grant.scopes(Mode::Read);
-        if readable.is_empty() {
-            return Ok(Err(GrantDenied::ScopeNotGranted));
-        }
-        let keys: Vec<_> = s
+        Ok(Ok(s
             .scope_keys
             .range((access.vault, access.grantee, Scope::ALL[0], 0)..)
             .take_while(|((v, r, _, _), _)| *v == access.vault && *r == access.grantee)
             .map(|(_, k)| k)
-            .filter(|k| readable.contains(k.scope))
+            .filter(|k| scopes.contains(k.scope))
             .cloned()
-            .collect();
-        let head = s.log_head(access.vault);
-        let entry = checked_entry(
-            head,
-            log(head, AccessEvent::KeysRead { grant, keys: &keys }),
+            .collect()))
+    }
+
+    fn log_grantee_reads(&self, reads: &[LoggedRead<'_>]) -> StoreResult<LoggedReads> {
+        let mut s = self.lock();
+        let plan = ReadPlan::new(
+            reads,
+            |id| Ok(s.grants.get(&id).cloned()),
+            |vault| Ok(s.log_head(vault)),
         )?;
-        s.count_use(access.grant);
-        s.append_entry(access.vault, entry.clone());
-        Ok(Ok((keys, entry)))
+        for (id, (_, after)) in plan.grants {
+            if let Some(after) = after {
+                s.grants.insert(id, after);
+            }
+        }
+        for (vault, entry) in plan.entries {
+            s.append_entry(vault, entry);
+        }
+        Ok((plan.outcomes, SyncMark(0)))
     }
 
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert> {

@@ -3,12 +3,16 @@
 //! Rules every implementation keeps (checked by the conformance suite in `conformance.rs`):
 //! - a method that returns `Ok` has made its writes durable (flushed) before returning;
 //! - a method writes all of its keys or none of them;
-//! - the `grantee_*` and `open_link` methods check the grant or link, do the read or write and
-//!   append the consent-log entry that accounts for it in ONE atomic, durable write, so no
-//!   response is ever given without its log entry, and a revocation that has returned is seen
-//!   by every later request.
+//! - `grantee_append_item` and `open_link` check the grant or link, do the write and append the
+//!   consent-log entry that accounts for it in ONE atomic, durable write; grantee reads are
+//!   read first and then logged by `log_grantee_reads`, which re-checks the grant in the write
+//!   of its entry. So no response is ever given without its log entry, and a revocation that
+//!   has returned is seen by every later request;
+//! - the exceptions to "durable before `Ok`" are the two hot-path writes, `claim_nonce` and
+//!   `log_grantee_reads`: they return a [`SyncMark`], and the caller answers only after
+//!   [`Store::sync`] for it (one flush then covers many requests).
 //!
-//! Methods are synchronous (sled is); async callers run them through
+//! Methods are synchronous (sled is); async callers run those that flush through
 //! [`crate::state::AppState::store`], which moves them to the blocking thread pool.
 
 #[cfg(test)]
@@ -20,6 +24,9 @@ mod records;
 pub use disk::{Migration, SledOptions, SledStore};
 pub use memory::MemoryStore;
 pub use records::*;
+
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
 
 use crypto::encoding::UnixTime;
 use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, VaultId};
@@ -127,6 +134,109 @@ pub enum Refusal {
 pub type LogBuilder<'a> =
     &'a (dyn Fn(LogHead, AccessEvent<'_>) -> StoreResult<LogEntryRecord> + Sync);
 
+/// What a grantee read, held back until its log entry is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GranteeRead {
+    /// Items (possibly none: a lookup of an item outside the grant is logged too).
+    Items(Vec<ItemRecord>),
+    /// The scope keys wrapped for the grantee.
+    Keys(Vec<WrappedKeyRecord>),
+}
+
+impl GranteeRead {
+    /// The event its log entry accounts for.
+    #[must_use]
+    pub fn event<'a>(&'a self, grant: &'a GrantRecord) -> AccessEvent<'a> {
+        match self {
+            Self::Items(items) => AccessEvent::ItemsRead { grant, items },
+            Self::Keys(keys) => AccessEvent::KeysRead { grant, keys },
+        }
+    }
+}
+
+/// One grantee read to log: under which grant, what, when, and how to make its entry.
+#[derive(Clone, Copy)]
+pub struct LoggedRead<'a> {
+    /// Who used which grant.
+    pub access: GranteeAccess,
+    /// What was read.
+    pub read: &'a GranteeRead,
+    /// When, by the server clock (the grant is re-checked at this time).
+    pub now: UnixTime,
+    /// Makes its entry.
+    pub log: LogBuilder<'a>,
+}
+
+impl std::fmt::Debug for LoggedRead<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoggedRead")
+            .field("access", &self.access)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Outcome of [`Store::log_grantee_reads`]: per read its entry or refusal, and the mark to
+/// sync before answering.
+pub type LoggedReads = (Vec<Result<LogEntryRecord, GrantDenied>>, SyncMark);
+
+/// A batch of grantee reads worked out against the grants and heads it started from, before
+/// anything is written: each store validates the `before` values and applies the `after`s.
+#[derive(Debug, Default)]
+struct ReadPlan {
+    outcomes: Vec<Result<LogEntryRecord, GrantDenied>>,
+    /// Per grant: as read (`None`: unknown), and with the uses of this batch counted.
+    grants: BTreeMap<GrantId, (Option<GrantRecord>, Option<GrantRecord>)>,
+    /// Per vault: the head as read, and after this batch's entries.
+    heads: BTreeMap<VaultId, (LogHead, LogHead)>,
+    /// The new entries, in order.
+    entries: Vec<(VaultId, LogEntryRecord)>,
+}
+
+impl ReadPlan {
+    /// Works out `reads` in order, reading grants and heads through the lookups once each.
+    fn new(
+        reads: &[LoggedRead<'_>],
+        mut grant: impl FnMut(GrantId) -> StoreResult<Option<GrantRecord>>,
+        mut head: impl FnMut(VaultId) -> StoreResult<LogHead>,
+    ) -> StoreResult<Self> {
+        let mut plan = Self::default();
+        for read in reads {
+            let access = read.access;
+            if let Entry::Vacant(slot) = plan.grants.entry(access.grant) {
+                let found = grant(access.grant)?;
+                slot.insert((found.clone(), found));
+            }
+            if let Entry::Vacant(slot) = plan.heads.entry(access.vault) {
+                let found = head(access.vault)?;
+                slot.insert((found, found));
+            }
+            let outcome = plan.apply(read)?;
+            plan.outcomes.push(outcome);
+        }
+        Ok(plan)
+    }
+
+    /// Checks one read's grant and, if it is still active, counts the use and adds the entry.
+    fn apply(&mut self, read: &LoggedRead<'_>) -> StoreResult<Result<LogEntryRecord, GrantDenied>> {
+        let access = read.access;
+        let Some((_, Some(grant))) = self.grants.get_mut(&access.grant) else {
+            return Ok(Err(GrantDenied::Unknown));
+        };
+        if let Err(denied) = grant.check_active(access.vault, access.grantee, read.now) {
+            return Ok(Err(denied));
+        }
+        grant.use_count += 1;
+        let Some((_, head)) = self.heads.get_mut(&access.vault) else {
+            return Err(StoreError::Internal("read plan without the vault's head"));
+        };
+        let entry = checked_entry(*head, (read.log)(*head, read.read.event(grant)))?;
+        *head = head_after(&entry);
+        self.entries.push((access.vault, entry.clone()));
+        Ok(Ok(entry))
+    }
+}
+
 /// Checks a share-link passcode against the link's verifier. Pure, like [`LogBuilder`].
 pub type PasscodeCheck<'a> = &'a (dyn Fn(&LinkRecord) -> bool + Sync);
 
@@ -202,7 +312,7 @@ pub enum AppendDenied {
 }
 
 /// A point in the store's write history: [`Store::sync`] makes everything before it durable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SyncMark(pub(crate) u64);
 
 /// Outcome of claiming a single-use nonce.
@@ -345,15 +455,15 @@ pub trait Store: Send + Sync + 'static {
     fn item(&self, vault: VaultId, id: ItemId) -> StoreResult<Option<ItemRecord>>;
     /// A page of items after a cursor, filtered by scope, in one ordered scan.
     fn list_items(&self, vault: VaultId, query: &ItemQuery) -> StoreResult<ItemPage>;
-    /// Grantee read: checks the grant is active at `now`, narrows to its readable scopes,
-    /// reads, counts the use and appends the log entry, in one durable write.
-    fn grantee_read_items(
+    /// Grantee read, first half: checks the grant is active at `now`, narrows the selection
+    /// to its readable scopes and reads. Nothing read may be handed out before
+    /// [`Store::log_grantee_reads`] has logged it.
+    fn grantee_items(
         &self,
         access: &GranteeAccess,
         selection: ItemSelection,
         now: UnixTime,
-        log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(ItemPage, LogEntryRecord), GrantDenied>>;
+    ) -> StoreResult<Result<ItemPage, GrantDenied>>;
     /// Grantee append: checks the grant allows `append` on the item's scope at `now`, stores
     /// the item, counts the use and appends the log entry, in one durable write.
     fn grantee_append_item(
@@ -367,14 +477,19 @@ pub trait Store: Send + Sync + 'static {
     fn put_scope_keys(&self, vault: VaultId, keys: &[WrappedKeyRecord]) -> StoreResult<()>;
     /// All scope keys wrapped for `recipient` in a vault.
     fn scope_keys(&self, vault: VaultId, recipient: PartyId) -> StoreResult<Vec<WrappedKeyRecord>>;
-    /// Grantee key fetch: the keys wrapped for the grantee in its readable scopes, with the
-    /// grant check, use count and log entry in one durable write.
-    fn grantee_read_scope_keys(
+    /// Grantee key fetch, first half: the keys wrapped for the grantee in its readable scopes,
+    /// if its grant is active at `now`. Logged like [`Store::grantee_items`].
+    fn grantee_scope_keys(
         &self,
         access: &GranteeAccess,
         now: UnixTime,
-        log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(Vec<WrappedKeyRecord>, LogEntryRecord), GrantDenied>>;
+    ) -> StoreResult<Result<Vec<WrappedKeyRecord>, GrantDenied>>;
+    /// Grantee reads, second half, many at once (group commit of the access log): in order,
+    /// re-checks each read's grant at the read's time, counts the use and appends the read's
+    /// log entry, all in ONE atomic write. Per read: its entry, or why its grant no longer
+    /// allows it (then nothing is written for that read). Like a nonce claim, the write is
+    /// durable once [`Store::sync`] has run for the returned mark; answer no read before.
+    fn log_grantee_reads(&self, reads: &[LoggedRead<'_>]) -> StoreResult<LoggedReads>;
 
     // ---- access requests, nonces, grants ----
 
@@ -493,6 +608,15 @@ const fn head_after(entry: &LogEntryRecord) -> LogHead {
     LogHead {
         next_seq: entry.seq + 1,
         prev_hash: Some(entry.hash),
+    }
+}
+
+/// A grant that lets its grantee read something, or `ScopeNotGranted` (append-only grants).
+fn readable(grant: &GrantRecord) -> Result<&GrantRecord, GrantDenied> {
+    if grant.scopes(Mode::Read).is_empty() {
+        Err(GrantDenied::ScopeNotGranted)
+    } else {
+        Ok(grant)
     }
 }
 
