@@ -7,6 +7,7 @@
 //! `RUGZAK_REGENERATE_VECTORS=1 cargo test -p crypto --test vectors_grants`.
 
 mod grants_support;
+mod vector_file;
 
 use std::num::NonZeroU32;
 

@@ -7,7 +7,9 @@ use crypto::encoding::b64;
 use crypto::{Identity, RootSecret};
 use serde::{Deserialize, Serialize};
 
-const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/vectors/identity.json");
+mod vector_file;
+
+const FILE: &str = "identity.json";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Vector {
@@ -57,11 +59,12 @@ fn generate() -> Vec<Vector> {
 
 #[test]
 fn derivation_matches_vectors() {
+    let path = vector_file::path(FILE);
     if std::env::var_os("RUGZAK_REGENERATE_VECTORS").is_some() {
         let json = serde_json::to_string_pretty(&generate()).expect("json");
-        std::fs::write(PATH, json + "\n").expect("write vectors");
+        std::fs::write(&path, json + "\n").expect("write vectors");
     }
-    let text = std::fs::read_to_string(PATH).expect("spec/vectors/identity.json exists");
+    let text = std::fs::read_to_string(&path).expect("spec/vectors/identity.json exists");
     let vectors: Vec<Vector> = serde_json::from_str(&text).expect("valid vector file");
     assert_eq!(vectors.len(), 3);
     for v in vectors {

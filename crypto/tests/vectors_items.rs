@@ -20,7 +20,9 @@ use rand::rngs::StdRng;
 use rand::SeedableRng as _;
 use serde::{Deserialize, Serialize};
 
-const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/vectors/items.json");
+mod vector_file;
+
+const FILE: &str = "items.json";
 const CREATED: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 const SERVER: &str = "https://rugzak.example";
 
@@ -784,11 +786,12 @@ fn negatives(
 // Checks.
 
 fn load() -> Vectors {
+    let path = vector_file::path(FILE);
     if std::env::var_os("RUGZAK_REGENERATE_VECTORS").is_some() {
         let json = serde_json::to_string_pretty(&generate()).expect("json");
-        std::fs::write(PATH, json + "\n").expect("write vectors");
+        std::fs::write(&path, json + "\n").expect("write vectors");
     }
-    let text = std::fs::read_to_string(PATH).expect("read spec/vectors/items.json");
+    let text = std::fs::read_to_string(&path).expect("read spec/vectors/items.json");
     serde_json::from_str(&text).expect("parse vectors")
 }
 

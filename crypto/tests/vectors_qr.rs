@@ -5,6 +5,7 @@
 //! change) with `RUGZAK_REGENERATE_VECTORS=1 cargo test -p crypto --test vectors_qr`.
 
 mod grants_support;
+mod vector_file;
 
 use std::io::Cursor;
 

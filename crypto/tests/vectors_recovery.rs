@@ -4,6 +4,7 @@
 //! `RUGZAK_REGENERATE_VECTORS=1 cargo test -p crypto --test vectors_recovery`.
 
 mod grants_support;
+mod vector_file;
 
 use crypto::recovery::{ALPHABET, GROUP_LEN};
 use crypto::{Identity, Payload, RecoveryCode};

@@ -45,7 +45,7 @@ fn write(dir: &Path, name: &str, value: &impl serde::Serialize) {
 
 /// Runs the validator on `dir`; returns (success, combined output).
 fn validate(dir: &Path) -> (bool, String) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validate_fhir.py");
+    let script = crate_dir().join("tests/validate_fhir.py");
     let output = Command::new(python())
         .arg(&script)
         .arg(dir)

@@ -4,16 +4,12 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::*;
 use questionnaires::catalog::{PSS_10, VLQ, ZRM_2017};
 use questionnaires::ResourceId;
 
 fn check(name: &str, value: &impl serde::Serialize) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/golden")
-        .join(name);
+    let path = crate_dir().join("tests/data/golden").join(name);
     let text = serde_json::to_string_pretty(value).expect("json") + "\n";
     if std::env::var_os("RUGZAK_REGENERATE_VECTORS").is_some() {
         std::fs::write(&path, &text).expect("write golden file");

@@ -17,6 +17,19 @@ use std::time::{Duration, Instant};
 /// Passphrase of every test home.
 pub const PASSPHRASE: &str = "correct paard batterij nietje";
 
+/// This crate's directory (`<workspace>/tests`) in the checkout under test. Read when the test
+/// runs (cargo sets `CARGO_MANIFEST_DIR` for it), not baked in when it is built: cargo may reuse
+/// a test binary built in another checkout, whose directory may be gone.
+///
+/// # Panics
+/// When not run by `cargo test` (the variable is missing).
+#[must_use]
+pub fn crate_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .expect("CARGO_MANIFEST_DIR is set by `cargo test`: run the tests through cargo")
+        .into()
+}
+
 /// The directory holding the binaries (e.g. `target/debug`), after building them once.
 ///
 /// # Panics
@@ -32,7 +45,7 @@ pub fn bin_dir() -> &'static Path {
             .expect("test executable inside target/<profile>/deps")
             .to_path_buf();
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let workspace = crate_dir().join("..");
         let mut build = Command::new(cargo);
         build.current_dir(&workspace).args([
             "build",

@@ -6,5 +6,5 @@
 fn cli_snapshots() {
     trycmd::TestCases::new()
         .register_bin("rugzak", tests::bin("rugzak"))
-        .case("tests/cmd/*.toml");
+        .case(tests::crate_dir().join("tests/cmd/*.toml"));
 }

@@ -4,18 +4,14 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use std::path::Path;
-
 use crypto::{
     AccessDuration, Identity, Mode, Payload, Permission, Permissions, Profile, Role, RootSecret,
     Scope, SignedRequest,
 };
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cmd/fixtures");
-
 #[test]
 fn snapshot_fixtures() {
-    let dir = Path::new(DIR);
+    let dir = tests::crate_dir().join("tests/cmd/fixtures");
     if std::env::var_os("RUGZAK_REGENERATE_FIXTURES").is_none() {
         assert!(dir.join("home/keystore.age").exists());
         assert!(dir.join("expired-request.txt").exists());

@@ -266,3 +266,40 @@ fn a_share_link_opens_with_its_passcode_and_only_as_often_as_allowed() {
         "{events:?}"
     );
 }
+
+#[test]
+fn a_revoked_share_link_no_longer_opens_and_the_revocation_is_in_the_log() {
+    let c = cast();
+    let _ = c.annelies.ok(&["note", "add", "voor de POH"]);
+    let link = c.annelies.json(&["share-link", "--days", "2"]);
+    let (url, id) = (
+        link["url"].as_str().unwrap(),
+        link["link"].as_str().unwrap(),
+    );
+    let stranger = Person::new(c.dir.path().join("stranger"), &c.server.url);
+    let _ = stranger.json(&["open-link", url]);
+
+    let revoked = c.annelies.json(&["share-link", "revoke", id]);
+    assert_eq!(revoked["link"], id);
+    let gone = stranger.fails(&["open-link", url]);
+    assert!(gone.contains("link_not_found"), "{gone}");
+    // Again, by the whole link this time: accepted, and not logged twice.
+    let again = c.annelies.ok(&["share-link", "revoke", url]);
+    assert!(again.contains("ingetrokken"), "{again}");
+    let unknown = c.annelies.fails(&["share-link", "revoke", "geen-link"]);
+    assert!(unknown.contains("link-id"), "{unknown}");
+
+    let log = c.annelies.json(&["log"]);
+    let revokes: Vec<&serde_json::Value> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "revoke")
+        .collect();
+    assert_eq!(revokes.len(), 1, "{log}");
+    assert_eq!(revokes[0]["object"], format!("link {}", &id[..8]));
+    assert_eq!(
+        (&revokes[0]["action"], &revokes[0]["signer"]),
+        (&serde_json::json!("D"), &serde_json::json!("vault"))
+    );
+}

@@ -122,6 +122,11 @@ struct RevokeSubmit<'a> {
     log: &'a SignedEntry,
 }
 
+#[derive(Serialize)]
+struct RevokeLinkSubmit<'a> {
+    log: &'a SignedEntry,
+}
+
 #[derive(Deserialize)]
 struct RevokeAnswer {
     already_revoked: bool,
@@ -380,6 +385,22 @@ impl<'a> Api<'a> {
     pub fn post_link(&self, vault: VaultId, link: &NewLink<'_>) -> Result<(), ApiError> {
         self.raw("POST", format!("/v1/vaults/{vault}/links"), Some(link))
             .map(drop)
+    }
+
+    /// `DELETE /v1/vaults/{vault}/links/{id}` with the vault-signed `revoke` entry naming the
+    /// link. Revoking a revoked link succeeds again (and logs nothing more).
+    pub fn revoke_link(
+        &self,
+        vault: VaultId,
+        link: LinkId,
+        log: &SignedEntry,
+    ) -> Result<(), ApiError> {
+        self.raw(
+            "DELETE",
+            format!("/v1/vaults/{vault}/links/{link}"),
+            Some(&RevokeLinkSubmit { log }),
+        )
+        .map(drop)
     }
 
     /// `GET /v1/vaults/{vault}/log?from=SEQ`.

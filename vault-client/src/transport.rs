@@ -12,7 +12,7 @@ pub struct HttpRequest {
     pub path_and_query: String,
     /// Extra headers (the four `Rugzak-*` signature headers).
     pub headers: Vec<(&'static str, String)>,
-    /// JSON body bytes; empty for `GET`.
+    /// JSON body bytes; empty for `GET` (and sent without a `Content-Type` when empty).
     pub body: Vec<u8>,
 }
 
@@ -76,7 +76,7 @@ impl Transport for UreqTransport {
         for (name, value) in &request.headers {
             call = call.set(name, value);
         }
-        let result = if request.method == "GET" || request.method == "DELETE" {
+        let result = if request.body.is_empty() {
             call.call()
         } else {
             call.set("Content-Type", "application/json")

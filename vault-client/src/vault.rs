@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crypto::encoding::UnixTime;
 use crypto::log::{ActionCode, Actor, Event, EventKind, LogObject, Outcome, SignedEntry};
 use crypto::{
-    Envelope, GrantId, GrantTerms, History, Identity, ItemId, ItemKind, ItemReader, Mode,
+    Envelope, GrantId, GrantTerms, History, Identity, ItemId, ItemKind, ItemReader, LinkId, Mode,
     OpenedItem, Role, Scope, ScopeKeyring, SealedItem, SignedGrant, SignedRequest,
     SignedRevocation, VaultId, WrappedScopeKey,
 };
@@ -300,6 +300,21 @@ impl<'a> Owner<'a> {
             )
         })?;
         Ok(link)
+    }
+
+    /// Revokes share link `link` with a `revoke` log entry naming it, in one write on the
+    /// server. Revoking a revoked link succeeds again without a second entry; an unknown link
+    /// is refused with `link_not_found`.
+    pub fn revoke_link(&self, state: &mut State, link: LinkId) -> Result<(), VaultError> {
+        let event = self.event(
+            EventKind::Revoke,
+            ActionCode::Delete,
+            LogObject::Link(link),
+            None,
+        );
+        self.submit_logged(state, event, |entry| {
+            self.api.revoke_link(self.vault(), link, entry)
+        })
     }
 
     /// Wraps for the grantee the keys of the scopes `grant` reads (only `only` if given):

@@ -9,6 +9,9 @@
 )]
 mod fake;
 
+use std::collections::BTreeMap;
+
+use crypto::log::{EventKind, LogObject, Signer};
 use crypto::{
     AccessDuration, GrantTerms, History, Identity, ItemKind, Mode, Permission, Permissions,
     Profile, RecoveryCode, Role, RootSecret, Scope, ScopeKeyring,
@@ -440,6 +443,55 @@ fn recovery_code_restores_the_whole_vault() {
     .unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].envelope.body, b"bewaar mij");
+}
+
+#[test]
+fn a_revoked_share_link_shows_once_in_the_verified_log() {
+    let mut w = setup();
+    let (server, annelies, state) = (&w.server, &w.annelies, &mut w.state);
+    let (link, first, again, unknown) = with_api(server, annelies, |api| {
+        let owner = Owner::new(api, annelies);
+        owner.add(vec![note("voor de POH")]).unwrap();
+        let options = crypto::LinkOptions {
+            expires: T0 + DAY,
+            passcode_required: false,
+            max_uses: None,
+            label: "Voor de POH".into(),
+        };
+        let link = owner.share_link(state, &[], options, None).unwrap().id();
+        let first = owner.revoke_link(state, link);
+        let again = owner.revoke_link(state, link);
+        let unknown = owner.revoke_link(state, crypto::LinkId::random(&mut OsRng));
+        (link, first, again, unknown)
+    });
+    first.unwrap();
+    again.expect("revoking again succeeds");
+    let Err(VaultError::Api(err)) = unknown else {
+        panic!("an unknown link is refused: {unknown:?}");
+    };
+    assert_eq!(err.code(), Some("link_not_found"));
+
+    let entries = with_api(&w.server, &w.annelies, |api| {
+        vault_client::consent::fetch_verified(api, &w.annelies, &mut w.state)
+    })
+    .unwrap();
+    let revokes: Vec<_> = entries
+        .iter()
+        .filter(|e| e.entry.event.kind == EventKind::Revoke)
+        .collect();
+    assert_eq!(revokes.len(), 1, "revoking again logs nothing more");
+    assert_eq!(revokes[0].entry.event.object, LogObject::Link(link));
+    assert_eq!(revokes[0].entry.signer, Signer::Vault);
+    let rows = vault_client::consent::rows(&entries, &BTreeMap::new(), None, None);
+    let last = rows.last().unwrap();
+    assert_eq!(
+        (last.event.as_str(), last.action, last.user.as_str()),
+        ("revoke", 'D', "ik/me")
+    );
+    assert_eq!(
+        last.object,
+        format!("link {}", vault_client::consent::short(&link.to_string()))
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use crypto::encoding::UnixTime;
-use crypto::log::{EventKind, SignedEntry};
+use crypto::log::{EventKind, LogObject, SignedEntry};
 use crypto::LinkId;
 use rand_core::{OsRng, RngCore as _};
 use serde::{Deserialize, Serialize};
@@ -15,12 +15,12 @@ use subtle::ConstantTimeEq as _;
 use utoipa::ToSchema;
 use zeroize::Zeroizing;
 
-use crate::auth::{Json as Body, NoBody, Owner};
+use crate::auth::{Json as Body, Owner};
 use crate::consent::{check_owner_entry, EntryMaker};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
-use crate::store::{Blob, InsertLink, LinkRecord, OpenLink};
+use crate::store::{Blob, InsertLink, LinkRecord, OpenLink, RevokeLink};
 
 /// scrypt cost: 2^15 × 8 × 128 bytes = 32 MiB and ~0.1 s per try, so guessing offline from a
 /// stolen store is slow, while the five-try limit stops online guessing.
@@ -194,20 +194,61 @@ pub async fn open_link(
     }
 }
 
-/// Revokes a share link.
-#[utoipa::path(delete, path = "/v1/vaults/{vault}/links/{id}", tag = "links",
+/// `DELETE /v1/vaults/{vault}/links/{id}` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeLinkBody {
+    /// The vault-signed `revoke` entry with object `link(id)`, at the head.
+    #[schema(value_type = Object)]
+    pub log: SignedEntry,
+}
+
+/// Revokes a share link with its `revoke` log entry in one write. Idempotent: revoking a
+/// revoked link answers `204` again and logs nothing more; an unknown link (or one of another
+/// vault) is `404 link_not_found`.
+#[utoipa::path(delete, path = "/v1/vaults/{vault}/links/{id}", tag = "links", request_body = RevokeLinkBody,
     params(("vault" = String, Path, description = "Vault id"), ("id" = String, Path, description = "Link id")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn revoke_link(
     State(state): State<AppState>,
     ApiPath(ids): ApiPath<(String, LinkId)>,
-    owner: Owner<NoBody>,
+    owner: Owner<Body<RevokeLinkBody>>,
 ) -> Result<StatusCode, AppError> {
     let id = ids.1;
-    let vault = owner.vault.id;
-    if state.store(move |s| s.revoke_link(vault, id)).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::LinkNotFound)
-    }
+    let Body(RevokeLinkBody { log }) = owner.body;
+    let vault = owner.vault;
+    let server = state.server_keys();
+    state
+        .store(move |s| {
+            let Some(link) = s.link(id)?.filter(|l| l.vault == vault.id) else {
+                return Ok(Err(AppError::LinkNotFound));
+            };
+            if link.revoked {
+                return Ok(Ok(()));
+            }
+            if !revokes_link(&log, id) {
+                return Ok(Err(AppError::InvalidLogEntry));
+            }
+            let head = s.log_head(vault.id)?;
+            let entry =
+                match check_owner_entry(&log, &vault.keys, &server, head, &[EventKind::Revoke]) {
+                    Ok(entry) => entry,
+                    Err(e) => return Ok(Err(e)),
+                };
+            Ok(match s.revoke_link(vault.id, id, Some(&entry))? {
+                RevokeLink::Revoked | RevokeLink::AlreadyRevoked => Ok(()),
+                RevokeLink::Unknown => Err(AppError::LinkNotFound),
+                RevokeLink::LogHeadMoved(_) => Err(AppError::LogHeadMoved),
+            })
+        })
+        .await??;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether a `revoke` entry is about share link `id`, and not about a grant (a revoke entry
+/// naming a grant belongs to that grant's revocation).
+fn revokes_link(entry: &SignedEntry, id: LinkId) -> bool {
+    let event = &entry.entry.event;
+    event.object == LogObject::Link(id) && event.grant.is_none()
 }

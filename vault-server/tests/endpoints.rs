@@ -602,15 +602,9 @@ async fn share_links_open_expire_and_all_failures_look_the_same() {
     let unknown = open(LinkId::random(&mut OsRng)).await;
     let expiring = make_link(&w, None, None).await;
     let revoked = make_link(&w, None, None).await;
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::DELETE,
-            &vpath(&w, &format!("/links/{revoked}")),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let log = revoke_entry(&w, LogObject::Link(revoked), None).await;
+    let r = delete_link(&w, &w.vault, revoked, Some(&json!({ "log": log }))).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
     let revoked = open(revoked).await;
     w.h.advance(600);
     let expired = open(expiring).await;
@@ -621,6 +615,123 @@ async fn share_links_open_expire_and_all_failures_look_the_same() {
         );
         assert_eq!(r.body, unknown_body());
     }
+}
+
+/// The vault-signed `revoke` entry for `object` at the current head.
+async fn revoke_entry(w: &World, object: LogObject, grant: Option<crypto::GrantId>) -> SignedEntry {
+    let mut entry = vault_entry(w, EventKind::Revoke, object, grant).await;
+    entry.entry.event.action = ActionCode::Delete;
+    entry.signature = w.vault.sign(crypto::log::DOMAIN_ENTRY, &entry.entry);
+    entry
+}
+
+async fn delete_link(w: &World, who: &Identity, id: LinkId, body: Option<&Value>) -> common::Reply {
+    w.h.signed(
+        who,
+        Method::DELETE,
+        &vpath(w, &format!("/links/{id}")),
+        body,
+    )
+    .await
+}
+
+async fn open_link(w: &World, id: LinkId) -> common::Reply {
+    w.h.post(
+        &format!("/v1/links/{id}"),
+        &json!({"recipient": "x", "passcode": null}),
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn revoking_a_share_link_refuses_bad_entries_and_changes_nothing() {
+    let w = world().await;
+    let id = make_link(&w, None, None).await;
+    let other = make_link(&w, None, None).await;
+    let refuse = async |who: &Identity, log: &SignedEntry, expected: (StatusCode, &str)| {
+        let r = delete_link(&w, who, id, Some(&json!({ "log": log }))).await;
+        assert_eq!((r.status, r.code()), expected, "{:?}", r.body);
+    };
+    let invalid = (StatusCode::UNPROCESSABLE_ENTITY, "invalid_log_entry");
+
+    // Another kind: a second share-link-create entry for this link.
+    let create = vault_entry(&w, EventKind::ShareLinkCreate, LogObject::Link(id), None).await;
+    refuse(&w.vault, &create, invalid).await;
+    // A revoke entry for another link, for a grant, or for a link and a grant at once.
+    let other_link = revoke_entry(&w, LogObject::Link(other), None).await;
+    refuse(&w.vault, &other_link, invalid).await;
+    let grant = Some(crypto::GrantId::random(&mut OsRng));
+    let of_grant = revoke_entry(&w, LogObject::Vault, grant).await;
+    refuse(&w.vault, &of_grant, invalid).await;
+    let both = revoke_entry(&w, LogObject::Link(id), grant).await;
+    refuse(&w.vault, &both, invalid).await;
+    // Signed by someone else than the vault key.
+    let mut forged = revoke_entry(&w, LogObject::Link(id), None).await;
+    forged.signature = w.gp.sign(crypto::log::DOMAIN_ENTRY, &forged.entry);
+    refuse(&w.vault, &forged, invalid).await;
+    // A good entry, but the caller is not the owner.
+    let good = revoke_entry(&w, LogObject::Link(id), None).await;
+    refuse(&w.gp, &good, (StatusCode::FORBIDDEN, "not_owner")).await;
+    // No entry at all (the body this call had before it was logged).
+    let r = delete_link(&w, &w.vault, id, None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::BAD_REQUEST, "malformed_json")
+    );
+    let r = delete_link(&w, &w.vault, id, Some(&json!({}))).await;
+    assert_eq!(r.code(), "missing_field", "{:?}", r.body);
+    // Signed at the head, but the head moved (an open was logged) before it arrived.
+    let log_before = entries(&w).await;
+    assert_eq!(open_link(&w, id).await.status, StatusCode::OK);
+    refuse(&w.vault, &good, (StatusCode::CONFLICT, "log_head_moved")).await;
+
+    // Nothing was stored: the log holds only the two creations and the open, and the link
+    // still opens.
+    let log = entries(&w).await;
+    assert_eq!(log.len(), log_before.len() + 1);
+    assert_eq!(log[..log_before.len()], log_before[..]);
+    assert_eq!(
+        log.last().unwrap().entry.event.kind,
+        EventKind::ShareLinkOpen
+    );
+    assert_eq!(open_link(&w, id).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn revoking_a_share_link_logs_it_once_in_the_same_write() {
+    let w = world().await;
+    let id = make_link(&w, None, None).await;
+    let log = revoke_entry(&w, LogObject::Link(id), None).await;
+    let r = delete_link(&w, &w.vault, id, Some(&json!({ "log": log }))).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    let chain = entries(&w).await;
+    assert_eq!(chain.last(), Some(&log), "the owner's entry is the head");
+    let event = &chain.last().unwrap().entry.event;
+    assert_eq!(
+        (event.kind, event.action, event.object.clone()),
+        (EventKind::Revoke, ActionCode::Delete, LogObject::Link(id))
+    );
+    assert_eq!(open_link(&w, id).await.body, unknown_body());
+
+    // Idempotent: revoking again answers 204 and logs nothing more.
+    let again = revoke_entry(&w, LogObject::Link(id), None).await;
+    let r = delete_link(&w, &w.vault, id, Some(&json!({ "log": again }))).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    assert_eq!(entries(&w).await, chain, "nothing more logged");
+    // An unknown link: the same 404 as for opening one, nothing logged.
+    let unknown = LinkId::random(&mut OsRng);
+    let log = revoke_entry(&w, LogObject::Link(unknown), None).await;
+    let r = delete_link(&w, &w.vault, unknown, Some(&json!({ "log": log }))).await;
+    assert_eq!((r.status, r.body), (StatusCode::NOT_FOUND, unknown_body()));
+
+    // The inwoner's device verifies the whole chain, revocation included.
+    let chain = entries(&w).await;
+    let server: crypto::PublicKeys =
+        serde_json::from_value(w.h.get("/v1/server", None).await.body["keys"].clone()).unwrap();
+    crypto::log::LogVerifier::new(w.vault.public(), server, |_| None)
+        .verify(None, &chain)
+        .unwrap();
 }
 
 fn unknown_body() -> Value {

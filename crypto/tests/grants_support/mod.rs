@@ -7,7 +7,6 @@
 )]
 
 use std::fmt::Debug;
-use std::path::PathBuf;
 
 use crypto::encoding::UnixTime;
 use crypto::{AccessDuration, Identity, Permissions, Profile, Role, RootSecret, SignedRequest};
@@ -126,16 +125,10 @@ pub fn from_json<T: serde::de::DeserializeOwned>(value: &Value) -> T {
     serde_json::from_value(value.clone()).expect("vector object decodes")
 }
 
-fn vector_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../spec/vectors")
-        .join(name)
-}
-
 /// Compares `built` (what the code makes now) with the stored vector file and returns the
 /// stored one; with `RUGZAK_REGENERATE_VECTORS=1` writes `built` instead.
 pub fn stored_or_regenerate(name: &str, built: &Value) -> Value {
-    let path = vector_path(name);
+    let path = crate::vector_file::path(name);
     if std::env::var(REGENERATE).as_deref() == Ok("1") {
         let text = serde_json::to_string_pretty(built).expect("json") + "\n";
         std::fs::write(&path, text).expect("write vector file");

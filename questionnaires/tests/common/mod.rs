@@ -2,6 +2,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+use std::path::PathBuf;
+
 use questionnaires::{Catalog, Completed, Instrument, ScoreSheet, UnixTime};
 use serde_json::{json, Map, Value};
 
@@ -9,6 +11,15 @@ use serde_json::{json, Map, Value};
 pub const T0: UnixTime = 1_772_355_600;
 /// One day.
 pub const DAY: UnixTime = 86_400;
+
+/// This crate's directory in the checkout under test. Read when the test runs (cargo sets
+/// `CARGO_MANIFEST_DIR` for it), not baked in when it is built: cargo may reuse a test binary
+/// built in another checkout, whose directory may be gone.
+pub fn crate_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .expect("CARGO_MANIFEST_DIR is set by `cargo test`: run the tests through cargo")
+        .into()
+}
 
 pub fn catalog() -> Catalog {
     Catalog::builtin().expect("shipped definitions load")

@@ -79,7 +79,7 @@ pub enum Command {
         #[arg(long)]
         to: Option<String>,
     },
-    /// Deellink maken / create a share link (URL + QR).
+    /// Deellink maken of intrekken / create (URL + QR) or revoke a share link.
     ShareLink(ShareLinkArgs),
     /// Deellink openen / open a share link.
     OpenLink {
@@ -253,9 +253,13 @@ pub enum VragenlijstCommand {
     Results,
 }
 
-/// `share-link`.
+/// `share-link`: makes a link, unless a subcommand says otherwise.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ShareLinkArgs {
+    /// What to do instead of making a link.
+    #[command(subcommand)]
+    pub command: Option<ShareLinkCommand>,
     /// Only these scopes (default: everything).
     #[arg(long = "scope", value_delimiter = ',')]
     pub scopes: Vec<crypto::Scope>,
@@ -271,6 +275,17 @@ pub struct ShareLinkArgs {
     /// Shown to whoever opens it.
     #[arg(long, default_value = "Gedeeld uit mijn rugzak")]
     pub label: String,
+}
+
+/// `share-link <subcommand>`.
+#[derive(Debug, Subcommand)]
+pub enum ShareLinkCommand {
+    /// Deellink intrekken (komt in je log) / revoke a share link (recorded in your log).
+    Revoke {
+        /// The link id (printed when the link was made) or the whole link.
+        #[arg(allow_hyphen_values = true)]
+        link: String,
+    },
 }
 
 /// `programma`.

@@ -223,7 +223,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Read { vault } => pro::read(&ctx, vault.as_deref()),
         Command::Append(a) => pro::append(&ctx, a),
         Command::Log { from, to } => owner::log(&ctx, from.as_deref(), to.as_deref()),
-        Command::ShareLink(a) => owner::share_link(&ctx, a),
+        Command::ShareLink(a) => match a.command {
+            Some(args::ShareLinkCommand::Revoke { link }) => owner::revoke_link(&ctx, &link),
+            None => owner::share_link(&ctx, a),
+        },
         Command::OpenLink { url, passcode } => owner::open_link(&ctx, &url, passcode.as_deref()),
         Command::Export(a) => owner::export(&ctx, a),
         Command::ExportIdentity { out } => owner::export_identity(&ctx, &out),

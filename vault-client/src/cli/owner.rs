@@ -644,15 +644,51 @@ pub fn share_link(ctx: &Ctx, a: ShareLinkArgs) -> Result<(), CliError> {
     ctx.emit(
         || {
             format!(
-                "Deellink / share link (geldig tot / valid until {}):\n{}\n\n{}",
+                "Deellink / share link (geldig tot / valid until {}):\n{}\n\n{}\nIntrekken / revoke: rugzak share-link revoke {}",
                 time::format_time(link.expires()),
                 url.as_str(),
-                super::qr::terminal(&url)
+                super::qr::terminal(&url),
+                link.id()
             )
         },
         json!({"url": url.as_str(), "link": link.id().to_string(), "expires": link.expires()}),
     );
     Ok(())
+}
+
+pub fn revoke_link(ctx: &Ctx, link: &str) -> Result<(), CliError> {
+    let id = link_id(link)?;
+    let mut s = open_owner(ctx)?;
+    {
+        let api = Api::new(&s.transport, &s.identity, &time::now);
+        let result = Owner::new(&api, &s.identity).revoke_link(&mut s.state, id);
+        result?;
+    }
+    ctx.save(&s)?;
+    ctx.emit(
+        || {
+            format!(
+                "Deellink {id} ingetrokken; dit staat in je log / share link revoked; recorded in your log"
+            )
+        },
+        json!({"link": id.to_string(), "revoked": true}),
+    );
+    Ok(())
+}
+
+/// A link id as `share-link` prints it, or the whole link (which holds the id).
+fn link_id(text: &str) -> Result<crypto::LinkId, CliError> {
+    if let Ok(id) = text.parse() {
+        return Ok(id);
+    }
+    crypto::ShareLink::parse_url(text)
+        .map(|parsed| parsed.link.id())
+        .map_err(|_| {
+            CliError::Usage(
+                "dit is geen deellink of link-id / not a share link or link id; use the id printed by `rugzak share-link`"
+                    .to_owned(),
+            )
+        })
 }
 
 pub fn open_link(ctx: &Ctx, url: &str, passcode: Option<&str>) -> Result<(), CliError> {

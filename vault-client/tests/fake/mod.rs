@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crypto::log::{ActionCode, Actor, Event, EventKind, LogObject, Outcome, SignedEntry};
 use crypto::{
-    Identity, Mode, Nonce, PartyId, Profile, PublicKeys, RootSecret, Scope, SealedItem,
+    Identity, LinkId, Mode, Nonce, PartyId, Profile, PublicKeys, RootSecret, Scope, SealedItem,
     SignedGrant, SignedRequest, SignedRevocation, VaultId, WrappedScopeKey,
 };
 use serde::Deserialize;
@@ -24,6 +24,8 @@ struct Vault {
     items: Vec<(SealedItem, i64)>,
     scope_keys: Vec<WrappedScopeKey>,
     grants: Vec<GrantStatus>,
+    /// Share links and whether each is revoked.
+    links: BTreeMap<LinkId, bool>,
     log: Vec<SignedEntry>,
 }
 
@@ -251,6 +253,33 @@ fn owner_route(
             append_log(vault, b.log)?;
             Ok((200, json!({"already_revoked": already})))
         }
+        ("POST", ["links"]) => {
+            let b: LinkBody = body(raw)?;
+            let e = &b.log.entry.event;
+            if e.kind != EventKind::ShareLinkCreate || e.object != LogObject::Link(b.id) {
+                return Err((422, "invalid_log_entry"));
+            }
+            if vault.links.contains_key(&b.id) {
+                return Err((409, "link_exists"));
+            }
+            append_log(vault, b.log)?;
+            vault.links.insert(b.id, false);
+            Ok((201, Value::Null))
+        }
+        ("DELETE", ["links", id]) => {
+            let id: LinkId = id.parse().map_err(|_| (400, "bad_id"))?;
+            let b: RevokeLinkBody = body(raw)?;
+            if *vault.links.get(&id).ok_or((404, "link_not_found"))? {
+                return Ok((204, Value::Null));
+            }
+            let e = &b.log.entry.event;
+            if e.kind != EventKind::Revoke || e.object != LogObject::Link(id) || e.grant.is_some() {
+                return Err((422, "invalid_log_entry"));
+            }
+            append_log(vault, b.log)?;
+            vault.links.insert(id, true);
+            Ok((204, Value::Null))
+        }
         ("GET", ["log"]) => Ok((200, json!({"entries": vault.log}))),
         _ => Err((404, "not_found")),
     }
@@ -444,6 +473,16 @@ struct GrantBody {
 #[derive(Deserialize)]
 struct RevokeBody {
     revocation: SignedRevocation,
+    log: SignedEntry,
+}
+
+#[derive(Deserialize)]
+struct LinkBody {
+    id: LinkId,
+    log: SignedEntry,
+}
+#[derive(Deserialize)]
+struct RevokeLinkBody {
     log: SignedEntry,
 }
 

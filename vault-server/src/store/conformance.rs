@@ -38,6 +38,7 @@ macro_rules! all_cases {
             failed_log_builder_writes_nothing, scope_keys_per_recipient_and_grantee_fetch,
             requests_by_reference_expire, nonces_are_single_use, grants_insert_list_and_revoke,
             links_open_count_and_die, parallel_wrong_passcodes_stop_at_limit,
+            link_revocation_is_logged_in_the_same_write,
             log_append_is_compare_and_set, parallel_grantee_reads_keep_the_log_chain_intact,
             batched_reads_recheck_each_grant_in_order,
             purge_removes_only_expired,
@@ -964,11 +965,15 @@ pub(super) fn links_open_count_and_die(s: &Arc<dyn Store>) {
 
     let revoked = link(v);
     assert_eq!(s.insert_link(&revoked, None).unwrap(), InsertLink::Inserted);
-    assert!(
-        !s.revoke_link(vault(), revoked.id).unwrap(),
+    assert_eq!(
+        s.revoke_link(vault(), revoked.id, None).unwrap(),
+        RevokeLink::Unknown,
         "only the vault's owner revokes"
     );
-    assert!(s.revoke_link(v, revoked.id).unwrap());
+    assert_eq!(
+        s.revoke_link(v, revoked.id, None).unwrap(),
+        RevokeLink::Revoked
+    );
     assert_eq!(
         s.open_link(revoked.id, NOW, &passcode(b"right"), &test_log)
             .unwrap(),
@@ -1033,6 +1038,77 @@ pub(super) fn parallel_wrong_passcodes_stop_at_limit(s: &Arc<dyn Store>) {
         OpenLink::Gone
     );
     assert_eq!(s.log_head(v).unwrap().next_seq, 5);
+}
+
+pub(super) fn link_revocation_is_logged_in_the_same_write(s: &Arc<dyn Store>) {
+    let v = vault();
+    let l = link(v);
+    assert_eq!(s.insert_link(&l, None).unwrap(), InsertLink::Inserted);
+    let entry = |seq: u64, label: &str| LogEntryRecord {
+        seq,
+        hash: sha256(label.as_bytes()),
+        entry: Blob(label.as_bytes().to_vec()),
+    };
+    let first = entry(0, "first");
+    assert_eq!(s.append_log(v, &first).unwrap(), AppendLog::Appended);
+    let head = s.log_head(v).unwrap();
+
+    let stale = entry(0, "revoke at an old head");
+    assert_eq!(
+        s.revoke_link(v, l.id, Some(&stale)).unwrap(),
+        RevokeLink::LogHeadMoved(head)
+    );
+    assert_eq!(
+        s.revoke_link(vault(), l.id, Some(&entry(1, "other vault")))
+            .unwrap(),
+        RevokeLink::Unknown
+    );
+    assert_eq!(
+        s.revoke_link(
+            v,
+            LinkId::random(&mut OsRng),
+            Some(&entry(1, "unknown link"))
+        )
+        .unwrap(),
+        RevokeLink::Unknown
+    );
+    assert_eq!(s.log_head(v).unwrap(), head, "refusals log nothing");
+    assert!(
+        matches!(
+            s.open_link(l.id, NOW, &passcode(b"right"), &test_log)
+                .unwrap(),
+            OpenLink::Opened(..)
+        ),
+        "refusals leave the link open"
+    );
+
+    let head = s.log_head(v).unwrap();
+    let revoke = entry(head.next_seq, "revoke");
+    assert_eq!(
+        s.revoke_link(v, l.id, Some(&revoke)).unwrap(),
+        RevokeLink::Revoked
+    );
+    assert_eq!(
+        s.log_from(v, head.next_seq, 10).unwrap(),
+        vec![revoke.clone()],
+        "the revocation's entry is appended with it"
+    );
+    assert!(s.link(l.id).unwrap().unwrap().revoked);
+    assert_eq!(
+        s.revoke_link(v, l.id, Some(&entry(revoke.seq + 1, "again")))
+            .unwrap(),
+        RevokeLink::AlreadyRevoked
+    );
+    assert_eq!(
+        s.log_head(v).unwrap().next_seq,
+        revoke.seq + 1,
+        "a second revocation logs nothing"
+    );
+    assert_eq!(
+        s.open_link(l.id, NOW, &passcode(b"right"), &test_log)
+            .unwrap(),
+        OpenLink::Gone
+    );
 }
 
 pub(super) fn log_append_is_compare_and_set(s: &Arc<dyn Store>) {

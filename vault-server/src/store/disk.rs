@@ -1120,19 +1120,28 @@ impl Store for SledStore {
         Ok(out)
     }
 
-    fn revoke_link(&self, vault: VaultId, id: LinkId) -> StoreResult<bool> {
-        let out = self
-            .t
-            .links
-            .transaction(|links| {
+    fn revoke_link(
+        &self,
+        vault: VaultId,
+        id: LinkId,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<RevokeLink> {
+        let out = (&self.t.links, &self.t.log, &self.t.log_heads)
+            .transaction(|(links, log_t, heads)| {
                 let Some(mut link) = tx_get::<LinkRecord>(links, "links", id.as_bytes())?
                     .filter(|l| l.vault == vault)
                 else {
-                    return Ok(false);
+                    return Ok(RevokeLink::Unknown);
                 };
+                if link.revoked {
+                    return Ok(RevokeLink::AlreadyRevoked);
+                }
+                if let Err(head) = tx_append_at_head(log_t, heads, vault, log)? {
+                    return Ok(RevokeLink::LogHeadMoved(head));
+                }
                 link.revoked = true;
                 tx_put(links, id.as_bytes(), &link)?;
-                Ok(true)
+                Ok(RevokeLink::Revoked)
             })
             .map_err(from_tx)?;
         self.flush()?;

@@ -609,15 +609,29 @@ impl Store for MemoryStore {
         })
     }
 
-    fn revoke_link(&self, vault: VaultId, id: LinkId) -> StoreResult<bool> {
+    fn revoke_link(
+        &self,
+        vault: VaultId,
+        id: LinkId,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<RevokeLink> {
         let mut s = self.lock();
-        match s.links.get_mut(&id).filter(|l| l.vault == vault) {
-            Some(link) => {
-                link.revoked = true;
-                Ok(true)
-            }
-            None => Ok(false),
+        let Some(link) = s.links.get(&id).filter(|l| l.vault == vault) else {
+            return Ok(RevokeLink::Unknown);
+        };
+        if link.revoked {
+            return Ok(RevokeLink::AlreadyRevoked);
         }
+        let mut revoked = link.clone();
+        revoked.revoked = true;
+        if let Err(head) = s.at_head(vault, log) {
+            return Ok(RevokeLink::LogHeadMoved(head));
+        }
+        s.links.insert(id, revoked);
+        if let Some(entry) = log {
+            s.append_entry(vault, entry.clone());
+        }
+        Ok(RevokeLink::Revoked)
     }
 
     fn log_head(&self, vault: VaultId) -> StoreResult<LogHead> {

@@ -351,6 +351,20 @@ pub enum InsertLink {
     LogHeadMoved(LogHead),
 }
 
+/// Outcome of revoking a share link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum RevokeLink {
+    /// Revoked now, with its log entry.
+    Revoked,
+    /// Was revoked before: nothing changed and nothing logged (idempotent).
+    AlreadyRevoked,
+    /// No such link on this vault.
+    Unknown,
+    /// The accompanying log entry is not at the log's head: nothing changed.
+    LogHeadMoved(LogHead),
+}
+
 /// Outcome of a revocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
@@ -560,8 +574,15 @@ pub trait Store: Send + Sync + 'static {
         passcode_ok: PasscodeCheck<'_>,
         log: LogBuilder<'_>,
     ) -> StoreResult<OpenLink>;
-    /// Revokes a link of `vault`; `false` when there is no such link.
-    fn revoke_link(&self, vault: VaultId, id: LinkId) -> StoreResult<bool>;
+    /// Revokes a link of `vault` and appends `log` (the vault-signed revoke entry naming the
+    /// link, at the head), atomically. Idempotent: a revoked link stays revoked and nothing is
+    /// logged again.
+    fn revoke_link(
+        &self,
+        vault: VaultId,
+        id: LinkId,
+        log: Option<&LogEntryRecord>,
+    ) -> StoreResult<RevokeLink>;
 
     // ---- consent log ----
 
