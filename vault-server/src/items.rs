@@ -9,7 +9,7 @@ use crypto::{ItemId, Mode, Scope, SealedItem, Sealing, WrappedScopeKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access_log::ReadToLog;
+use crate::group_commit::ReadToLog;
 use crate::auth::{Caller, Grantee, Json as Body, NoBody, Owner, VaultCaller};
 use crate::consent::{refusal_error, EntryMaker};
 use crate::error::{AppError, ErrorBody};
@@ -233,7 +233,7 @@ fn attempt_read<X>(
     )
 }
 
-/// A grantee read, second half: logs it through the access-log writer and returns it once its
+/// A grantee read, second half: logs it in the next group commit and returns it once its
 /// entry is durable; a refusal (also one found while logging) is logged instead.
 async fn finish_read<X>(
     state: &AppState,
@@ -244,8 +244,7 @@ async fn finish_read<X>(
     let (grant, refusal) = match attempt {
         Attempt::Read(grant, read, extra) => {
             let logged = state
-                .access_log()
-                .log(ReadToLog {
+                .log_read(ReadToLog {
                     access: access(&grant),
                     read,
                     vault_keys: call.vault.keys,
@@ -254,10 +253,7 @@ async fn finish_read<X>(
                 })
                 .await?;
             match logged.entry {
-                Ok(_) => {
-                    state.durable(logged.mark).await?;
-                    return Ok((logged.read, extra));
-                }
+                Ok(_) => return Ok((logged.read, extra)),
                 Err(denied) => (Some(grant), Refusal::Grant(denied)),
             }
         }

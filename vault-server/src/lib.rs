@@ -4,17 +4,16 @@
 //! [`app()`] builds the router from an [`AppState`]; `main.rs` only parses flags, opens the
 //! store and serves. Storage sits behind [`store::Store`].
 
-pub mod access_log;
 pub mod accounts;
 pub mod app;
 pub mod auth;
 pub mod ceremonies;
 pub mod config;
 pub mod consent;
-pub mod durability;
 pub mod error;
 pub mod extract;
 pub mod grants;
+pub mod group_commit;
 pub mod ids;
 pub mod items;
 pub mod links;

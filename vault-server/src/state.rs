@@ -7,11 +7,10 @@ use crypto::{Identity, PublicKeys, RootSecret};
 use rand_core::OsRng;
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
-use crate::access_log::AccessLog;
 use crate::auth::KeyCache;
 use crate::ceremonies::Ceremonies;
 use crate::config::ServerConfig;
-use crate::durability::Flusher;
+use crate::group_commit::{GroupCommit, Logged, ReadToLog};
 use crate::error::AppError;
 use crate::rate_limit::RateLimiters;
 use crate::store::{Store, StoreResult, SyncMark};
@@ -44,10 +43,8 @@ struct Inner {
     clock: Clock,
     /// Signs server-made consent-log entries; its root secret lives in the store.
     identity: Arc<Identity>,
-    /// Logs grantee reads in batches.
-    access_log: AccessLog,
-    /// Flushes for requests waiting on durability.
-    flusher: Flusher,
+    /// Writes grantee-read log entries and flushes, for many requests at once.
+    group_commit: GroupCommit,
     /// Decoded keys of recent callers.
     key_cache: KeyCache,
 }
@@ -69,7 +66,7 @@ pub enum StateError {
     /// The server's signing key could not be loaded from or stored in the store.
     #[error("cannot load the server key: {0}")]
     ServerKey(#[from] crate::store::StoreError),
-    /// A background thread (access-log writer, flusher) could not be started.
+    /// The group-commit thread could not be started.
     #[error("cannot start a server thread: {0}")]
     Thread(#[from] std::io::Error),
 }
@@ -93,8 +90,7 @@ impl AppState {
         let identity = Arc::new(Identity::from_root(
             store.server_root(&RootSecret::generate(&mut OsRng))?,
         ));
-        let access_log = AccessLog::start(Arc::clone(&store), Arc::clone(&identity))?;
-        let flusher = Flusher::start(Arc::clone(&store))?;
+        let group_commit = GroupCommit::start(Arc::clone(&store), Arc::clone(&identity))?;
         let ttl = i64::try_from(config.ceremony_ttl.as_secs()).unwrap_or(i64::MAX);
         Ok(Self {
             inner: Arc::new(Inner {
@@ -105,8 +101,7 @@ impl AppState {
                 config,
                 clock,
                 identity,
-                access_log,
-                flusher,
+                group_commit,
                 key_cache: KeyCache::default(),
             }),
         })
@@ -134,12 +129,12 @@ impl AppState {
         op(&*self.inner.store).map_err(AppError::from)
     }
 
-    /// Returns once every write made before `mark` is durable (see [`Flusher`]).
+    /// Returns once every write made before `mark` is durable (see [`GroupCommit`]).
     ///
     /// # Errors
     /// When a flush failed.
     pub async fn durable(&self, mark: SyncMark) -> Result<(), AppError> {
-        self.inner.flusher.durable(mark).await
+        self.inner.group_commit.durable(mark).await
     }
 
     /// Decoded keys of recent callers.
@@ -148,10 +143,12 @@ impl AppState {
         &self.inner.key_cache
     }
 
-    /// The access-log writer for grantee reads.
-    #[must_use]
-    pub fn access_log(&self) -> &AccessLog {
-        &self.inner.access_log
+    /// Logs a grantee read and returns it once its entry is durable (see [`GroupCommit`]).
+    ///
+    /// # Errors
+    /// When the store write or the flush failed.
+    pub async fn log_read(&self, read: ReadToLog) -> Result<Logged, AppError> {
+        self.inner.group_commit.log(read).await
     }
 
     /// The store itself, for maintenance and tests.
