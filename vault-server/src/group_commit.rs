@@ -1,13 +1,15 @@
-//! Group commit: one thread writes the access log and flushes the store for every request
-//! that waits on it.
+//! Group commit: the access-log entries of grantee reads and the flushes that make them (and
+//! request nonces) durable, each done for many requests at once, on two threads.
 //!
 //! The hot-path writes do not flush on their own: a request nonce claim returns a
 //! [`SyncMark`], and a grantee read is only read, its log entry still to be written. Request
-//! tasks hand these to the committer thread and sleep. The committer takes everything that
-//! arrived during the last round, writes all pending log entries in one store write
-//! ([`Store::log_grantee_reads`]), runs one flush, and wakes the tasks. A store write and a
-//! flush cost about the same whether they cover one request or a hundred, so under load each
-//! request pays a small share; a lone request after a quiet spell goes through at once.
+//! tasks hand these over and sleep. The log writer takes every read that arrived during its
+//! last round and writes their entries in one store write ([`Store::log_grantee_reads`]); the
+//! flusher takes every mark that arrived during its last flush and runs one flush for all of
+//! them, then wakes the tasks. The two overlap: round n+1's entries are signed and written
+//! while round n is flushed. A store write and a flush cost about the same whether they cover
+//! one request or a hundred, so under load each request pays a small share, while a lone
+//! request after a quiet spell goes through at once.
 
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -25,12 +27,15 @@ use crate::store::{
     Store, StoreError, StoreResult, SyncMark,
 };
 
-/// Shortest time between the starts of two rounds. A round's flush costs the same few hundred
-/// microseconds of CPU (sled hands the write to its I/O threads and waits) however many
-/// requests it covers; waiting this long under load lets one round cover many requests, and
-/// adds at most this much to a request's time.
-const MIN_ROUND_INTERVAL: Duration = Duration::from_millis(2);
+/// Shortest time between the starts of two log-writer rounds: under load a round then covers
+/// several reads, so a store transaction's fixed cost is shared.
+const MIN_LOG_INTERVAL: Duration = Duration::from_millis(1);
 
+/// Shortest time between the starts of two flushes. A flush costs the same few hundred
+/// microseconds of CPU (sled hands the write to its I/O threads and waits) however many
+/// requests it covers; waiting this long under load lets one flush cover many requests, and
+/// adds at most this much to a request's time.
+const MIN_FLUSH_INTERVAL: Duration = Duration::from_millis(2);
 /// A grantee read waiting for its log entry.
 #[derive(Debug)]
 pub struct ReadToLog {
@@ -56,85 +61,91 @@ pub struct Logged {
     pub entry: Result<LogEntryRecord, GrantDenied>,
 }
 
-/// What the committer has done so far.
+/// What the flusher has done so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Rounds {
-    /// This many rounds have finished.
+enum Flushes {
+    /// This many flushes have finished.
     Done(u64),
     /// A flush failed: durability can no longer be promised (the store refuses every later
     /// sync too), so waiters get an error instead of waiting forever.
     Failed,
 }
 
-/// A read in the queue, with where its answer goes.
-type Waiting = (ReadToLog, oneshot::Sender<StoreResult<Logged>>);
+/// A read in the writer's queue, with where its answer goes.
+type Waiting = (ReadToLog, Reply);
 
-/// A round's log write: per read its entry or refusal, and the mark to sync (none when the
-/// round had no reads).
-type RoundLog = (Vec<Result<LogEntryRecord, GrantDenied>>, Option<SyncMark>);
+/// Where a read's answer goes.
+type Reply = oneshot::Sender<StoreResult<Logged>>;
 
-/// Work for the committer.
-enum Job {
-    /// Log this read; answer when its entry is durable.
-    Log(Box<Waiting>),
+/// Work for the flusher.
+enum FlushJob {
     /// Make everything before this mark durable.
-    Sync(SyncMark),
+    Mark(SyncMark),
+    /// A logged round: answer its readers once everything before `mark` is durable.
+    Round {
+        mark: SyncMark,
+        answers: Vec<(Logged, Reply)>,
+    },
 }
 
-/// The committer thread, its queue, and the signal it raises after each round.
+/// The log-writer and flusher threads, their queues, and the signal raised after each flush.
 pub struct GroupCommit {
     store: Arc<dyn Store>,
-    /// `None` once dropped, which ends the thread's loop.
-    queue: Option<mpsc::Sender<Job>>,
-    rounds: watch::Receiver<Rounds>,
-    thread: Option<JoinHandle<()>>,
+    /// `None` once dropped, which ends the writer's loop.
+    reads: Option<mpsc::Sender<Waiting>>,
+    /// `None` once dropped; the flusher ends when the writer's copy is gone too.
+    flushes: Option<mpsc::Sender<FlushJob>>,
+    flushed: watch::Receiver<Flushes>,
+    threads: Vec<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for GroupCommit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GroupCommit")
-            .field("rounds", &*self.rounds.borrow())
+            .field("flushed", &*self.flushed.borrow())
             .finish_non_exhaustive()
     }
 }
 
 impl GroupCommit {
-    /// Starts the committer thread over `store`; it signs log entries as `server`.
+    /// Starts the log writer (which signs entries as `server`) and the flusher over `store`.
     ///
     /// # Errors
-    /// When the thread cannot be started.
+    /// When a thread cannot be started.
     pub fn start(store: Arc<dyn Store>, server: Arc<Identity>) -> std::io::Result<Self> {
-        let (queue, jobs) = mpsc::channel();
-        let (signal, rounds) = watch::channel(Rounds::Done(0));
-        let committing = Arc::clone(&store);
-        let thread = std::thread::Builder::new()
-            .name("group-commit".into())
-            .spawn(move || run_rounds(&*committing, &server, &jobs, &signal))?;
+        let (reads, waiting) = mpsc::channel();
+        let (flushes, to_flush) = mpsc::channel();
+        let (signal, flushed) = watch::channel(Flushes::Done(0));
+        let flushing = Arc::clone(&store);
+        let flusher = std::thread::Builder::new()
+            .name("flusher".into())
+            .spawn(move || run_flushes(&*flushing, &to_flush, &signal))?;
+        let writing = Arc::clone(&store);
+        let handoff = flushes.clone();
+        let writer = std::thread::Builder::new()
+            .name("log-writer".into())
+            .spawn(move || run_log_rounds(&*writing, &server, &waiting, &handoff))?;
         Ok(Self {
             store,
-            queue: Some(queue),
-            rounds,
-            thread: Some(thread),
+            reads: Some(reads),
+            flushes: Some(flushes),
+            flushed,
+            threads: vec![writer, flusher],
         })
     }
 
-    fn send(&self, job: Job) -> Result<(), AppError> {
-        self.queue
-            .as_ref()
-            .and_then(|q| q.send(job).ok())
-            .ok_or(AppError::Internal("group-commit thread stopped"))
-    }
-
-    /// Logs a grantee read in the next round and returns it once its entry is durable.
+    /// Logs a grantee read in the writer's next round and returns it once its entry is
+    /// durable.
     ///
     /// # Errors
     /// When the store write or the flush failed.
     pub async fn log(&self, read: ReadToLog) -> Result<Logged, AppError> {
         let (reply, outcome) = oneshot::channel();
-        self.send(Job::Log(Box::new((read, reply))))?;
-        Ok(outcome
-            .await
-            .map_err(|_| AppError::Internal("group-commit thread stopped"))??)
+        self.reads
+            .as_ref()
+            .and_then(|q| q.send((read, reply)).ok())
+            .ok_or(STOPPED)?;
+        Ok(outcome.await.map_err(|_| STOPPED)??)
     }
 
     /// Returns once every write made before `mark` was taken is durable.
@@ -145,33 +156,38 @@ impl GroupCommit {
         if self.store.is_durable(mark) {
             return Ok(());
         }
-        // Subscribe before asking, so a round that ends in between still wakes us.
-        let mut rounds = self.rounds.clone();
-        rounds.mark_unchanged();
-        self.send(Job::Sync(mark))?;
+        // Subscribe before asking, so a flush that ends in between still wakes us.
+        let mut flushed = self.flushed.clone();
+        flushed.mark_unchanged();
+        self.flushes
+            .as_ref()
+            .and_then(|q| q.send(FlushJob::Mark(mark)).ok())
+            .ok_or(STOPPED)?;
         loop {
             if self.store.is_durable(mark) {
                 return Ok(());
             }
-            if *rounds.borrow_and_update() == Rounds::Failed {
+            if *flushed.borrow_and_update() == Flushes::Failed {
                 return Err(AppError::Storage(StoreError::Backend(
                     "an earlier flush failed".into(),
                 )));
             }
-            rounds
-                .changed()
-                .await
-                .map_err(|_| AppError::Internal("group-commit thread stopped"))?;
+            flushed.changed().await.map_err(|_| STOPPED)?;
         }
     }
 }
 
+/// The error when the threads are gone (only while the server shuts down).
+const STOPPED: AppError = AppError::Internal("group-commit threads stopped");
+
 impl Drop for GroupCommit {
     fn drop(&mut self) {
-        // Closing the queue ends the loop; joining the thread releases its store handle before
-        // whoever dropped us reopens the data directory.
-        self.queue = None;
-        if let Some(thread) = self.thread.take() {
+        // Closing the queues ends both loops (the writer first, which holds the flusher's
+        // other sender); joining them releases their store handles before whoever dropped us
+        // reopens the data directory.
+        self.reads = None;
+        self.flushes = None;
+        for thread in self.threads.drain(..) {
             if thread.join().is_err() {
                 tracing::error!("group-commit thread panicked");
             }
@@ -179,41 +195,55 @@ impl Drop for GroupCommit {
     }
 }
 
-/// The committer loop: at most one round per [`MIN_ROUND_INTERVAL`], each covering every
-/// job that is waiting.
-fn run_rounds(
+/// Waits for the next job, then at least until `interval` has passed since the last round
+/// started, and returns it with everything else that is waiting by then.
+fn next_round<T>(
+    queue: &mpsc::Receiver<T>,
+    last_start: &mut Option<Instant>,
+    interval: Duration,
+) -> Option<Vec<T>> {
+    let first = queue.recv().ok()?;
+    if let Some(started) = *last_start {
+        std::thread::sleep(interval.saturating_sub(started.elapsed()));
+    }
+    *last_start = Some(Instant::now());
+    Some(std::iter::once(first).chain(queue.try_iter()).collect())
+}
+
+/// The log writer: each round writes the entries of every waiting read in one store write and
+/// hands the round to the flusher.
+fn run_log_rounds(
     store: &dyn Store,
     server: &Identity,
-    jobs: &mpsc::Receiver<Job>,
-    signal: &watch::Sender<Rounds>,
+    waiting: &mpsc::Receiver<Waiting>,
+    flusher: &mpsc::Sender<FlushJob>,
 ) {
-    let mut last_start: Option<Instant> = None;
-    while let Ok(first) = jobs.recv() {
-        if let Some(started) = last_start {
-            std::thread::sleep(MIN_ROUND_INTERVAL.saturating_sub(started.elapsed()));
-        }
-        last_start = Some(Instant::now());
-        let mut reads = Vec::new();
-        let mut latest: Option<SyncMark> = None;
-        for job in std::iter::once(first).chain(jobs.try_iter()) {
-            match job {
-                Job::Log(waiting) => reads.push(*waiting),
-                Job::Sync(mark) => latest = latest.max(Some(mark)),
+    let mut last_start = None;
+    while let Some(round) = next_round(waiting, &mut last_start, MIN_LOG_INTERVAL) {
+        match log_reads(store, server, &round) {
+            Ok((entries, mark)) => {
+                let answers = round
+                    .into_iter()
+                    .zip(entries)
+                    .map(|((read, reply), entry)| {
+                        let logged = Logged {
+                            read: read.read,
+                            entry,
+                        };
+                        (logged, reply)
+                    })
+                    .collect();
+                if let Err(mpsc::SendError(FlushJob::Round { answers, .. })) =
+                    flusher.send(FlushJob::Round { mark, answers })
+                {
+                    fail(
+                        answers.into_iter().map(|(_, r)| r),
+                        &StoreError::Internal("flusher stopped"),
+                    );
+                }
             }
+            Err(e) => fail(round.into_iter().map(|(_, r)| r), &e),
         }
-        let logged = log_reads(store, server, &reads);
-        let to_sync = match &logged {
-            Ok((_, mark)) => latest.max(*mark),
-            Err(_) => latest,
-        };
-        let flushed = to_sync.map_or(Ok(()), |mark| store.sync(mark));
-        signal.send_modify(|rounds| {
-            *rounds = match (flushed.is_ok(), *rounds) {
-                (true, Rounds::Done(n)) => Rounds::Done(n + 1),
-                _ => Rounds::Failed,
-            };
-        });
-        answer(reads, logged, flushed);
     }
 }
 
@@ -222,10 +252,7 @@ fn log_reads(
     store: &dyn Store,
     server: &Identity,
     reads: &[Waiting],
-) -> StoreResult<RoundLog> {
-    if reads.is_empty() {
-        return Ok((Vec::new(), None));
-    }
+) -> StoreResult<(Vec<Result<LogEntryRecord, GrantDenied>>, SyncMark)> {
     let makers: Vec<EntryMaker<'_>> = reads
         .iter()
         .map(|(r, _)| EntryMaker {
@@ -249,38 +276,53 @@ fn log_reads(
             log: build,
         })
         .collect();
-    let (entries, mark) = store.log_grantee_reads(&logged)?;
-    Ok((entries, Some(mark)))
+    store.log_grantee_reads(&logged)
 }
 
-/// Wakes the readers of a round with their outcome.
-fn answer(
-    reads: Vec<Waiting>,
-    logged: StoreResult<RoundLog>,
-    flushed: StoreResult<()>,
+/// The flusher: each flush covers every mark and logged round that is waiting; then the
+/// rounds' readers are answered and the waiters on marks woken.
+fn run_flushes(
+    store: &dyn Store,
+    jobs: &mpsc::Receiver<FlushJob>,
+    signal: &watch::Sender<Flushes>,
 ) {
-    let failure = match (&logged, &flushed) {
-        (Err(e), _) | (Ok(_), Err(e)) => Some(e),
-        (Ok(_), Ok(())) => None,
-    };
-    if let Some(e) = failure {
-        tracing::error!(error = %e, reads = reads.len(), "group commit failed");
-        for (_, reply) in reads {
-            // A requester that gave up (connection closed) no longer needs its answer.
-            let _ = reply.send(Err(same_error(e)));
+    let mut last_start = None;
+    while let Some(batch) = next_round(jobs, &mut last_start, MIN_FLUSH_INTERVAL) {
+        let latest = batch.iter().map(|job| match job {
+            FlushJob::Mark(mark) | FlushJob::Round { mark, .. } => *mark,
+        });
+        let flushed = latest.max().map_or(Ok(()), |mark| store.sync(mark));
+        signal.send_modify(|flushes| {
+            *flushes = match (flushed.is_ok(), *flushes) {
+                (true, Flushes::Done(n)) => Flushes::Done(n + 1),
+                _ => Flushes::Failed,
+            };
+        });
+        let answers = batch.into_iter().flat_map(|job| match job {
+            FlushJob::Mark(_) => Vec::new(),
+            FlushJob::Round { answers, .. } => answers,
+        });
+        match &flushed {
+            Ok(()) => {
+                for (logged, reply) in answers {
+                    // A requester that gave up (connection closed) needs no answer.
+                    let _ = reply.send(Ok(logged));
+                }
+            }
+            Err(e) => fail(answers.map(|(_, reply)| reply), e),
         }
-        return;
-    }
-    let entries = logged.map(|(entries, _)| entries).unwrap_or_default();
-    for ((read, reply), entry) in reads.into_iter().zip(entries) {
-        let _ = reply.send(Ok(Logged {
-            read: read.read,
-            entry,
-        }));
     }
 }
 
-/// The round's one error, for each of its requesters.
+/// Answers every reply with `e`.
+fn fail(replies: impl Iterator<Item = Reply>, e: &StoreError) {
+    tracing::error!(error = %e, "group commit failed");
+    for reply in replies {
+        let _ = reply.send(Err(same_error(e)));
+    }
+}
+
+/// One error, for each of the requesters it concerns.
 fn same_error(e: &StoreError) -> StoreError {
     match e {
         StoreError::Internal(what) => StoreError::Internal(what),

@@ -9,11 +9,11 @@ use crypto::{ItemId, Mode, Scope, SealedItem, Sealing, WrappedScopeKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::group_commit::ReadToLog;
 use crate::auth::{Caller, Grantee, Json as Body, NoBody, Owner, VaultCaller};
 use crate::consent::{refusal_error, EntryMaker};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::group_commit::ReadToLog;
 use crate::state::AppState;
 use crate::store::{
     AccessEvent, AppendDenied, Blob, GrantDenied, GrantRecord, GranteeAccess, GranteeRead,

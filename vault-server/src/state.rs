@@ -10,8 +10,8 @@ use webauthn_rs::{Webauthn, WebauthnBuilder};
 use crate::auth::KeyCache;
 use crate::ceremonies::Ceremonies;
 use crate::config::ServerConfig;
-use crate::group_commit::{GroupCommit, Logged, ReadToLog};
 use crate::error::AppError;
+use crate::group_commit::{GroupCommit, Logged, ReadToLog};
 use crate::rate_limit::RateLimiters;
 use crate::store::{Store, StoreResult, SyncMark};
 
