@@ -398,6 +398,42 @@ mod tests {
     }
 
     #[test]
+    fn a_verifier_checks_exactly_what_its_keys_check() {
+        let id = Identity::generate(&mut OsRng);
+        let sig = id.sign("rugzak/v1/test", &7u32);
+        let verifier = id.public().verifier().expect("a real key decodes");
+        assert_eq!(verifier.keys(), &id.public());
+        assert!(verifier.verify("rugzak/v1/test", &7u32, &sig).is_ok());
+        assert!(verifier.verify("rugzak/v1/test", &8u32, &sig).is_err());
+        assert!(verifier.verify("rugzak/v1/other", &7u32, &sig).is_err());
+        let other = Identity::generate(&mut OsRng).public().verifier();
+        assert!(other
+            .expect("a real key decodes")
+            .verify("rugzak/v1/test", &7u32, &sig)
+            .is_err());
+        // About half of all 32-byte strings are no curve point; such keys fail both ways.
+        let not_a_point = (1u8..=255)
+            .map(|b| {
+                let mut signing = [0; 32];
+                signing[0] = b;
+                PublicKeys {
+                    signing,
+                    ..id.public()
+                }
+            })
+            .find(|keys| keys.verifier().is_err())
+            .expect("some small y is not on the curve");
+        assert_eq!(
+            not_a_point.verify("rugzak/v1/test", &7u32, &sig),
+            Err(BadSignature)
+        );
+        assert!(
+            format!("{verifier:?}").starts_with("Verifier("),
+            "no key bytes printed"
+        );
+    }
+
+    #[test]
     fn age_keys_round_trip() {
         let id = Identity::generate(&mut OsRng);
         let ct = age::encrypt(&id.public().age_recipient(), b"hallo").expect("encrypt");

@@ -33,7 +33,7 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 use crate::extract::parse_json;
 use crate::state::AppState;
-use crate::store::{NonceClaim, NonceKind, Store, StoreError, SyncMark, VaultRecord};
+use crate::store::{NonceClaim, Store, StoreError, SyncMark, VaultRecord};
 
 /// The authenticated caller: its keys and the verified signed request (kept as proof in
 /// consent-log entries).
@@ -198,11 +198,9 @@ impl ReplayGuard for StoreGuard<'_> {
         let mut bound = [0u8; 16];
         bound.copy_from_slice(&digest.as_bytes()[..16]);
         let keep_until = timestamp.saturating_add(2 * MAX_CLOCK_SKEW);
-        let (claim, mark) = self.0.claim_nonce(
-            NonceKind::Request,
-            Nonce::from_bytes(bound),
-            Some(keep_until),
-        )?;
+        let (claim, mark) = self
+            .0
+            .claim_request_nonce(Nonce::from_bytes(bound), keep_until)?;
         self.1.set(Some(mark));
         Ok(match claim {
             NonceClaim::Fresh => NonceUse::First,
@@ -484,5 +482,55 @@ impl<B: RequestBody> FromRequest<AppState> for Grantee<B> {
             caller,
             body,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crypto::Identity;
+    use rand_core::OsRng;
+
+    use super::*;
+
+    #[test]
+    fn the_key_cache_serves_only_the_keys_an_entry_was_made_from() {
+        let cache = KeyCache::default();
+        let id = Identity::generate(&mut OsRng);
+        let keys = id.public();
+        let sig = id.sign("rugzak/v1/test", &1u8);
+        let first = cache
+            .verifier(&keys)
+            .unwrap_or_else(|_| panic!("a real key"));
+        assert_eq!(first.keys(), &keys);
+        assert!(first.verify("rugzak/v1/test", &1u8, &sig).is_ok());
+        // Same signing key, other agreement key: not the cached entry's keys.
+        let twin = PublicKeys {
+            agreement: Identity::generate(&mut OsRng).public().agreement,
+            ..keys
+        };
+        let second = cache
+            .verifier(&twin)
+            .unwrap_or_else(|_| panic!("a real key"));
+        assert_eq!(second.keys(), &twin);
+        let mut not_a_point = keys;
+        not_a_point.signing = (1u8..=255)
+            .map(|b| {
+                let mut bytes = [0; 32];
+                bytes[0] = b;
+                bytes
+            })
+            .find(|bytes| {
+                PublicKeys {
+                    signing: *bytes,
+                    ..keys
+                }
+                .verifier()
+                .is_err()
+            })
+            .unwrap_or_else(|| panic!("some small y is not on the curve"));
+        assert!(matches!(
+            cache.verifier(&not_a_point),
+            Err(AppError::BadSignature)
+        ));
     }
 }

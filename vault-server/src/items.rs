@@ -213,7 +213,7 @@ fn attempt_read<X>(
     call: &VaultCaller<NoBody>,
     scope: Option<Scope>,
     now: UnixTime,
-    read: impl FnOnce(&GranteeAccess) -> StoreResult<Result<(GranteeRead, X), GrantDenied>>,
+    read: impl FnOnce(&GrantRecord) -> StoreResult<Result<(GranteeRead, X), GrantDenied>>,
 ) -> StoreResult<Attempt<X>> {
     let grants = s.grants_for_grantee(call.caller.party())?;
     Ok(
@@ -224,7 +224,7 @@ fn attempt_read<X>(
             scope,
             now,
         ) {
-            Ok(grant) => match read(&access(&grant))? {
+            Ok(grant) => match read(&grant)? {
                 Ok((what, extra)) => Attempt::Read(Box::new(grant), what, extra),
                 Err(denied) => Attempt::Refused(Some(Box::new(grant)), Refusal::Grant(denied)),
             },
@@ -349,9 +349,11 @@ pub async fn list_items(
     }
     let now = state.now();
     let attempt = state.store_now(|s| {
-        attempt_read(s, &call, None, now, |a| {
-            Ok(s.grantee_items(a, ItemSelection::Page(query), now)?
-                .map(|page| (GranteeRead::Items(page.items), (page.next, page.more))))
+        attempt_read(s, &call, None, now, |grant| {
+            Ok(
+                s.grantee_items(&access(grant), ItemSelection::Page(query), now)?
+                    .map(|page| (GranteeRead::Items(page.items), (page.next, page.more))),
+            )
         })
     })?;
     let (read, (next, more)) = finish_read(&state, call, attempt).await?;
@@ -392,9 +394,11 @@ pub async fn get_item(
         if call.is_owner {
             return Ok(Ok(Err(record)));
         }
-        attempt_read(s, &call, Some(record.item.scope), now, |a| {
-            Ok(s.grantee_items(a, ItemSelection::One(item), now)?
-                .map(|page| (GranteeRead::Items(page.items), ())))
+        // The grant chosen covers reading this item's scope; its history window may still
+        // hide the item.
+        attempt_read(s, &call, Some(record.item.scope), now, |grant| {
+            let shown = grant.shows(&record).then_some(record);
+            Ok(Ok((GranteeRead::Items(shown.into_iter().collect()), ())))
         })
         .map(|attempt| Ok(Ok(attempt)))
     })??;
@@ -466,8 +470,8 @@ pub async fn get_scope_keys(
     } else {
         let now = state.now();
         let attempt = state.store_now(|s| {
-            attempt_read(s, &call, None, now, |a| {
-                Ok(s.grantee_scope_keys(a, now)?
+            attempt_read(s, &call, None, now, |grant| {
+                Ok(s.grantee_scope_keys(&access(grant), now)?
                     .map(|keys| (GranteeRead::Keys(keys), ())))
             })
         })?;

@@ -827,25 +827,30 @@ pub(super) fn requests_by_reference_expire(s: &Arc<dyn Store>) {
 
 pub(super) fn nonces_are_single_use(s: &Arc<dyn Store>) {
     let n = Nonce::random(&mut OsRng);
+    let (claim, mark) = s.claim_request_nonce(n, NOW + 5).unwrap();
+    assert_eq!(claim, NonceClaim::Fresh);
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, n, Some(NOW + 5))
-            .unwrap()
-            .0,
-        NonceClaim::Fresh
+        s.claim_request_nonce(n, NOW + 5).unwrap().0,
+        NonceClaim::Replayed,
+        "a claim counts at once, before it is durable"
+    );
+    s.sync(mark).unwrap();
+    assert_eq!(
+        s.claim_request_nonce(n, NOW + 5).unwrap().0,
+        NonceClaim::Replayed,
+        "and after"
+    );
+    let same_nonce = GrantRecord {
+        nonce: n,
+        ..grant(vault(), party(), &[(Scope::Notities, Mode::Read)])
+    };
+    assert_eq!(
+        s.insert_grant(&same_nonce, None).unwrap(),
+        InsertGrant::Inserted,
+        "request and grant nonces are separate"
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, n, Some(NOW + 5))
-            .unwrap()
-            .0,
-        NonceClaim::Replayed
-    );
-    assert_eq!(
-        s.claim_nonce(NonceKind::Grant, n, None).unwrap().0,
-        NonceClaim::Fresh,
-        "kinds are separate"
-    );
-    assert_eq!(
-        s.claim_nonce(NonceKind::Grant, n, None).unwrap().0,
+        s.claim_request_nonce(same_nonce.nonce, NOW + 5).unwrap().0,
         NonceClaim::Replayed
     );
 }
@@ -865,11 +870,6 @@ pub(super) fn grants_insert_list_and_revoke(s: &Arc<dyn Store>) {
         InsertGrant::NonceReplayed
     );
     assert_eq!(s.grant(replay.id).unwrap(), None);
-    assert_eq!(
-        s.claim_nonce(NonceKind::Grant, g.nonce, None).unwrap().0,
-        NonceClaim::Replayed,
-        "the grant claimed its nonce"
-    );
     let other = grant(vault(), grantee, &[(Scope::Intake, Mode::Append)]);
     assert_eq!(s.insert_grant(&other, None).unwrap(), InsertGrant::Inserted);
 
@@ -1276,18 +1276,20 @@ pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {
     let keep = Nonce::random(&mut OsRng);
     let old = Nonce::random(&mut OsRng);
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, old, Some(NOW)).unwrap().0,
+        s.claim_request_nonce(old, NOW).unwrap().0,
         NonceClaim::Fresh
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, keep, Some(NOW + 60))
-            .unwrap()
-            .0,
+        s.claim_request_nonce(keep, NOW + 60).unwrap().0,
         NonceClaim::Fresh
     );
+    let lifelong = GrantRecord {
+        nonce: keep,
+        ..grant(vault(), party(), &[(Scope::Notities, Mode::Read)])
+    };
     assert_eq!(
-        s.claim_nonce(NonceKind::Grant, keep, None).unwrap().0,
-        NonceClaim::Fresh
+        s.insert_grant(&lifelong, None).unwrap(),
+        InsertGrant::Inserted
     );
     let session = |expires_at: UnixTime| SessionRecord {
         token_hash: sha256(&expires_at.to_be_bytes()),
@@ -1316,12 +1318,21 @@ pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {
         }
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Request, keep, None).unwrap().0,
+        s.claim_request_nonce(keep, NOW + 60).unwrap().0,
         NonceClaim::Replayed
     );
     assert_eq!(
-        s.claim_nonce(NonceKind::Grant, keep, None).unwrap().0,
-        NonceClaim::Replayed,
+        s.claim_request_nonce(old, NOW + 60).unwrap().0,
+        NonceClaim::Fresh,
+        "a purged nonce is gone"
+    );
+    let replay = GrantRecord {
+        id: GrantId::random(&mut OsRng),
+        ..lifelong
+    };
+    assert_eq!(
+        s.insert_grant(&replay, None).unwrap(),
+        InsertGrant::NonceReplayed,
         "grant nonces stay"
     );
     assert!(s

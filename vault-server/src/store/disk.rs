@@ -5,6 +5,7 @@
 //! records. Multi-key writes run in one sled transaction across the trees involved, and every
 //! method that wrote something flushes before it returns.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crypto::encoding::UnixTime;
@@ -111,6 +112,24 @@ pub struct SledStore {
     db: sled::Db,
     t: Trees,
     flusher: GroupFlush,
+    pending_nonces: PendingNonces,
+}
+
+/// Request nonces claimed but not yet in the `nonces` tree, by tree key. A claim checks here
+/// and in the tree and records here, so the per-request claim takes none of sled's write
+/// locks (which every transaction holds exclusively); each flush first writes them to the tree
+/// in one batch. A claim is durable once such a flush has run, as [`Store::claim_request_nonce`]
+/// promises.
+#[derive(Debug, Default)]
+struct PendingNonces(std::sync::Mutex<HashMap<Vec<u8>, Option<UnixTime>>>);
+
+impl PendingNonces {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Option<UnixTime>>> {
+        // Plain map; each change is a single insert or a clear after a successful write.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// Group commit: a caller that needs its committed writes durable waits for a flush that
@@ -291,6 +310,7 @@ impl SledStore {
             db,
             t,
             flusher: GroupFlush::default(),
+            pending_nonces: PendingNonces::default(),
         };
         store.check_version(FORMAT_VERSION, MIGRATIONS)?;
         Ok(store)
@@ -341,8 +361,30 @@ impl SledStore {
 
     /// Makes every write committed so far durable, sharing one fsync among concurrent callers.
     fn flush(&self) -> StoreResult<()> {
-        self.flusher
-            .flush(|| self.db.flush().map(drop).map_err(backend))
+        self.flusher.flush(|| self.write_out())
+    }
+
+    /// One flush: the pending nonce claims into their tree, then everything to disk.
+    fn write_out(&self) -> StoreResult<()> {
+        self.write_pending_nonces()?;
+        self.db.flush().map(drop).map_err(backend)
+    }
+
+    /// Moves the pending nonce claims into their tree, in one batch.
+    fn write_pending_nonces(&self) -> StoreResult<()> {
+        let mut pending = self.pending_nonces.lock();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        // Written while the claims still stand in the map, so that a concurrent replay finds
+        // its nonce in one place or the other.
+        let mut batch = sled::Batch::default();
+        for (key, expires_at) in pending.iter() {
+            batch.insert(key.as_slice(), enc(expires_at)?);
+        }
+        self.t.nonces.apply_batch(batch).map_err(backend)?;
+        pending.clear();
+        Ok(())
     }
 
     /// Writes a copy of the whole store to a new sled directory `dest`, usable as a data
@@ -948,23 +990,27 @@ impl Store for SledStore {
         )
     }
 
-    fn claim_nonce(
+    fn claim_request_nonce(
         &self,
-        kind: NonceKind,
         nonce: Nonce,
-        expires_at: Option<UnixTime>,
+        expires_at: UnixTime,
     ) -> StoreResult<(NonceClaim, SyncMark)> {
-        let outcome = match insert_absent(&self.t.nonces, &nonce_key(kind, nonce), &expires_at)? {
-            Insert::Inserted => NonceClaim::Fresh,
-            Insert::Exists => NonceClaim::Replayed,
+        let key = nonce_key(NonceKind::Request, nonce);
+        let outcome = {
+            let mut pending = self.pending_nonces.lock();
+            if pending.contains_key(&key) || self.t.nonces.contains_key(&key).map_err(backend)? {
+                NonceClaim::Replayed
+            } else {
+                pending.insert(key, Some(expires_at));
+                NonceClaim::Fresh
+            }
         };
-        // Taken after the insert committed: any flush started later makes it durable.
+        // Taken after the claim was recorded: any flush started later writes it out.
         Ok((outcome, SyncMark(self.flusher.mark())))
     }
 
     fn sync(&self, mark: SyncMark) -> StoreResult<()> {
-        self.flusher
-            .flush_since(mark.0, || self.db.flush().map(drop).map_err(backend))
+        self.flusher.flush_since(mark.0, || self.write_out())
     }
 
     fn is_durable(&self, mark: SyncMark) -> bool {
@@ -1197,6 +1243,7 @@ impl Store for SledStore {
     }
 
     fn purge_expired(&self, now: UnixTime) -> StoreResult<Purged> {
+        self.write_pending_nonces()?;
         let purged = Purged {
             sessions: purge(&self.t.sessions, "sessions", |s: SessionRecord| {
                 s.expires_at <= now
@@ -1322,7 +1369,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
         let (claim, mark) = s
-            .claim_nonce(NonceKind::Request, Nonce::random(&mut OsRng), Some(10))
+            .claim_request_nonce(Nonce::random(&mut OsRng), 10)
             .unwrap();
         assert_eq!(claim, NonceClaim::Fresh);
         assert!(!s.is_durable(mark), "the claim has not been flushed yet");
@@ -1330,7 +1377,7 @@ mod tests {
         assert!(s.is_durable(mark));
 
         let (_, mark) = s
-            .claim_nonce(NonceKind::Request, Nonce::random(&mut OsRng), Some(10))
+            .claim_request_nonce(Nonce::random(&mut OsRng), 10)
             .unwrap();
         let _ = s
             .put_items(VaultId::random(&mut OsRng), &[item()], 1)

@@ -447,17 +447,17 @@ impl Store for MemoryStore {
             .cloned())
     }
 
-    fn claim_nonce(
+    fn claim_request_nonce(
         &self,
-        kind: NonceKind,
         nonce: Nonce,
-        expires_at: Option<UnixTime>,
+        expires_at: UnixTime,
     ) -> StoreResult<(NonceClaim, SyncMark)> {
         let mut s = self.lock();
-        if s.nonces.contains_key(&(kind, nonce)) {
+        let key = (NonceKind::Request, nonce);
+        if s.nonces.contains_key(&key) {
             return Ok((NonceClaim::Replayed, SyncMark(0)));
         }
-        s.nonces.insert((kind, nonce), expires_at);
+        s.nonces.insert(key, Some(expires_at));
         Ok((NonceClaim::Fresh, SyncMark(0)))
     }
 

@@ -8,7 +8,7 @@
 //!   read first and then logged by `log_grantee_reads`, which re-checks the grant in the write
 //!   of its entry. So no response is ever given without its log entry, and a revocation that
 //!   has returned is seen by every later request;
-//! - the exceptions to "durable before `Ok`" are the two hot-path writes, `claim_nonce` and
+//! - the exceptions to "durable before `Ok`" are the two hot-path writes, `claim_request_nonce` and
 //!   `log_grantee_reads`: they return a [`SyncMark`], and the caller answers only after
 //!   [`Store::sync`] for it (one flush then covers many requests).
 //!
@@ -511,18 +511,18 @@ pub trait Store: Send + Sync + 'static {
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert>;
     /// The request with this reference, unless expired at `now`.
     fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>>;
-    /// Records a single-use nonce; it may be purged after `expires_at` (`None`: kept forever).
+    /// Records a request's single-use nonce; it may be purged after `expires_at`. (A grant's
+    /// nonce is claimed by [`Store::insert_grant`], in the grant's own write.)
     ///
     /// The one exception to "durable before `Ok`": the claim is visible to every later claim at
     /// once (so a concurrent replay is refused), but it is durable only after
     /// [`Store::sync`]`(mark)`. The caller must call that before it answers the request the
     /// nonce authenticates; a durable write made after the claim (a grantee read with its log
     /// entry) already covers it, so the nonce costs no flush of its own there.
-    fn claim_nonce(
+    fn claim_request_nonce(
         &self,
-        kind: NonceKind,
         nonce: Nonce,
-        expires_at: Option<UnixTime>,
+        expires_at: UnixTime,
     ) -> StoreResult<(NonceClaim, SyncMark)>;
     /// Makes every write committed before `mark` was taken durable. Returns at once when a
     /// flush has started and finished since (group commit); otherwise flushes.
