@@ -94,8 +94,10 @@ struct ItemsBody {
 pub struct ItemsPage {
     /// Items in upload order.
     pub items: Vec<SealedItem>,
-    /// Cursor for the next page; `None` at the end.
-    pub next: Option<String>,
+    /// Cursor after this page (pass as `after`; keep it to fetch only newer items later).
+    pub next: u64,
+    /// Whether more items may follow now.
+    pub more: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -290,7 +292,7 @@ impl<'a> Api<'a> {
     }
 
     /// One page of `GET /v1/vaults/{vault}/items`.
-    pub fn items_page(&self, vault: VaultId, after: Option<&str>) -> Result<ItemsPage, ApiError> {
+    pub fn items_page(&self, vault: VaultId, after: Option<u64>) -> Result<ItemsPage, ApiError> {
         let path = match after {
             Some(cursor) => format!("/v1/vaults/{vault}/items?after={cursor}"),
             None => format!("/v1/vaults/{vault}/items"),

@@ -41,7 +41,7 @@ pub struct State {
     /// Sealed items fetched so far (owner), in upload order.
     pub items: Vec<SealedItem>,
     /// Cursor after the last fetched item.
-    pub cursor: Option<String>,
+    pub cursor: Option<u64>,
 }
 
 impl std::fmt::Debug for State {

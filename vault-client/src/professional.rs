@@ -112,14 +112,13 @@ impl<'a> Professional<'a> {
                 .map_err(|_| ProfessionalError::Internal("two keys for one epoch"))?;
         }
         let mut items = Vec::new();
-        let mut cursor: Option<String> = None;
+        let mut cursor = None;
         loop {
-            let page = self.api.items_page(vault, cursor.as_deref())?;
-            let empty = page.items.is_empty();
+            let page = self.api.items_page(vault, cursor)?;
             items.extend(page.items);
-            match page.next {
-                Some(next) if !empty => cursor = Some(next),
-                _ => break,
+            cursor = Some(page.next);
+            if !page.more {
+                break;
             }
         }
         Ok(open_all(vault, &keyring, Some(self.identity), &items)?)

@@ -150,18 +150,16 @@ impl<'a> Owner<'a> {
         let before = state.items.len();
         let mut known: BTreeSet<ItemId> = state.items.iter().map(|i| i.id).collect();
         loop {
-            let page = self.api.items_page(self.vault(), state.cursor.as_deref())?;
-            let empty = page.items.is_empty();
+            let page = self.api.items_page(self.vault(), state.cursor)?;
             for item in page.items {
                 if known.insert(item.id) {
                     state.items.push(item);
                 }
             }
-            match page.next {
-                // The last page has no cursor: keep the previous one and drop duplicates
-                // next time, so that items added later are still found.
-                Some(next) if !empty => state.cursor = Some(next),
-                _ => break,
+            // Kept across syncs: the next one fetches only what was uploaded since.
+            state.cursor = Some(page.next);
+            if !page.more {
+                break;
             }
         }
         Ok(state.items.len() - before)

@@ -47,8 +47,11 @@ pub struct ItemPageJson {
     /// The items, in upload order.
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<SealedItem>,
-    /// Cursor for the next page; `null` at the end.
-    pub next: Option<u64>,
+    /// Cursor after this page: pass it as `after` for the next page, or keep it to fetch only
+    /// newer items later. Advances past items a grantee may not see, too.
+    pub next: u64,
+    /// Whether more items may follow now.
+    pub more: bool,
 }
 
 /// Query of an item listing.
@@ -363,7 +366,8 @@ pub async fn list_items(
 fn page_json(items: Vec<ItemRecord>, next: SyncCursor, more: bool) -> ItemPageJson {
     ItemPageJson {
         items: items.iter().map(sealed).collect(),
-        next: more.then_some(next.0),
+        next: next.0,
+        more,
     }
 }
 

@@ -196,6 +196,39 @@ fn ids(body: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn item_pages_hand_out_a_cursor_to_resume_from() {
+    let w = world().await;
+    let first: Vec<SealedItem> = (0..3)
+        .map(|_| item(Scope::Notities, Sealing::ScopeKey { epoch: 1 }))
+        .collect();
+    upload(&w, &first).await;
+    let w = &w;
+    let page = |after: u64| {
+        let path = vpath(w, &format!("/items?after={after}&limit=2"));
+        async move { w.h.signed(&w.vault, Method::GET, &path, None).await }
+    };
+    let r = page(0).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(ids(&r.body).len(), 2);
+    assert_eq!(
+        (r.body["next"].as_u64(), r.body["more"].as_bool()),
+        (Some(2), Some(true))
+    );
+    let r = page(2).await;
+    assert_eq!(ids(&r.body), vec![first[2].id.to_string()]);
+    assert_eq!(
+        (r.body["next"].as_u64(), r.body["more"].as_bool()),
+        (Some(3), Some(false)),
+        "the last page still names where it ended"
+    );
+    let later = item(Scope::Notities, Sealing::ScopeKey { epoch: 1 });
+    upload(w, std::slice::from_ref(&later)).await;
+    let r = page(3).await;
+    assert_eq!(ids(&r.body), vec![later.id.to_string()], "only what is new");
+    assert_eq!(r.body["next"].as_u64(), Some(4));
+}
+
+#[tokio::test]
 async fn grantee_reads_granted_scopes_only_and_every_read_is_logged() {
     let w = world().await;
     let intake = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });

@@ -353,7 +353,8 @@ fn grantee_route(
                 LogObject::Vault,
                 grant.id,
             );
-            Ok((200, json!({"items": visible, "next": null})))
+            let next = vault.items.len();
+            Ok((200, json!({"items": visible, "next": next, "more": false})))
         }
         ("GET", ["scope-keys"]) => {
             if reads.is_empty() {
@@ -437,8 +438,7 @@ fn page<'a>(items: impl Iterator<Item = &'a SealedItem>, query: &str) -> Value {
     let all: Vec<&SealedItem> = items.collect();
     let rest: Vec<&SealedItem> = all.iter().skip(after).take(2).copied().collect();
     let end = after + rest.len();
-    let next = (end < all.len()).then(|| end.to_string());
-    json!({"items": rest, "next": next})
+    json!({"items": rest, "next": end, "more": end < all.len()})
 }
 
 fn vault_of<'a>(db: &'a Db, v: &str) -> Result<&'a Vault, (u16, &'static str)> {
