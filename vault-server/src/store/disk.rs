@@ -113,6 +113,52 @@ pub struct SledStore {
     t: Trees,
     flusher: GroupFlush,
     pending_nonces: PendingNonces,
+    vaults: WrittenOnce<VaultId, VaultRecord>,
+    parties: WrittenOnce<PartyId, PartyRecord>,
+    devices: WrittenOnce<PartyId, DeviceRecord>,
+}
+
+/// Records written once and never changed or removed (vaults, parties, devices), kept in
+/// memory after their first read: every signed request looks up its vault and its signer's
+/// keys, and a map lookup is cheaper than a sled read. Only found records are kept (one not
+/// there yet may be written later). Bounded: starts over when full.
+#[derive(Debug)]
+struct WrittenOnce<K, V>(std::sync::RwLock<HashMap<K, V>>);
+
+/// Records kept per kind before [`WrittenOnce`] starts over.
+const WRITTEN_ONCE_LIMIT: usize = 10_000;
+
+impl<K, V> Default for WrittenOnce<K, V> {
+    fn default() -> Self {
+        Self(std::sync::RwLock::new(HashMap::new()))
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy, V: Clone> WrittenOnce<K, V> {
+    fn get(&self, key: K, load: impl FnOnce() -> StoreResult<Option<V>>) -> StoreResult<Option<V>> {
+        // A poisoned lock still holds whole records: inserts are single calls.
+        let known = self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if known.is_some() {
+            return Ok(known);
+        }
+        let loaded = load()?;
+        if let Some(record) = &loaded {
+            let mut map = self
+                .0
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if map.len() >= WRITTEN_ONCE_LIMIT {
+                map.clear();
+            }
+            map.insert(key, record.clone());
+        }
+        Ok(loaded)
+    }
 }
 
 /// Request nonces claimed but not yet in the `nonces` tree, by tree key. A claim checks here
@@ -311,6 +357,9 @@ impl SledStore {
             t,
             flusher: GroupFlush::default(),
             pending_nonces: PendingNonces::default(),
+            vaults: WrittenOnce::default(),
+            parties: WrittenOnce::default(),
+            devices: WrittenOnce::default(),
         };
         store.check_version(FORMAT_VERSION, MIGRATIONS)?;
         Ok(store)
@@ -767,7 +816,8 @@ impl Store for SledStore {
     }
 
     fn device(&self, party: PartyId) -> StoreResult<Option<DeviceRecord>> {
-        get(&self.t.devices, "devices", party.as_bytes())
+        self.devices
+            .get(party, || get(&self.t.devices, "devices", party.as_bytes()))
     }
 
     fn enroll_party(&self, party: &PartyRecord) -> StoreResult<Insert> {
@@ -777,7 +827,8 @@ impl Store for SledStore {
     }
 
     fn party(&self, id: PartyId) -> StoreResult<Option<PartyRecord>> {
-        get(&self.t.parties, "parties", id.as_bytes())
+        self.parties
+            .get(id, || get(&self.t.parties, "parties", id.as_bytes()))
     }
 
     fn server_root(&self, candidate: &RootSecret) -> StoreResult<RootSecret> {
@@ -820,7 +871,8 @@ impl Store for SledStore {
     }
 
     fn vault(&self, id: VaultId) -> StoreResult<Option<VaultRecord>> {
-        get(&self.t.vaults, "vaults", id.as_bytes())
+        self.vaults
+            .get(id, || get(&self.t.vaults, "vaults", id.as_bytes()))
     }
 
     fn put_items(&self, vault: VaultId, items: &[NewItem], now: UnixTime) -> StoreResult<PutItems> {
@@ -1383,6 +1435,31 @@ mod tests {
             .put_items(VaultId::random(&mut OsRng), &[item()], 1)
             .unwrap();
         assert!(s.is_durable(mark), "a later durable write covers the claim");
+    }
+
+    #[test]
+    fn a_vault_looked_up_before_it_exists_is_found_once_registered() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let keys = crypto::Identity::generate(&mut OsRng).public();
+        let record = VaultRecord {
+            id: keys.vault_id(),
+            keys,
+            owner: None,
+            registration: Blob(b"registration".to_vec()),
+            created_at: 1,
+        };
+        assert_eq!(
+            s.vault(record.id).unwrap(),
+            None,
+            "a miss is not remembered"
+        );
+        assert!(matches!(
+            s.register_vault(&record).unwrap(),
+            RegisterVault::Registered
+        ));
+        assert_eq!(s.vault(record.id).unwrap(), Some(record.clone()));
+        assert_eq!(s.vault(record.id).unwrap(), Some(record), "and from memory");
     }
 
     #[test]
