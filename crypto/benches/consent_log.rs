@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use common::timed;
 use criterion::{criterion_group, criterion_main, Criterion};
-use crypto::http_sig::SignedRequest;
+use crypto::http_sig::SignedCall;
 use crypto::log::{
     ActionCode, Actor, Event, EventKind, LogObject, LogVerifier, Outcome, SignedEntry,
 };
@@ -66,7 +66,7 @@ impl Setup {
                 let proof = with_proofs.then(|| {
                     let path = format!("/v1/vaults/v/items/{item}");
                     let nonce = Nonce::random(&mut OsRng);
-                    SignedRequest::sign(&self.grantee, "GET", &path, b"", time, nonce).unwrap()
+                    SignedCall::sign(&self.grantee, "GET", &path, b"", time, nonce).unwrap()
                 });
                 let event = Event {
                     time,

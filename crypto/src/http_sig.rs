@@ -2,12 +2,12 @@
 //! over what the request does (method, path and query, body digest), when (timestamp) and a
 //! single-use nonce, made with the caller's key.
 //!
-//! Flow. The client calls [`SignedRequest::sign`] and sends [`SignedRequest::headers`] with the
+//! Flow. The client calls [`SignedCall::sign`] and sends [`SignedCall::headers`] with the
 //! request. The server rebuilds the value from what it actually received with
-//! [`SignedRequest::from_http`] (so a changed method, path or body breaks the signature), looks
-//! up the caller's [`PublicKeys`] by the key id and calls [`SignedRequest::verify`] with its clock
-//! and a [`ReplayGuard`]. A verified `SignedRequest` is kept as proof in consent-log entries and
-//! can be checked again later, without the HTTP layer, with [`SignedRequest::verify_signature`].
+//! [`SignedCall::from_http`] (so a changed method, path or body breaks the signature), looks
+//! up the caller's [`PublicKeys`] by the key id and calls [`SignedCall::verify`] with its clock
+//! and a [`ReplayGuard`]. A verified `SignedCall` is kept as proof in consent-log entries and
+//! can be checked again later, without the HTTP layer, with [`SignedCall::verify_signature`].
 //!
 //! The byte format is in `spec/parts/http-sig.md`.
 
@@ -64,9 +64,10 @@ pub struct RequestClaims {
     pub nonce: Nonce,
 }
 
-/// Request claims with the signer's signature over `canonical(DOMAIN, claims)`.
+/// A signed API call: request claims with the signer's signature over `canonical(DOMAIN,
+/// claims)`. (Not to be confused with [`crate::request::SignedRequest`], an access request.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedRequest {
+pub struct SignedCall {
     /// What was signed.
     pub claims: RequestClaims,
     /// Ed25519 signature by the key named in `claims.key`.
@@ -235,7 +236,7 @@ impl RequestClaims {
     }
 }
 
-impl SignedRequest {
+impl SignedCall {
     /// Signs a request as `identity` at time `now` with a fresh `nonce`
     /// (callers pass `Nonce::random(&mut OsRng)`; tests pass fixed ones).
     pub fn sign(

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use self::rules::RuleViolation;
 pub use self::verify::{HeadError, LogVerifier, VerifyLogError};
 use crate::encoding::{digest, UnixTime};
-use crate::http_sig::SignedRequest;
+use crate::http_sig::SignedCall;
 use crate::identity::{Identity, Role, Signature};
 use crate::ids::{Digest, GrantId, ItemId, LinkId, PartyId, VaultId};
 use crate::scope::{Permission, Scope};
@@ -267,7 +267,7 @@ pub struct Event {
     /// The grant (consent) it happened under, if any.
     pub grant: Option<GrantId>,
     /// The actor's own signed request that caused it (server-signed entries only).
-    pub proof: Option<SignedRequest>,
+    pub proof: Option<SignedCall>,
 }
 
 /// An event at its place in a vault's chain, as signed.

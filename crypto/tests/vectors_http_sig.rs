@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crypto::encoding::{b64, canonical, sha256, UnixTime};
 use crypto::http_sig::{
-    MemoryReplayGuard, SignedRequest, DOMAIN, HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE,
+    MemoryReplayGuard, SignedCall, DOMAIN, HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE,
     HEADER_TIMESTAMP, MAX_CLOCK_SKEW,
 };
 use crypto::{Digest, Identity, Nonce, PartyId, PublicKeys, RootSecret};
@@ -104,7 +104,7 @@ fn nonce(label: &str) -> Nonce {
 
 fn valid(name: &str, method: &str, path: &str, body: &str, timestamp: UnixTime) -> Valid {
     let signer = identity("signer");
-    let req = SignedRequest::sign(
+    let req = SignedCall::sign(
         &signer,
         method,
         path,
@@ -278,7 +278,7 @@ fn valid_requests_reproduce_byte_for_byte() {
     for valid in &v.valid {
         let signer = identity("signer");
         assert_eq!(signer.public(), signer_keys);
-        let req = SignedRequest::sign(
+        let req = SignedCall::sign(
             &signer,
             &valid.method,
             &valid.path_and_query,
@@ -315,7 +315,7 @@ fn recorded_cases_give_the_recorded_outcome() {
                 "other" => keys_of(&v.other),
                 other => panic!("unknown party {other}"),
             };
-            let parsed = SignedRequest::from_http(
+            let parsed = SignedCall::from_http(
                 &step.method,
                 &step.path_and_query,
                 step.body.as_bytes(),

@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use crypto::encoding::{b64, canonical, sha256, UnixTime};
-use crypto::http_sig::SignedRequest;
+use crypto::http_sig::SignedCall;
 use crypto::log::{
     ActionCode, Actor, DenyReason, Event, EventKind, LogHead, LogObject, LogVerifier, Outcome,
     SignedEntry, Signer, DOMAIN_ENTRY, DOMAIN_ENTRY_HASH, GENESIS_PREV,
@@ -162,9 +162,9 @@ impl Keys {
         path: &str,
         body: &str,
         time: UnixTime,
-    ) -> SignedRequest {
+    ) -> SignedCall {
         let nonce = Nonce::from_bytes(id16(label));
-        SignedRequest::sign(&self.huisarts, method, path, body.as_bytes(), time, nonce).unwrap()
+        SignedCall::sign(&self.huisarts, method, path, body.as_bytes(), time, nonce).unwrap()
     }
 
     /// The honest chain: grant, access, append, share-link create, a refused share-link open,

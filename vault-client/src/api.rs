@@ -219,7 +219,7 @@ impl<'a> Api<'a> {
             Some(b) => serde_json::to_vec(b).map_err(|_| ApiError::Internal)?,
             None => Vec::new(),
         };
-        let signed = crypto::http_sig::SignedRequest::sign(
+        let signed = crypto::http_sig::SignedCall::sign(
             self.identity,
             method,
             &path_and_query,

@@ -162,7 +162,7 @@ fn raw_request(method: &str, path: &str, body: &[u8], headers: &[(&str, String)]
 }
 
 fn signed_request(who: &Identity, method: &str, path: &str, body: &[u8]) -> Vec<u8> {
-    let sig = crypto::http_sig::SignedRequest::sign(
+    let sig = crypto::http_sig::SignedCall::sign(
         who,
         method,
         path,

@@ -42,7 +42,7 @@ pub struct Caller {
     /// The caller's public keys.
     pub keys: PublicKeys,
     /// The verified request.
-    pub proof: http_sig::SignedRequest,
+    pub proof: http_sig::SignedCall,
 }
 
 impl Caller {
@@ -85,7 +85,7 @@ impl<T: DeserializeOwned> RequestBody for Json<T> {
 
 /// The raw pieces of a signed request, before verification.
 struct Received {
-    request: http_sig::SignedRequest,
+    request: http_sig::SignedCall,
     body: Bytes,
     pending: Option<PendingNonce>,
 }
@@ -165,7 +165,7 @@ async fn receive<S: Send + Sync>(req: Request, state: &S) -> Result<Received, Ap
     if !body.is_empty() && !has_json {
         return Err(AppError::UnsupportedMediaType);
     }
-    let request = http_sig::SignedRequest::from_http(&method, &target, &body, |name| {
+    let request = http_sig::SignedCall::from_http(&method, &target, &body, |name| {
         headers.get(name).map(axum::http::HeaderValue::as_bytes)
     })
     .map_err(|e| match e {
@@ -247,7 +247,7 @@ impl KeyCache {
 fn verify(
     store: &dyn Store,
     cache: &KeyCache,
-    request: &http_sig::SignedRequest,
+    request: &http_sig::SignedCall,
     keys: &PublicKeys,
     now: UnixTime,
 ) -> Result<(Result<(), AppError>, Claimed), StoreError> {
@@ -298,7 +298,7 @@ async fn authenticate(state: &AppState, received: &Received) -> Result<Caller, A
 fn check_caller(
     s: &dyn Store,
     cache: &KeyCache,
-    request: http_sig::SignedRequest,
+    request: http_sig::SignedCall,
     now: UnixTime,
 ) -> Result<(Result<Caller, AppError>, Claimed), StoreError> {
     let Some(keys) = enrolled_keys(s, request.claims.key)? else {
@@ -344,7 +344,7 @@ pub trait CarriesKeys {
 #[derive(Debug)]
 pub struct SelfSigned<T> {
     /// The verified request.
-    pub proof: http_sig::SignedRequest,
+    pub proof: http_sig::SignedCall,
     /// The body.
     pub body: T,
 }

@@ -24,7 +24,7 @@ pub struct EntryMaker<'a> {
     /// The vault whose log it is.
     pub vault: &'a PublicKeys,
     /// The caller's signed request, kept as proof.
-    pub proof: Option<&'a http_sig::SignedRequest>,
+    pub proof: Option<&'a http_sig::SignedCall>,
     /// Now, by the server clock.
     pub now: UnixTime,
 }

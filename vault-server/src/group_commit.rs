@@ -46,7 +46,7 @@ pub struct ReadToLog {
     /// The vault's keys (the entry is in its log).
     pub vault_keys: PublicKeys,
     /// The grantee's signed request, kept in the entry as proof.
-    pub proof: http_sig::SignedRequest,
+    pub proof: http_sig::SignedCall,
     /// When, by the server clock.
     pub now: UnixTime,
 }
@@ -396,7 +396,7 @@ mod tests {
             },
             read: GranteeRead::Items(Vec::new()),
             vault_keys: w.vault.public(),
-            proof: http_sig::SignedRequest::sign(
+            proof: http_sig::SignedCall::sign(
                 &w.grantee,
                 "GET",
                 "/v1/vaults/x/items",

@@ -83,7 +83,7 @@ impl Server {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs();
-        let sig = crypto::http_sig::SignedRequest::sign(
+        let sig = crypto::http_sig::SignedCall::sign(
             who,
             method,
             path,

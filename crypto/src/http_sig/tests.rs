@@ -9,8 +9,8 @@ use super::*;
 
 const NOW: UnixTime = 1_780_000_000;
 
-fn signed(id: &Identity, body: &[u8]) -> SignedRequest {
-    SignedRequest::sign(
+fn signed(id: &Identity, body: &[u8]) -> SignedCall {
+    SignedCall::sign(
         id,
         "POST",
         "/v1/vaults/abc/items?since=3",
@@ -22,18 +22,15 @@ fn signed(id: &Identity, body: &[u8]) -> SignedRequest {
 }
 
 /// Headers as a server would see them, looked up case-insensitively.
-fn header_map(req: &SignedRequest) -> BTreeMap<String, Vec<u8>> {
+fn header_map(req: &SignedCall) -> BTreeMap<String, Vec<u8>> {
     req.headers()
         .into_iter()
         .map(|(k, v)| (k.to_ascii_lowercase(), v.into_bytes()))
         .collect()
 }
 
-fn receive(
-    map: &BTreeMap<String, Vec<u8>>,
-    body: &[u8],
-) -> Result<SignedRequest, ParseHeadersError> {
-    SignedRequest::from_http("POST", "/v1/vaults/abc/items?since=3", body, |name| {
+fn receive(map: &BTreeMap<String, Vec<u8>>, body: &[u8]) -> Result<SignedCall, ParseHeadersError> {
+    SignedCall::from_http("POST", "/v1/vaults/abc/items?since=3", body, |name| {
         map.get(&name.to_ascii_lowercase()).map(Vec::as_slice)
     })
 }
@@ -72,7 +69,7 @@ fn changed_body_method_or_path_breaks_the_signature() {
         ("POST", "/v1/vaults/abc/items?since=4"),
         ("POST", "/v1/vaults/abd/items?since=3"),
     ] {
-        let moved = SignedRequest::from_http(method, path, b"body", lookup).unwrap();
+        let moved = SignedCall::from_http(method, path, b"body", lookup).unwrap();
         assert_eq!(
             moved.verify(&id.public().verifier().unwrap(), NOW, &guard),
             Err(VerifyRequestError::BadSignature),
@@ -196,19 +193,19 @@ fn request_line_is_checked_on_both_sides() {
     let nonce = Nonce::random(&mut OsRng);
     for method in ["", "get", "GET ", "VERYLONGMETHODNAMEXYZ"] {
         assert_eq!(
-            SignedRequest::sign(&id, method, "/", b"", NOW, nonce),
+            SignedCall::sign(&id, method, "/", b"", NOW, nonce),
             Err(RequestLineError::Method)
         );
     }
     for path in ["", "v1", "/a b", "/a#frag", "/caf\u{e9}", "/\n"] {
         assert_eq!(
-            SignedRequest::sign(&id, "GET", path, b"", NOW, nonce),
+            SignedCall::sign(&id, "GET", path, b"", NOW, nonce),
             Err(RequestLineError::Path)
         );
     }
     let map = header_map(&signed(&id, b""));
     assert_eq!(
-        SignedRequest::from_http("GET", "/a b", b"", |n| map
+        SignedCall::from_http("GET", "/a b", b"", |n| map
             .get(&n.to_ascii_lowercase())
             .map(Vec::as_slice)),
         Err(ParseHeadersError::RequestLine(RequestLineError::Path))
@@ -250,10 +247,10 @@ fn signed_request_survives_serialisation_and_reverifies_offline() {
     let id = Identity::generate(&mut OsRng);
     let req = signed(&id, b"x");
     let json = serde_json::to_string(&req).unwrap();
-    let back: SignedRequest = serde_json::from_str(&json).unwrap();
+    let back: SignedCall = serde_json::from_str(&json).unwrap();
     assert_eq!(back.verify_signature(&id.public()), Ok(()));
     let bin = postcard::to_allocvec(&req).unwrap();
-    let back: SignedRequest = postcard::from_bytes(&bin).unwrap();
+    let back: SignedCall = postcard::from_bytes(&bin).unwrap();
     assert_eq!(back, req);
     let other = Identity::generate(&mut OsRng);
     assert_eq!(
@@ -283,7 +280,7 @@ proptest! {
         let mut bytes = postcard::to_allocvec(&req).unwrap();
         let bit = bit % (bytes.len() * 8);
         bytes[bit / 8] ^= 1 << (bit % 8);
-        if let Ok(changed) = postcard::from_bytes::<SignedRequest>(&bytes) {
+        if let Ok(changed) = postcard::from_bytes::<SignedCall>(&bytes) {
             prop_assert!(changed.verify_signature(&id.public()).is_err());
         }
     }

@@ -66,7 +66,7 @@ impl Parties {
     }
 
     fn access_event(&self, time: UnixTime, grant: GrantId) -> Event {
-        let proof = SignedRequest::sign(
+        let proof = SignedCall::sign(
             &self.huisarts,
             "GET",
             "/v1/vaults/x/items?scope=vragenlijsten",

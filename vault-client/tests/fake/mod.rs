@@ -72,7 +72,7 @@ impl FakeServer {
             .iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), v.as_bytes().to_vec()))
             .collect();
-        let signed = crypto::http_sig::SignedRequest::from_http(
+        let signed = crypto::http_sig::SignedCall::from_http(
             req.method,
             &req.path_and_query,
             &req.body,
@@ -183,7 +183,7 @@ impl FakeServer {
 struct Call<'a> {
     server: &'a Identity,
     caller: PartyId,
-    signed: &'a crypto::http_sig::SignedRequest,
+    signed: &'a crypto::http_sig::SignedCall,
     now: i64,
     owner_keys: PublicKeys,
 }

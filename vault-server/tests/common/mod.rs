@@ -138,7 +138,7 @@ impl Harness {
             .unwrap_or_default();
         let now = self.clock.load(Ordering::SeqCst);
         let sig =
-            crypto::http_sig::SignedRequest::sign(who, method.as_str(), path, &bytes, now, nonce)
+            crypto::http_sig::SignedCall::sign(who, method.as_str(), path, &bytes, now, nonce)
                 .unwrap();
         let mut req = Request::builder().method(method).uri(path);
         for (name, value) in sig.headers() {
@@ -162,7 +162,7 @@ impl Harness {
         let now = self.clock.load(Ordering::SeqCst);
         let nonce = crypto::Nonce::random(&mut rand_core::OsRng);
         let sig =
-            crypto::http_sig::SignedRequest::sign(who, method.as_str(), path, &bytes, now, nonce)
+            crypto::http_sig::SignedCall::sign(who, method.as_str(), path, &bytes, now, nonce)
                 .unwrap();
         let mut req = Request::builder().method(method).uri(path);
         for (name, value) in sig.headers() {
