@@ -243,15 +243,14 @@ impl KeyCache {
     }
 }
 
-/// Verifies `request` against `keys` at `now` (signature, skew, then single-use nonce).
+/// Verifies `request` with `signer` at `now` (signature, skew, then single-use nonce).
 fn verify(
     store: &dyn Store,
-    cache: &KeyCache,
     request: &http_sig::SignedCall,
-    keys: &PublicKeys,
+    signer: Result<Verifier, AppError>,
     now: UnixTime,
 ) -> Result<(Result<(), AppError>, Claimed), StoreError> {
-    let signer = match cache.verifier(keys) {
+    let signer = match signer {
         Ok(signer) => signer,
         Err(e) => return Ok((Err(e), None)),
     };
@@ -304,7 +303,8 @@ fn check_caller(
     let Some(keys) = enrolled_keys(s, request.claims.key)? else {
         return Ok((Err(AppError::UnknownKey), None));
     };
-    let (verdict, claimed) = verify(s, cache, &request, &keys, now)?;
+    // Only enrolled keys are cached: anybody can present new keys to the self-signed routes.
+    let (verdict, claimed) = verify(s, &request, cache.verifier(&keys), now)?;
     Ok((
         verdict.map(|()| Caller {
             keys,
@@ -359,8 +359,10 @@ impl<T: DeserializeOwned + CarriesKeys + Send + 'static> FromRequest<AppState> f
         let request = received.request.clone();
         let now = state.now();
         let proof = request.clone();
-        let (verdict, claimed) =
-            state.store_now(|s| verify(s, state.key_cache(), &request, &keys, now))?;
+        let (verdict, claimed) = state.store_now(|s| {
+            let signer = keys.verifier().map_err(|_| AppError::BadSignature);
+            verify(s, &request, signer, now)
+        })?;
         settle(state, received.pending.as_ref(), claimed).await?;
         verdict?;
         Ok(Self { proof, body })

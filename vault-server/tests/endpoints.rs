@@ -392,6 +392,39 @@ async fn max_uses_and_history_from_now_are_enforced() {
 }
 
 #[tokio::test]
+async fn an_item_from_before_a_from_now_grant_is_refused_and_logged_as_refused() {
+    let w = world().await;
+    let old = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
+    upload(&w, std::slice::from_ref(&old)).await;
+    w.h.advance(10);
+    grant(&w, &[(Scope::Intake, Mode::Read)], |t| {
+        t.history = History::FromNow;
+    })
+    .await;
+    let r =
+        w.h.signed(
+            &w.gp,
+            Method::GET,
+            &vpath(&w, &format!("/items/{}", old.id)),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, "scope_not_granted")
+    );
+    let last = entries(&w).await.pop().unwrap();
+    assert_eq!(
+        (last.entry.event.kind, last.entry.event.outcome),
+        (
+            EventKind::Access,
+            Outcome::Denied(crypto::log::DenyReason::ScopeNotGranted)
+        ),
+        "the log says what the GP was told"
+    );
+}
+
+#[tokio::test]
 async fn append_grantee_appends_but_cannot_read() {
     let w = world().await;
     grant(&w, &[(Scope::Intake, Mode::Append)], |_| {}).await;

@@ -1272,6 +1272,60 @@ pub(super) fn batched_reads_recheck_each_grant_in_order(s: &Arc<dyn Store>) {
     assert_eq!((uses(&open), uses(&revoked), uses(&once)), (2, 0, 1));
 }
 
+/// sled only (the memory store plans under its lock, where nobody can overtake it): other
+/// writers that keep moving the head while a batch is planned make it be worked out again,
+/// the last time inside its transaction, and the chain stays whole.
+pub(super) fn a_read_batch_outlasts_writers_that_keep_moving_the_head(s: &Arc<dyn Store>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let v = vault();
+    let g = grant(v, party(), &[(Scope::Notities, Mode::Read)]);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let refusal = AccessEvent::Refused {
+        grant: None,
+        grantee: party(),
+        mode: Mode::Read,
+        reason: Refusal::NoGrant,
+    };
+    let calls = AtomicUsize::new(0);
+    let overtaken = |head: LogHead, event: AccessEvent<'_>| {
+        if calls.fetch_add(1, Ordering::SeqCst) < 3 {
+            let _ = s.log_event(v, refusal, &test_log)?;
+        }
+        test_log(head, event)
+    };
+    let nothing = GranteeRead::Items(Vec::new());
+    let (outcomes, mark) = s
+        .log_grantee_reads(&[LoggedRead {
+            access: access(&g),
+            read: &nothing,
+            now: NOW,
+            log: &overtaken,
+        }])
+        .unwrap();
+    s.sync(mark).unwrap();
+    assert_eq!(
+        outcomes[0].as_ref().map(|e| e.seq),
+        Ok(3),
+        "after the three entries that overtook it"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        4,
+        "three plans outside the transaction, the last one inside"
+    );
+    let mut head = LogHead::default();
+    for e in s.log_from(v, 0, 10).unwrap() {
+        assert_eq!(
+            e.hash,
+            test_log(head, refusal).unwrap().hash,
+            "chain unbroken"
+        );
+        head = head_after(&e);
+    }
+    assert_eq!(head.next_seq, 4);
+    assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, 1);
+}
+
 pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {
     let keep = Nonce::random(&mut OsRng);
     let old = Nonce::random(&mut OsRng);

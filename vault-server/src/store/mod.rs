@@ -195,11 +195,11 @@ struct ReadPlan {
 
 impl ReadPlan {
     /// Works out `reads` in order, reading grants and heads through the lookups once each.
-    fn new(
+    fn new<E: From<StoreError>>(
         reads: &[LoggedRead<'_>],
-        mut grant: impl FnMut(GrantId) -> StoreResult<Option<GrantRecord>>,
-        mut head: impl FnMut(VaultId) -> StoreResult<LogHead>,
-    ) -> StoreResult<Self> {
+        mut grant: impl FnMut(GrantId) -> Result<Option<GrantRecord>, E>,
+        mut head: impl FnMut(VaultId) -> Result<LogHead, E>,
+    ) -> Result<Self, E> {
         let mut plan = Self::default();
         for read in reads {
             let access = read.access;
