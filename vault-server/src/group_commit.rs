@@ -363,13 +363,12 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
     use crypto::log::{LogVerifier, SignedEntry};
-    use crypto::{GrantId, Mode, Nonce, Permission, Role, Scope};
+    use crypto::{Mode, Nonce, Scope};
     use rand_core::OsRng;
 
     use super::*;
+    use crate::store::conformance::{self, NOW};
     use crate::store::{Blob, GrantRecord, InsertGrant, MemoryStore, SledOptions, SledStore};
-
-    const NOW: UnixTime = 1_800_000_000;
 
     struct World {
         store: Arc<dyn Store>,
@@ -382,26 +381,11 @@ mod tests {
     fn world(store: Arc<dyn Store>) -> World {
         let vault = Identity::generate(&mut OsRng);
         let grantee = Identity::generate(&mut OsRng);
-        let grant = GrantRecord {
-            id: GrantId::random(&mut OsRng),
-            vault: vault.public().vault_id(),
-            grantee: grantee.public().party_id(),
-            grantee_role: Role::Huisarts,
-            permissions: vec![Permission {
-                scope: Scope::Notities,
-                mode: Mode::Read,
-            }],
-            not_before: NOW - 60,
-            expires_at: None,
-            max_uses: None,
-            history_from: None,
-            nonce: Nonce::random(&mut OsRng),
-            signed: Blob(b"signed grant".to_vec()),
-            created_at: NOW - 60,
-            revoked_at: None,
-            revocation: None,
-            use_count: 0,
-        };
+        let grant = conformance::grant(
+            vault.public().vault_id(),
+            grantee.public().party_id(),
+            &[(Scope::Notities, Mode::Read)],
+        );
         assert_eq!(
             store.insert_grant(&grant, None).unwrap(),
             InsertGrant::Inserted

@@ -68,7 +68,7 @@ mod sled_store {
 
 // ---------------------------------------------------------------- helpers
 
-const NOW: UnixTime = 1_800_000_000;
+pub(crate) const NOW: UnixTime = 1_800_000_000;
 
 fn vault() -> VaultId {
     VaultId::random(&mut OsRng)
@@ -134,7 +134,12 @@ fn new_item(scope: Scope) -> NewItem {
     }
 }
 
-fn grant(vault: VaultId, grantee: PartyId, permissions: &[(Scope, Mode)]) -> GrantRecord {
+/// An active grant (from a minute before [`NOW`] for an hour); also used by other modules' tests.
+pub(crate) fn grant(
+    vault: VaultId,
+    grantee: PartyId,
+    permissions: &[(Scope, Mode)],
+) -> GrantRecord {
     GrantRecord {
         id: GrantId::random(&mut OsRng),
         vault,

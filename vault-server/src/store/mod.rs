@@ -16,7 +16,7 @@
 //! [`crate::state::AppState::store`], which moves them to the blocking thread pool.
 
 #[cfg(test)]
-mod conformance;
+pub(crate) mod conformance;
 mod disk;
 mod memory;
 mod records;
