@@ -397,12 +397,18 @@ pub async fn get_item(
     let vault = call.vault.id;
     let now = state.now();
     let attempt = state.store_now(|s| {
-        let Some(record) = s.item(vault, item)? else {
-            return Ok(Err(AppError::UnknownItem));
-        };
+        let found = s.item(vault, item)?;
         if call.is_owner {
-            return Ok(Ok(Err(record)));
+            return Ok(found.map(Err).ok_or(AppError::UnknownItem));
         }
+        // A grantee learns nothing of items it may not see, not even whether they exist: an
+        // unknown id is refused (and logged) like an item outside the grant.
+        let Some(record) = found else {
+            let refused = attempt_read(s, &call, None, now, |_| {
+                Ok(Err::<(GranteeRead, ()), _>(GrantDenied::ScopeNotGranted))
+            });
+            return refused.map(|attempt| Ok(Ok(attempt)));
+        };
         // The grant chosen covers reading this item's scope; an item from before its history
         // window is refused (and logged) like one outside the grant.
         attempt_read(s, &call, Some(record.item.scope), now, |grant| {

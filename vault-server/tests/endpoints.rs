@@ -425,6 +425,42 @@ async fn an_item_from_before_a_from_now_grant_is_refused_and_logged_as_refused()
 }
 
 #[tokio::test]
+async fn a_grantee_cannot_tell_an_unknown_item_from_one_outside_its_grant() {
+    let w = world().await;
+    let notes = item(Scope::Notities, Sealing::ScopeKey { epoch: 1 });
+    upload(&w, std::slice::from_ref(&notes)).await;
+    grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+    let unknown = crypto::ItemId::random(&mut OsRng);
+    let mut answers = Vec::new();
+    for id in [notes.id, unknown] {
+        let path = vpath(&w, &format!("/items/{id}"));
+        let r = w.h.signed(&w.gp, Method::GET, &path, None).await;
+        answers.push((r.status, r.code().to_owned()));
+        let last = entries(&w).await.pop().unwrap();
+        assert_eq!(
+            last.entry.event.outcome,
+            Outcome::Denied(crypto::log::DenyReason::ScopeNotGranted),
+            "each probe is in the log"
+        );
+    }
+    assert_eq!(answers[0], answers[1], "the same answer for both");
+    assert_eq!(answers[0].0, StatusCode::FORBIDDEN);
+    let r =
+        w.h.signed(
+            &w.vault,
+            Method::GET,
+            &vpath(&w, &format!("/items/{unknown}")),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::NOT_FOUND, "unknown_item"),
+        "the owner is told"
+    );
+}
+
+#[tokio::test]
 async fn append_grantee_appends_but_cannot_read() {
     let w = world().await;
     grant(&w, &[(Scope::Intake, Mode::Append)], |_| {}).await;
