@@ -97,7 +97,8 @@ fn wrapped(record: &WrappedKeyRecord) -> Result<WrappedScopeKey, StoreError> {
 }
 
 /// Picks the grant a grantee's call uses: an active one covering `mode` (on `scope`, when the
-/// call concerns one scope); otherwise the most telling refusal.
+/// call concerns one scope); otherwise the most telling refusal. `grants` are the vault's
+/// (a few per inwoner), not the grantee's (a huisarts may hold thousands).
 pub fn choose_grant(
     grants: &[GrantRecord],
     access: (crypto::VaultId, crypto::PartyId),
@@ -159,7 +160,7 @@ fn grantee_call<T>(
         proof: Some(&caller.proof),
         now,
     };
-    let grants = s.grants_for_grantee(caller.party())?;
+    let grants = s.grants_for_vault(vault.id)?;
     let (grant, refusal) = match choose_grant(&grants, (vault.id, caller.party()), mode, scope, now)
     {
         Ok(grant) => match op(&grant, &maker)? {
@@ -218,7 +219,7 @@ fn attempt_read<X>(
     now: UnixTime,
     read: impl FnOnce(&GrantRecord) -> StoreResult<Result<(GranteeRead, X), GrantDenied>>,
 ) -> StoreResult<Attempt<X>> {
-    let grants = s.grants_for_grantee(call.caller.party())?;
+    let grants = s.grants_for_vault(call.vault.id)?;
     Ok(
         match choose_grant(
             &grants,
