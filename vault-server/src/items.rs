@@ -154,12 +154,7 @@ fn grantee_call<T>(
     op: impl FnOnce(&GrantRecord, &EntryMaker<'_>) -> StoreResult<Result<T, Refusal>>,
 ) -> StoreResult<Result<T, AppError>> {
     let now = state.now();
-    let maker = EntryMaker {
-        server: state.identity(),
-        vault: &vault.keys,
-        proof: Some(&caller.proof),
-        now,
-    };
+    let maker = entry_maker(state, vault, caller, now);
     let grants = s.grants_for_vault(vault.id)?;
     let (grant, refusal) = match choose_grant(&grants, (vault.id, caller.party()), mode, scope, now)
     {
@@ -179,6 +174,21 @@ fn grantee_call<T>(
         refusal,
     )
     .map(Err)
+}
+
+/// The maker of the server-signed entries for a grantee's call.
+fn entry_maker<'a>(
+    state: &'a AppState,
+    vault: &'a VaultRecord,
+    caller: &'a Caller,
+    now: UnixTime,
+) -> EntryMaker<'a> {
+    EntryMaker {
+        server: state.identity(),
+        vault: &vault.keys,
+        proof: Some(&caller.proof),
+        now,
+    }
 }
 
 /// Logs a refused grantee call and returns its API error.
@@ -266,12 +276,7 @@ async fn finish_read<X>(
     let st = state.clone();
     Err(state
         .store(move |s| {
-            let maker = EntryMaker {
-                server: st.identity(),
-                vault: &call.vault.keys,
-                proof: Some(&call.caller.proof),
-                now,
-            };
+            let maker = entry_maker(&st, &call.vault, &call.caller, now);
             log_refusal(
                 s,
                 &maker,

@@ -303,18 +303,13 @@ impl From<StoreError> for ConflictableTransactionError<StoreError> {
     }
 }
 
-/// A store error that aborts a transaction.
-fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
-    ConflictableTransactionError::Abort(e)
-}
-
 fn tx_get<T: DeserializeOwned>(
     tree: &TransactionalTree,
     name: &'static str,
     key: &[u8],
 ) -> ConflictableTransactionResult<Option<T>, StoreError> {
     tree.get(key)?
-        .map(|v| dec(name, &v).map_err(abort))
+        .map(|v| dec(name, &v).map_err(Into::into))
         .transpose()
 }
 
@@ -323,7 +318,7 @@ fn tx_put<T: Serialize>(
     key: &[u8],
     value: &T,
 ) -> ConflictableTransactionResult<(), StoreError> {
-    tree.insert(key, enc(value).map_err(abort)?)?;
+    tree.insert(key, enc(value)?)?;
     Ok(())
 }
 
@@ -571,7 +566,7 @@ fn tx_log(
     event: AccessEvent<'_>,
 ) -> ConflictableTransactionResult<LogEntryRecord, StoreError> {
     let head: LogHead = tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default();
-    let entry = checked_entry(head, builder(head, event)).map_err(abort)?;
+    let entry = checked_entry(head, builder(head, event))?;
     tx_put(log, &seq_key(vault, entry.seq), &entry)?;
     tx_put(heads, vault.as_bytes(), &head_after(&entry))?;
     Ok(entry)
@@ -686,9 +681,7 @@ impl Store for SledStore {
                     return Ok(CredentialInsert::CredentialTaken);
                 }
                 if accounts.get(passkey.account.as_bytes())?.is_none() {
-                    return Err(abort(StoreError::Internal(
-                        "passkey added to an unknown account",
-                    )));
+                    return Err(StoreError::Internal("passkey added to an unknown account").into());
                 }
                 tx_put(passkeys, &passkey.credential_id, passkey)?;
                 by_account.insert(
@@ -955,9 +948,9 @@ impl Store for SledStore {
                     std::slice::from_ref(item),
                     now,
                 )? {
-                    PutItems::Stored(mut stored) => stored
-                        .pop()
-                        .ok_or_else(|| abort(StoreError::Internal("no item stored")))?,
+                    PutItems::Stored(mut stored) => {
+                        stored.pop().ok_or(StoreError::Internal("no item stored"))?
+                    }
                     PutItems::Duplicate(id) => return Ok(Err(AppendDenied::Duplicate(id))),
                 };
                 tx_count_use(grants, &grant)?;
@@ -1041,9 +1034,7 @@ impl Store for SledStore {
                 if tx_apply_plan(grants, log, heads, &plan)? {
                     Ok(plan.outcomes)
                 } else {
-                    Err(abort(StoreError::Internal(
-                        "a plan made in its transaction is stale",
-                    )))
+                    Err(StoreError::Internal("a plan made in its transaction is stale").into())
                 }
             })
             .map_err(from_tx)?;
@@ -1364,7 +1355,7 @@ fn tx_store_items(
         }
     }
     let mut seq = match heads.get(vault.as_bytes())? {
-        Some(raw) => seq_from(&raw).map_err(abort)?,
+        Some(raw) => seq_from(&raw)?,
         None => 0,
     };
     let mut stored = Vec::with_capacity(items.len());
