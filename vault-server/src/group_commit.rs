@@ -24,7 +24,7 @@ use crate::consent::EntryMaker;
 use crate::error::AppError;
 use crate::store::{
     AccessEvent, GrantDenied, GranteeAccess, GranteeRead, LogEntryRecord, LogHead, LoggedRead,
-    Store, StoreError, StoreResult, SyncMark,
+    LoggedReads, Store, StoreError, StoreResult, SyncMark,
 };
 
 /// Shortest time between the starts of two log-writer rounds: under load a round then covers
@@ -276,11 +276,7 @@ fn run_log_rounds(
 }
 
 /// Writes the log entries of `reads` in one store write.
-fn log_reads(
-    store: &dyn Store,
-    server: &Identity,
-    reads: &[Waiting],
-) -> StoreResult<(Vec<Result<LogEntryRecord, GrantDenied>>, SyncMark)> {
+fn log_reads(store: &dyn Store, server: &Identity, reads: &[Waiting]) -> StoreResult<LoggedReads> {
     let makers: Vec<EntryMaker<'_>> = reads
         .iter()
         .map(|(r, _)| EntryMaker {
