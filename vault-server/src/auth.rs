@@ -18,10 +18,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use axum::response::IntoResponse as _;
 use crypto::encoding::{sha256, UnixTime};
 use crypto::http_sig::{
@@ -146,22 +144,8 @@ async fn receive<S: Send + Sync>(req: Request, state: &S) -> Result<Received, Ap
         .path_and_query()
         .map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
     let headers = req.headers().clone();
-    let has_json = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            let mime = ct.split(';').next().unwrap_or_default().trim();
-            mime.eq_ignore_ascii_case("application/json")
-        });
-    let body = Bytes::from_request(req, state)
-        .await
-        .map_err(|e: BytesRejection| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::BodyTooLarge
-            } else {
-                AppError::MalformedJson
-            }
-        })?;
+    let has_json = crate::extract::is_json(headers.get(axum::http::header::CONTENT_TYPE));
+    let body = crate::extract::body_bytes(req, state).await?;
     if !body.is_empty() && !has_json {
         return Err(AppError::UnsupportedMediaType);
     }

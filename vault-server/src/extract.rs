@@ -14,8 +14,9 @@ use crate::error::{AppError, FieldProblem};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
-fn is_json(parts_content_type: Option<&header::HeaderValue>) -> bool {
-    let Some(Ok(text)) = parts_content_type.map(|v| v.to_str()) else {
+/// Whether a `Content-Type` names JSON: `application/json` or `application/<something>+json`.
+pub fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
+    let Some(Ok(text)) = content_type.map(|v| v.to_str()) else {
         return false;
     };
     let mime = text
@@ -34,17 +35,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if !is_json(req.headers().get(header::CONTENT_TYPE)) {
             return Err(AppError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e: BytesRejection| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::BodyTooLarge
-                } else {
-                    AppError::MalformedJson
-                }
-            })?;
-        parse_json(&bytes).map(Self)
+        parse_json(&body_bytes(req, state).await?).map(Self)
     }
+}
+
+/// The whole body, within the body limit (else `413 body_too_large`).
+pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::BodyTooLarge
+            } else {
+                AppError::MalformedJson
+            }
+        })
 }
 
 /// Parses JSON, mapping errors to codes by their kind and path only.
