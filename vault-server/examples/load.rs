@@ -2,16 +2,19 @@
 //!
 //! It starts the binary on a fresh temporary data directory, registers a vault and a GP,
 //! uploads `--items` items of 1 KiB (batches of 100), grants the GP read access, and then, with
-//! `--connections` keep-alive connections for `--seconds` each, runs two phases:
+//! `--connections` keep-alive connections for `--seconds` each, runs three phases:
 //!
 //! 1. `GET /healthz` (the bare route);
-//! 2. signed grantee fetches `GET /v1/vaults/{vault}/items/{item}` of random items: each a
-//!    fresh signed request with its own nonce, each answered only after its consent-log entry
-//!    is durable.
+//! 2. owner fetches `GET /v1/vaults/{vault}/items/{item}` of random items: signed like every
+//!    API call (fresh nonce, claimed durably) but not logged;
+//! 3. the same fetches by the GP under its grant: each also answered only after its
+//!    consent-log entry is durable.
 //!
 //! Requests are signed before a phase starts so that signing does not compete with the server
-//! for the CPU. It prints requests/s, p50/p99 latency, the ratio of the two phases, the
-//! server's peak RSS (`VmHWM`) and the data directory's size.
+//! for the CPU. Per phase it prints requests/s, p50/p99 latency and the CPU time per request
+//! of the server (also split by kind of server thread) and of itself; then the ratio of the
+//! logged fetches to the bare route, the server's peak RSS (`VmHWM`) and the data directory's
+//! size.
 //!
 //! ```sh
 //! cargo build --release -p vault-server --bin vault-server --example load
@@ -20,6 +23,7 @@
 
 #![allow(clippy::print_stdout, reason = "the benchmark report goes to stdout")]
 
+use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -357,11 +361,37 @@ struct Phase {
     latencies_us: Vec<u64>,
     /// CPU time (user + system) the server and this tool used during the phase.
     cpu: (Duration, Duration),
+    /// The server's CPU time during the phase per kind of thread (threads alive at its end).
+    threads: BTreeMap<String, Duration>,
 }
 
 /// User + system CPU time of a process so far, from `/proc/<pid>/stat` (clock ticks).
 fn cpu_time(pid: &str) -> Result<Duration, Error> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    stat_cpu(&std::fs::read_to_string(format!("/proc/{pid}/stat"))?)
+}
+
+/// CPU time so far of the server's threads, summed per kind of thread: the name without its
+/// trailing number (`sled-io-3` counts as `sled-io`). Shows where a request's CPU goes.
+fn thread_cpu(pid: &str) -> Result<BTreeMap<String, Duration>, Error> {
+    let mut by_kind = BTreeMap::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let dir = task?.path();
+        // A thread that ended between listing and reading counts no more.
+        let (Ok(name), Ok(stat)) = (
+            std::fs::read_to_string(dir.join("comm")),
+            std::fs::read_to_string(dir.join("stat")),
+        ) else {
+            continue;
+        };
+        let kind = name.trim().trim_end_matches(|c: char| c.is_ascii_digit());
+        let kind = kind.trim_end_matches('-').to_owned();
+        *by_kind.entry(kind).or_default() += stat_cpu(&stat)?;
+    }
+    Ok(by_kind)
+}
+
+/// User + system time from the text of a `stat` file.
+fn stat_cpu(stat: &str) -> Result<Duration, Error> {
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
     let rest = stat.rsplit_once(')').ok_or("malformed stat")?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -400,6 +430,17 @@ impl Phase {
             } else {
                 ""
             }
+        );
+        let threads: Vec<String> = self
+            .threads
+            .iter()
+            .filter(|(_, cpu)| !cpu.is_zero())
+            .map(|(kind, cpu)| format!("{kind} {:.1}", per_request(*cpu)))
+            .collect();
+        println!(
+            "{:<14} server CPU/request by thread (µs): {}",
+            "",
+            threads.join(", ")
         );
     }
 }
@@ -475,6 +516,7 @@ fn run(
     eprintln!("phase {name} starts (server pid {server_pid})");
     let server_pid = server_pid.to_string();
     let before = (cpu_time(&server_pid)?, cpu_time("self")?);
+    let threads_before = thread_cpu(&server_pid)?;
     let start = Arc::new(std::sync::Barrier::new(sources.len()));
     let workers: Vec<_> = sources
         .into_iter()
@@ -491,6 +533,7 @@ fn run(
         elapsed: Duration::ZERO,
         latencies_us: Vec::new(),
         cpu: (Duration::ZERO, Duration::ZERO),
+        threads: BTreeMap::new(),
     };
     let mut finished = Vec::with_capacity(workers.len());
     for w in workers {
@@ -500,6 +543,13 @@ fn run(
         cpu_time(&server_pid)?.saturating_sub(before.0),
         cpu_time("self")?.saturating_sub(before.1),
     );
+    phase.threads = thread_cpu(&server_pid)?
+        .into_iter()
+        .map(|(kind, cpu)| {
+            let spent = cpu.saturating_sub(threads_before.get(&kind).copied().unwrap_or_default());
+            (kind, spent)
+        })
+        .collect();
     for w in finished {
         let (w, _source) = w;
         let w = w?;
