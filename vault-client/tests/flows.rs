@@ -44,6 +44,10 @@ fn perms(list: &[(Scope, Mode)]) -> Permissions {
     .unwrap()
 }
 
+fn read_notes() -> Permissions {
+    perms(&[(Scope::Notities, Mode::Read)])
+}
+
 fn note(text: &str) -> NewItem {
     NewItem {
         scope: Scope::Notities,
@@ -137,19 +141,27 @@ impl World {
         self.as_owner(|owner, state| owner.grant(state, request, terms))
     }
 
-    /// The professional `who` requests `p` for `d`; Annelies grants it with `edit` applied.
+    /// The professional `who` requests `p` for `d`; Annelies grants it as asked.
     fn request_and_grant(
         &self,
         who: &Identity,
         role: Role,
         p: Permissions,
         d: AccessDuration,
-        edit: impl FnOnce(&mut GrantTerms),
     ) -> SignedGrant {
         let request = self.request(who, role, p, d);
-        let mut terms = GrantTerms::as_requested(&request.request);
-        edit(&mut terms);
-        self.grant(&request, terms).unwrap()
+        self.grant(&request, GrantTerms::as_requested(&request.request))
+            .unwrap()
+    }
+
+    /// The GP asks to read Annelies's notes for `d`.
+    fn gp_requests_notes(&self, d: AccessDuration) -> SignedRequest {
+        self.request(&self.gp, Role::Huisarts, read_notes(), d)
+    }
+
+    /// The GP asks to read Annelies's notes for `d`; she grants it as asked.
+    fn grant_gp_notes(&self, d: AccessDuration) -> SignedGrant {
+        self.request_and_grant(&self.gp, Role::Huisarts, read_notes(), d)
     }
 
     /// The bodies the professional `who` reads in Annelies's vault.
@@ -196,13 +208,7 @@ fn the_journey_grant_read_append_log_revoke() {
         ["slecht geslapen", "weinig contact", "derde"]
     );
 
-    w.request_and_grant(
-        &w.gp,
-        Role::Huisarts,
-        perms(&[(Scope::Notities, Mode::Read)]),
-        AccessDuration::Days(30),
-        |_| {},
-    );
+    w.grant_gp_notes(AccessDuration::Days(30));
     assert_eq!(
         w.read(&w.gp).unwrap(),
         ["slecht geslapen", "weinig contact", "derde"]
@@ -214,7 +220,6 @@ fn the_journey_grant_read_append_log_revoke() {
         Role::Welzijnscoach,
         perms(&[(Scope::Intake, Mode::Append)]),
         AccessDuration::Lifelong,
-        |_| {},
     );
     let err = w.read(&w.coach).unwrap_err();
     assert_eq!(refused(&err), Some("append_only"));
@@ -300,21 +305,8 @@ fn remaining_grantees_get_the_new_epoch_after_a_revoke() {
     let w = World::new();
     let poh = Identity::generate(&mut OsRng);
     w.enrol(&poh, Role::PohGgz, "Poh");
-    let read_notes = perms(&[(Scope::Notities, Mode::Read)]);
-    let g1 = w.request_and_grant(
-        &w.gp,
-        Role::Huisarts,
-        read_notes.clone(),
-        AccessDuration::Days(30),
-        |_| {},
-    );
-    w.request_and_grant(
-        &poh,
-        Role::PohGgz,
-        read_notes,
-        AccessDuration::Days(30),
-        |_| {},
-    );
+    let g1 = w.grant_gp_notes(AccessDuration::Days(30));
+    w.request_and_grant(&poh, Role::PohGgz, read_notes(), AccessDuration::Days(30));
     w.revoke(g1.grant.id);
     w.add(vec![note("nieuw")]);
     assert_eq!(w.read(&poh).unwrap(), ["nieuw"]);
@@ -329,16 +321,11 @@ fn from_now_grant_sees_only_new_items_and_narrowing_holds() {
         (Scope::Notities, Mode::Read),
         (Scope::Vragenlijsten, Mode::Read),
     ]);
-    w.request_and_grant(
-        &w.gp,
-        Role::Huisarts,
-        asked,
-        AccessDuration::Days(30),
-        |t| {
-            t.history = History::FromNow;
-            t.permissions = perms(&[(Scope::Notities, Mode::Read)]);
-        },
-    );
+    let request = w.request(&w.gp, Role::Huisarts, asked, AccessDuration::Days(30));
+    let mut terms = GrantTerms::as_requested(&request.request);
+    terms.history = History::FromNow;
+    terms.permissions = read_notes();
+    w.grant(&request, terms).unwrap();
     w.add(vec![
         note("nieuw"),
         NewItem {
@@ -353,13 +340,7 @@ fn from_now_grant_sees_only_new_items_and_narrowing_holds() {
 #[test]
 fn an_expired_grant_is_refused() {
     let w = World::new();
-    w.request_and_grant(
-        &w.gp,
-        Role::Huisarts,
-        perms(&[(Scope::Notities, Mode::Read)]),
-        AccessDuration::Days(1),
-        |_| {},
-    );
+    w.grant_gp_notes(AccessDuration::Days(1));
     assert!(w.read(&w.gp).is_ok());
     w.server.now.set(T0 + DAY + 1);
     assert_eq!(refused(&w.read(&w.gp).unwrap_err()), Some("grant_expired"));
@@ -368,12 +349,7 @@ fn an_expired_grant_is_refused() {
 #[test]
 fn a_grant_wider_than_the_request_is_not_signed() {
     let w = World::new();
-    let request = w.request(
-        &w.gp,
-        Role::Huisarts,
-        perms(&[(Scope::Notities, Mode::Read)]),
-        AccessDuration::Days(7),
-    );
+    let request = w.gp_requests_notes(AccessDuration::Days(7));
     let mut terms = GrantTerms::as_requested(&request.request);
     terms.duration = AccessDuration::Lifelong;
     let err = w.grant(&request, terms).unwrap_err();
@@ -383,12 +359,7 @@ fn a_grant_wider_than_the_request_is_not_signed() {
 #[test]
 fn an_expired_request_cannot_be_granted() {
     let w = World::new();
-    let request = w.request(
-        &w.gp,
-        Role::Huisarts,
-        perms(&[(Scope::Notities, Mode::Read)]),
-        AccessDuration::Days(7),
-    );
+    let request = w.gp_requests_notes(AccessDuration::Days(7));
     w.server.now.set(T0 + 16 * 60);
     let terms = GrantTerms::as_requested(&request.request);
     let err = w.grant(&request, terms).unwrap_err();
@@ -462,13 +433,7 @@ fn a_revoked_share_link_shows_once_in_the_verified_log() {
 #[test]
 fn a_rolled_back_log_is_detected() {
     let w = World::new();
-    w.request_and_grant(
-        &w.gp,
-        Role::Huisarts,
-        perms(&[(Scope::Notities, Mode::Read)]),
-        AccessDuration::Days(3),
-        |_| {},
-    );
+    w.grant_gp_notes(AccessDuration::Days(3));
     w.verified_log().unwrap();
     // A head newer than what the server now shows: the server rolled the log back.
     let mut head = w.state.borrow().log_head.unwrap();
