@@ -63,6 +63,7 @@ fn refused(err: &ProfessionalError) -> Option<&str> {
     }
 }
 
+/// Annelies, her GP and a welfare coach on one fake server.
 struct World {
     server: FakeServer,
     annelies: Identity,
@@ -112,6 +113,7 @@ impl World {
         self.api(who, |api| f(&Professional::new(api, who)))
     }
 
+    /// The professional `who` signs up with a profile.
     fn enrol(&self, who: &Identity, role: Role, name: &str) {
         self.api(who, |api| api.enrol_party(Some(&profile(role, name))))
             .unwrap();
