@@ -4,41 +4,25 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use tests::{Person, Server};
+#[allow(dead_code, reason = "each test binary uses its own part of the cast")]
+mod common;
+
+use common::Cast;
 
 const DAY: i64 = 86_400;
 
 #[test]
 fn a_one_day_grant_reads_today_and_is_refused_after_a_day() {
-    let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let annelies = Person::new(dir.path().join("annelies"), &server.url);
-    let gp = Person::new(dir.path().join("huisarts"), &server.url);
-    let vault = annelies.json(&["init"])["vault"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let _ = gp.json(&[
-        "init",
-        "--role",
-        "huisarts",
-        "--name",
-        "Dr. De Vries",
-        "--org",
-        "Praktijk",
-    ]);
-    let _ = annelies.ok(&["note", "add", "vandaag"]);
-    let out = dir.path().display().to_string();
-    let request = gp.json(&[
-        "request", "--scope", "notities", "--days", "1", "--out", &out,
-    ]);
+    let c = Cast::enrol();
+    let _ = c.annelies.ok(&["note", "add", "vandaag"]);
+    let request = c.request(&c.gp, &["--scope", "notities", "--days", "1"]);
     let qr = request["qr_text"].as_str().unwrap();
-    let _ = annelies.ok(&["grant", "--text", qr, "--yes"]);
-    assert!(gp.ok(&["read", &vault]).contains("vandaag"));
+    let _ = c.annelies.ok(&["grant", "--text", qr, "--yes"]);
+    assert!(c.gp.ok(&["read", &c.vault]).contains("vandaag"));
 
     let later = DAY + 60;
-    let _server = server.restart_at(later);
-    let refused = gp.run_at(later, &["read", &vault]);
+    let c = c.restart_server_at(later);
+    let refused = c.gp.run_at(later, &["read", &c.vault]);
     assert!(!refused.status.success());
     let text = tests::text(&refused);
     assert!(text.contains("grant_expired"), "{text}");
@@ -50,28 +34,12 @@ fn a_one_day_grant_reads_today_and_is_refused_after_a_day() {
 
 #[test]
 fn a_request_older_than_fifteen_minutes_cannot_be_granted() {
-    let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let annelies = Person::new(dir.path().join("annelies"), &server.url);
-    let gp = Person::new(dir.path().join("huisarts"), &server.url);
-    let _ = annelies.json(&["init"]);
-    let _ = gp.json(&[
-        "init",
-        "--role",
-        "huisarts",
-        "--name",
-        "Dr. De Vries",
-        "--org",
-        "Praktijk",
-    ]);
-    let out = dir.path().display().to_string();
-    let request = gp.json(&[
-        "request", "--scope", "notities", "--days", "1", "--out", &out,
-    ]);
+    let c = Cast::enrol();
+    let request = c.request(&c.gp, &["--scope", "notities", "--days", "1"]);
     let qr = request["qr_text"].as_str().unwrap();
     let later = 16 * 60;
-    let _server = server.restart_at(later);
-    let refused = annelies.run_at(later, &["grant", "--text", qr, "--yes"]);
+    let c = c.restart_server_at(later);
+    let refused = c.annelies.run_at(later, &["grant", "--text", qr, "--yes"]);
     assert!(!refused.status.success());
     let text = tests::text(&refused);
     assert!(

@@ -3,80 +3,26 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use std::path::Path;
+#[allow(dead_code, reason = "each test binary uses its own part of the cast")]
+mod common;
 
-use tests::{Person, Server, PASSPHRASE};
+use common::{Cast, Stage};
+use tests::PASSPHRASE;
 
-struct Cast {
-    server: Server,
-    dir: tempfile::TempDir,
-    annelies: Person,
-    gp: Person,
-    coach: Person,
-    vault: String,
-}
-
-fn cast() -> Cast {
-    let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let person = |name: &str| Person::new(dir.path().join(name), &server.url);
-    let (annelies, gp, coach) = (person("annelies"), person("huisarts"), person("coach"));
-    let vault = annelies.json(&["init"])["vault"]
-        .as_str()
+/// The string `field` of each object in the JSON array `list` (objects without it are skipped).
+fn strings_of_each<'a>(list: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
         .unwrap()
-        .to_owned();
-    let _ = gp.json(&[
-        "init",
-        "--role",
-        "huisarts",
-        "--name",
-        "Dr. J. de Vries",
-        "--org",
-        "Praktijk Centrum",
-    ]);
-    let _ = coach.json(&[
-        "init",
-        "--role",
-        "welzijnscoach",
-        "--name",
-        "Sanne Bakker",
-        "--org",
-        "Welzijn Centraal",
-    ]);
-    Cast {
-        server,
-        dir,
-        annelies,
-        gp,
-        coach,
-        vault,
-    }
-}
-
-/// `who` requests `args`; Annelies grants it by scanning the PNG; returns the grant id.
-fn grant_by_image(c: &Cast, who: &Person, args: &[&str]) -> String {
-    let out = c.dir.path().join(format!(
-        "qr-{}",
-        who.home.file_name().unwrap().to_string_lossy()
-    ));
-    let out_s = out.display().to_string();
-    let mut all = vec!["request", "--out", &out_s];
-    all.extend_from_slice(args);
-    let request = who.json(&all);
-    let png = request["png"].as_str().unwrap();
-    assert!(Path::new(png).exists());
-    let granted = c.annelies.json(&["grant", "--image", png, "--yes"]);
-    let reference = request["reference"].as_str().unwrap();
-    let _ = who.json(&["wait", reference, "--timeout", "20"]);
-    granted["grant"].as_str().unwrap().to_owned()
+        .iter()
+        .filter_map(|object| object[field].as_str())
+        .collect()
 }
 
 #[test]
 fn the_demo_journey_plays_to_the_end() {
-    let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let me = Person::new(dir.path().join("unused"), &server.url);
-    let out = me.ok(&["demo", "--dir", &dir.path().display().to_string()]);
+    let stage = Stage::start();
+    let me = stage.person("unused");
+    let out = me.ok(&["demo", "--dir", &stage.dir.path().display().to_string()]);
     for step in 1..=9 {
         assert!(
             out.contains(&format!("Stap {step} ")),
@@ -89,10 +35,9 @@ fn the_demo_journey_plays_to_the_end() {
 
 #[test]
 fn a_qr_image_written_by_one_client_is_scanned_by_another() {
-    let c = cast();
+    let c = Cast::enrol();
     let _ = c.annelies.ok(&["note", "add", "Ik slaap slecht."]);
-    grant_by_image(
-        &c,
+    c.grant_by_image(
         &c.gp,
         &["--scope", "notities", "--mode", "read", "--days", "30"],
     );
@@ -102,10 +47,9 @@ fn a_qr_image_written_by_one_client_is_scanned_by_another() {
 
 #[test]
 fn an_append_only_coach_cannot_list_or_read() {
-    let c = cast();
+    let c = Cast::enrol();
     let _ = c.annelies.ok(&["note", "add", "privé"]);
-    grant_by_image(
-        &c,
+    c.grant_by_image(
         &c.coach,
         &["--scope", "intake", "--mode", "append", "--lifelong"],
     );
@@ -120,22 +64,16 @@ fn an_append_only_coach_cannot_list_or_read() {
         "Intake: wandelgroep",
     ]);
     let items = c.annelies.json(&["list"]);
-    let bodies: Vec<&str> = items["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|i| i["body"].as_str())
-        .collect();
+    let bodies = strings_of_each(&items["items"], "body");
     assert!(bodies.contains(&"Intake: wandelgroep"), "{bodies:?}");
 }
 
 #[test]
 fn a_revoked_gp_reads_nothing_new_not_even_from_the_raw_store() {
     use vault_client::{Api, Home, UreqTransport};
-    let c = cast();
+    let c = Cast::enrol();
     let _ = c.annelies.ok(&["note", "add", "voor het intrekken"]);
-    let grant = grant_by_image(
-        &c,
+    let grant = c.grant_by_image(
         &c.gp,
         &["--scope", "notities", "--mode", "read", "--days", "30"],
     );
@@ -145,7 +83,7 @@ fn a_revoked_gp_reads_nothing_new_not_even_from_the_raw_store() {
     let pass = age::secrecy::SecretString::from(PASSPHRASE.to_owned());
     let gp_id = Home::new(&c.gp.home).load(&pass).unwrap().identity();
     let owner_id = Home::new(&c.annelies.home).load(&pass).unwrap().identity();
-    let transport = UreqTransport::new(&c.server.url);
+    let transport = UreqTransport::new(&c.stage.server.url);
     let clock = vault_client::time::now;
     let vault = owner_id.public().vault_id();
     let mut gp_keys = crypto::ScopeKeyring::new();
@@ -178,29 +116,29 @@ fn a_revoked_gp_reads_nothing_new_not_even_from_the_raw_store() {
 
 #[test]
 fn recovery_on_a_fresh_home_sees_the_whole_vault() {
-    let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let first = Person::new(dir.path().join("laptop"), &server.url);
+    let stage = Stage::start();
+    let first = stage.person("laptop");
     let code = first.json(&["init"])["recovery_code"]
         .as_str()
         .unwrap()
         .to_owned();
     let _ = first.ok(&["note", "add", "mijn verhaal"]);
-    let fresh = Person::new(dir.path().join("nieuwe-laptop"), &server.url);
+    let fresh = stage.person("nieuwe-laptop");
     let _ = fresh.ok(&["recover", "--code", &code]);
     let items = fresh.json(&["list"]);
     assert_eq!(items["items"][0]["body"], "mijn verhaal");
-    let wrong =
-        Person::new(dir.path().join("x"), &server.url).fails(&["recover", "--code", "AAAAA-BBBBB"]);
+    let wrong = stage
+        .person("x")
+        .fails(&["recover", "--code", "AAAAA-BBBBB"]);
     assert!(wrong.contains("recovery code"), "{wrong}");
 }
 
 #[test]
 fn the_export_opens_with_stock_rage() {
-    let c = cast();
+    let c = Cast::enrol();
     let _ = c.annelies.ok(&["note", "add", "exporteer mij"]);
-    let file = c.dir.path().join("rugzak.age");
-    let identity = c.dir.path().join("identity.txt");
+    let file = c.stage.dir.path().join("rugzak.age");
+    let identity = c.stage.dir.path().join("identity.txt");
     let _ = c
         .annelies
         .ok(&["export", "--out", &file.display().to_string()]);
@@ -232,7 +170,7 @@ fn the_export_opens_with_stock_rage() {
 
 #[test]
 fn a_share_link_opens_with_its_passcode_and_only_as_often_as_allowed() {
-    let c = cast();
+    let c = Cast::enrol();
     let _ = c.annelies.ok(&["note", "add", "voor de POH"]);
     let link = c.annelies.json(&[
         "share-link",
@@ -246,7 +184,7 @@ fn a_share_link_opens_with_its_passcode_and_only_as_often_as_allowed() {
         "1",
     ]);
     let url = link["url"].as_str().unwrap();
-    let stranger = Person::new(c.dir.path().join("stranger"), &c.server.url);
+    let stranger = c.stage.person("stranger");
     let wrong = stranger.fails(&["open-link", url, "--passcode", "0000"]);
     assert!(wrong.contains("wrong_passcode"), "{wrong}");
     let opened = stranger.json(&["open-link", url, "--passcode", "4711"]);
@@ -255,12 +193,7 @@ fn a_share_link_opens_with_its_passcode_and_only_as_often_as_allowed() {
     let used_up = stranger.fails(&["open-link", url, "--passcode", "4711"]);
     assert!(used_up.contains("link_not_found"), "{used_up}");
     let log = c.annelies.json(&["log"]);
-    let events: Vec<&str> = log["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["event"].as_str())
-        .collect();
+    let events = strings_of_each(&log["entries"], "event");
     assert!(
         events.contains(&"share-link-create") && events.contains(&"share-link-open"),
         "{events:?}"
@@ -269,14 +202,14 @@ fn a_share_link_opens_with_its_passcode_and_only_as_often_as_allowed() {
 
 #[test]
 fn a_revoked_share_link_no_longer_opens_and_the_revocation_is_in_the_log() {
-    let c = cast();
+    let c = Cast::enrol();
     let _ = c.annelies.ok(&["note", "add", "voor de POH"]);
     let link = c.annelies.json(&["share-link", "--days", "2"]);
     let (url, id) = (
         link["url"].as_str().unwrap(),
         link["link"].as_str().unwrap(),
     );
-    let stranger = Person::new(c.dir.path().join("stranger"), &c.server.url);
+    let stranger = c.stage.person("stranger");
     let _ = stranger.json(&["open-link", url]);
 
     let revoked = c.annelies.json(&["share-link", "revoke", id]);

@@ -9,39 +9,12 @@
 )]
 mod fake;
 
-use std::process::{Command, Output};
-
-fn rugzak(server: &str, home: &std::path::Path, pass: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rugzak"))
-        .arg("--server")
-        .arg(server)
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env("RUGZAK_PASSPHRASE", pass)
-        .env("RUGZAK_SCRYPT_WORK_FACTOR", "10")
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use fake::cli::{text, Person};
 
 #[test]
 fn demo_plays_the_whole_journey() {
-    let server = fake::http::spawn();
-    let dir = tempfile::tempdir().unwrap();
-    let out = rugzak(
-        &server,
-        &dir.path().join("x"),
-        "p",
-        &["demo", "--dir", &dir.path().display().to_string()],
-    );
+    let me = Person::new();
+    let out = me.run(&["demo", "--dir", &me.dir.path().display().to_string()]);
     let all = text(&out);
     assert!(out.status.success(), "{all}");
     for step in 1..=9 {
@@ -57,20 +30,12 @@ fn demo_plays_the_whole_journey() {
 
 #[test]
 fn wrong_passphrase_and_unreachable_server_say_what_to_do() {
-    let server = fake::http::spawn();
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("annelies");
-    assert!(rugzak(&server, &home, "goed", &["init"]).status.success());
-    let out = rugzak(&server, &home, "fout", &["list"]);
+    let annelies = Person::with_vault();
+    let out = annelies.run_with_passphrase("fout", &["list"]);
     assert!(!out.status.success());
     assert!(text(&out).contains("wrong passphrase"), "{}", text(&out));
 
-    let out = rugzak(
-        "http://127.0.0.1:9",
-        &dir.path().join("new"),
-        "p",
-        &["init"],
-    );
+    let out = Person::using("http://127.0.0.1:9".into()).run(&["init"]);
     assert!(!out.status.success());
     assert!(
         text(&out).contains("cannot reach the server"),
@@ -81,20 +46,12 @@ fn wrong_passphrase_and_unreachable_server_say_what_to_do() {
 
 #[test]
 fn unreadable_qr_image_is_explained() {
-    let server = fake::http::spawn();
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("annelies");
-    assert!(rugzak(&server, &home, "p", &["init"]).status.success());
-    let bogus = dir.path().join("foto.png");
+    let annelies = Person::with_vault();
+    let bogus = annelies.file("foto.png");
     image::GrayImage::from_pixel(64, 64, image::Luma([255]))
         .save(&bogus)
         .unwrap();
-    let out = rugzak(
-        &server,
-        &home,
-        "p",
-        &["grant", "--image", &bogus.display().to_string(), "--yes"],
-    );
+    let out = annelies.run(&["grant", "--image", &bogus.display().to_string(), "--yes"]);
     assert!(!out.status.success());
     assert!(text(&out).contains("no readable QR code"), "{}", text(&out));
 }
@@ -103,57 +60,37 @@ fn unreadable_qr_image_is_explained() {
 #[ignore = "prints the demo for a person to read: cargo test -p vault-client --test cli_demo -- --ignored --nocapture"]
 #[allow(clippy::print_stdout, reason = "this test exists to print the demo")]
 fn print_demo() {
-    let server = fake::http::spawn();
-    let dir = tempfile::tempdir().unwrap();
-    let out = rugzak(
-        &server,
-        &dir.path().join("x"),
-        "p",
-        &["demo", "--dir", &dir.path().display().to_string()],
-    );
+    let me = Person::new();
+    let out = me.run(&["demo", "--dir", &me.dir.path().display().to_string()]);
     println!("{}", text(&out));
 }
 
 #[test]
 fn questionnaire_results_show_scores_and_trend() {
-    let server = fake::http::spawn();
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("annelies");
-    assert!(rugzak(&server, &home, "p", &["init"]).status.success());
-    let answers = dir.path().join("a.json");
+    let annelies = Person::with_vault();
+    let answers = annelies.file("a.json");
     for level in ["3", "1"] {
         let json = (1..=10)
             .map(|i| format!("\"pss-{i}\":\"{level}\""))
             .collect::<Vec<_>>()
             .join(",");
         std::fs::write(&answers, format!("{{{json}}}")).unwrap();
-        let out = rugzak(
-            &server,
-            &home,
-            "p",
-            &[
-                "vragenlijst",
-                "fill",
-                "pss-10",
-                "--answers",
-                &answers.display().to_string(),
-            ],
-        );
-        assert!(out.status.success(), "{}", text(&out));
+        let _ = annelies.ok(&[
+            "vragenlijst",
+            "fill",
+            "pss-10",
+            "--answers",
+            &answers.display().to_string(),
+        ]);
     }
-    let out = rugzak(&server, &home, "p", &["--json", "vragenlijst", "results"]);
-    assert!(out.status.success(), "{}", text(&out));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = annelies.json(&["vragenlijst", "results"]);
     assert_eq!(json["results"].as_array().unwrap().len(), 2);
     assert_eq!(json["trends"].as_array().unwrap().len(), 1, "{json}");
 }
 
 #[test]
 fn a_programme_is_started_followed_and_reflected_on() {
-    let server = fake::http::spawn();
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("annelies");
-    assert!(rugzak(&server, &home, "p", &["init"]).status.success());
+    let annelies = Person::with_vault();
     let stress = questionnaires::Programme::builtin()
         .unwrap()
         .into_iter()
@@ -167,73 +104,35 @@ fn a_programme_is_started_followed_and_reflected_on() {
         .1
         .id
         .clone();
-    let run = |args: &[&str]| {
-        let out = rugzak(&server, &home, "p", args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out));
-        text(&out)
-    };
-    assert!(run(&["programma", "list"]).contains("stress"));
-    let _ = run(&["programma", "start", "stress"]);
-    let _ = run(&["programma", "done", "stress", &first]);
-    let _ = run(&[
+    assert!(annelies.ok(&["programma", "list"]).contains("stress"));
+    let _ = annelies.ok(&["programma", "start", "stress"]);
+    let _ = annelies.ok(&["programma", "done", "stress", &first]);
+    let _ = annelies.ok(&[
         "programma",
         "reflect",
         "stress",
         &reflection,
         "Wandelen helpt mij.",
     ]);
-    let out = rugzak(&server, &home, "p", &["--json", "programma", "status"]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = annelies.json(&["programma", "status"]);
     assert_eq!(json["programmes"].as_array().unwrap().len(), 1, "{json}");
-    let refused = rugzak(
-        &server,
-        &home,
-        "p",
-        &["programma", "reflect", "stress", &first, "x"],
-    );
+    let refused = annelies.run(&["programma", "reflect", "stress", &first, "x"]);
     assert!(!refused.status.success());
 }
 
 #[test]
 fn interactive_fill_goes_back_and_scores_and_fhir_export_holds_it() {
-    use std::io::Write as _;
-    let server = fake::http::spawn();
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("annelies");
-    assert!(rugzak(&server, &home, "p", &["init"]).status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rugzak"))
-        .args(["--server", &server, "--home"])
-        .arg(&home)
-        .args(["vragenlijst", "fill", "pss-10"])
-        .env("RUGZAK_PASSPHRASE", "p")
-        .env("RUGZAK_SCRYPT_WORK_FACTOR", "10")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let annelies = Person::with_vault();
     // Answer 4 to the first, go back, answer 2, then 2 to the rest: total 20.
     let input = format!("4\nterug\n{}", "2\n".repeat(10));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = annelies.run_typing(&["vragenlijst", "fill", "pss-10"], &input);
     let all = text(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("Vraag / question 1 / 10"), "{all}");
     assert!(all.contains("Totaalscore: 20"), "{all}");
 
-    let bundle = dir.path().join("bundle.json");
-    let out = rugzak(
-        &server,
-        &home,
-        "p",
-        &["export", "--fhir", "--out", &bundle.display().to_string()],
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    let bundle = annelies.file("bundle.json");
+    let _ = annelies.ok(&["export", "--fhir", "--out", &bundle.display().to_string()]);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
     assert_eq!(json["resourceType"], "Bundle");
     let kinds: Vec<&str> = json["entry"]

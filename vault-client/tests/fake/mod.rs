@@ -2,7 +2,9 @@
 //! in-process: it checks request signatures, enforces grants (revoked, expired, scope,
 //! append-only, history) and writes server-signed access entries with the request as proof.
 //! It is a test double of the contract, not a second server: no persistence, no rate limits.
+//! [`http`] serves it on 127.0.0.1, and [`cli`] runs the real `rugzak` binary against that.
 
+pub mod cli;
 pub mod http;
 
 use std::cell::RefCell;
@@ -344,15 +346,7 @@ fn grantee_route(
                 })
                 .map(|(i, _)| i.clone())
                 .collect();
-            server_log(
-                vault,
-                c,
-                EventKind::Access,
-                ActionCode::Read,
-                actor,
-                LogObject::Vault,
-                grant.id,
-            );
+            log_read(vault, c, actor, grant.id);
             let next = vault.items.len();
             Ok((200, json!({"items": visible, "next": next, "more": false})))
         }
@@ -366,15 +360,7 @@ fn grantee_route(
                 .filter(|k| k.recipient == c.caller)
                 .cloned()
                 .collect();
-            server_log(
-                vault,
-                c,
-                EventKind::Access,
-                ActionCode::Read,
-                actor,
-                LogObject::Vault,
-                grant.id,
-            );
+            log_read(vault, c, actor, grant.id);
             Ok((200, json!({"keys": keys})))
         }
         ("POST", ["append"]) => {
@@ -401,6 +387,19 @@ fn grantee_route(
         }
         _ => Err((404, "not_found")),
     }
+}
+
+/// Every read by a grantee, of items or of scope keys, is logged as an access to the vault.
+fn log_read(vault: &mut Vault, c: &Call<'_>, actor: Actor, grant: crypto::GrantId) {
+    server_log(
+        vault,
+        c,
+        EventKind::Access,
+        ActionCode::Read,
+        actor,
+        LogObject::Vault,
+        grant,
+    );
 }
 
 fn server_log(
