@@ -206,6 +206,30 @@ pub trait Resource: DeserializeOwned {
     fn resource_type(&self) -> &str;
 }
 
+impl Resource for Questionnaire {
+    const RESOURCE_TYPE: &'static str = "Questionnaire";
+
+    fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+}
+
+impl Resource for QuestionnaireResponse {
+    const RESOURCE_TYPE: &'static str = "QuestionnaireResponse";
+
+    fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+}
+
+impl Resource for Observation {
+    const RESOURCE_TYPE: &'static str = "Observation";
+
+    fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+}
+
 /// A FHIR `Questionnaire` (read only).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -245,14 +269,6 @@ pub struct Questionnaire {
     /// The items.
     #[serde(default)]
     pub item: Vec<QuestionnaireItem>,
-}
-
-impl Resource for Questionnaire {
-    const RESOURCE_TYPE: &'static str = "Questionnaire";
-
-    fn resource_type(&self) -> &str {
-        &self.resource_type
-    }
 }
 
 /// One item of a Questionnaire.
@@ -336,14 +352,6 @@ pub struct QuestionnaireResponse {
     pub item: Vec<ResponseItem>,
 }
 
-impl Resource for QuestionnaireResponse {
-    const RESOURCE_TYPE: &'static str = "QuestionnaireResponse";
-
-    fn resource_type(&self) -> &str {
-        &self.resource_type
-    }
-}
-
 /// One answered item (or group of items).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -419,14 +427,6 @@ pub struct Observation {
     /// Subscores and per-domain scores.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub component: Vec<ObservationComponent>,
-}
-
-impl Resource for Observation {
-    const RESOURCE_TYPE: &'static str = "Observation";
-
-    fn resource_type(&self) -> &str {
-        &self.resource_type
-    }
 }
 
 /// One subscore.
