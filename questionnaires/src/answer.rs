@@ -6,7 +6,9 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::fhir::{Coding, QuestionnaireResponse, ResourceId, ResponseAnswer, ResponseItem};
+use crate::fhir::{
+    self, Coding, QuestionnaireResponse, Resource, ResourceId, ResponseAnswer, ResponseItem,
+};
 use crate::instrument::{AnswerKind, Instrument, Node, Question};
 use crate::time::{self, TimeOutOfRange, UnixTime};
 
@@ -450,7 +452,7 @@ impl Completed {
     #[must_use]
     pub fn response(&self, id: Option<&ResourceId>) -> QuestionnaireResponse {
         QuestionnaireResponse {
-            resource_type: "QuestionnaireResponse".to_owned(),
+            resource_type: QuestionnaireResponse::RESOURCE_TYPE.to_owned(),
             id: id.map(ToString::to_string),
             language: Some("nl".to_owned()),
             questionnaire: Some(self.instrument.canonical()),
@@ -573,10 +575,5 @@ fn collect_answers(
 /// # Errors
 /// [`FillError::Json`] when it is not a QuestionnaireResponse.
 pub fn parse_response(json: &[u8]) -> Result<QuestionnaireResponse, FillError> {
-    let r: QuestionnaireResponse = serde_json::from_slice(json).map_err(|_| FillError::Json)?;
-    if r.resource_type == "QuestionnaireResponse" {
-        Ok(r)
-    } else {
-        Err(FillError::Json)
-    }
+    fhir::from_json_bytes(json).ok_or(FillError::Json)
 }

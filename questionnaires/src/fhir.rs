@@ -5,6 +5,7 @@
 //! engine would silently change by ignoring them (`enableWhen`, `repeats`, `answerValueSet`):
 //! the loader refuses those.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::points::Points;
@@ -146,12 +147,13 @@ pub struct Coding {
 }
 
 impl Coding {
-    /// A coding with a bilingual display.
+    /// A coding with a bilingual display. The system may be absent: an answer option of a
+    /// foreign Questionnaire need not name one.
     #[must_use]
-    pub fn new(system: &str, code: &str, display: &Text) -> Self {
+    pub fn new<'a>(system: impl Into<Option<&'a str>>, code: &str, display: &Text) -> Self {
         Self {
             extension: Vec::new(),
-            system: Some(system.to_owned()),
+            system: system.into().map(str::to_owned),
             code: Some(code.to_owned()),
             display: Some(display.nl.clone()),
             display_ext: translation_of(display),
@@ -192,6 +194,39 @@ impl CodeableConcept {
         self.coding
             .iter()
             .find(|c| c.system.as_deref() == Some(system))
+    }
+}
+
+/// A FHIR resource, known by its `resourceType`.
+pub trait Resource: DeserializeOwned {
+    /// The `resourceType` of every resource of this kind.
+    const RESOURCE_TYPE: &'static str;
+
+    /// The `resourceType` this one carries: one read from a foreign file may carry another.
+    fn resource_type(&self) -> &str;
+}
+
+impl Resource for Questionnaire {
+    const RESOURCE_TYPE: &'static str = "Questionnaire";
+
+    fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+}
+
+impl Resource for QuestionnaireResponse {
+    const RESOURCE_TYPE: &'static str = "QuestionnaireResponse";
+
+    fn resource_type(&self) -> &str {
+        &self.resource_type
+    }
+}
+
+impl Resource for Observation {
+    const RESOURCE_TYPE: &'static str = "Observation";
+
+    fn resource_type(&self) -> &str {
+        &self.resource_type
     }
 }
 
@@ -506,6 +541,15 @@ impl std::fmt::Display for ResourceId {
 /// [`EncodeError`] only if serde_json fails, which for these types would be our bug.
 pub fn to_json_bytes<T: Serialize>(resource: &T) -> Result<Vec<u8>, EncodeError> {
     serde_json::to_vec(resource).map_err(|_| EncodeError::Internal)
+}
+
+/// Reads a resource of kind `R` from JSON bytes: `None` when they are not one, including when
+/// they are valid JSON of the same shape with another `resourceType`.
+#[must_use]
+pub fn from_json_bytes<R: Resource>(json: &[u8]) -> Option<R> {
+    serde_json::from_slice::<R>(json)
+        .ok()
+        .filter(|r| r.resource_type() == R::RESOURCE_TYPE)
 }
 
 /// Serialising a resource failed.

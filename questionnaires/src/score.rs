@@ -6,7 +6,7 @@ use thiserror::Error;
 use crate::answer::{AnswerValue, Completed};
 use crate::fhir::{
     self, Annotation, CodeableConcept, Coding, Observation, ObservationComponent, Quantity,
-    Reference, ResourceId,
+    Reference, Resource, ResourceId,
 };
 use crate::instrument::load::{domain_of, LoadError};
 use crate::instrument::{AnswerKind, Band, Instrument, MeasureSpec, Question, Scoring};
@@ -205,7 +205,7 @@ impl ScoreSheet {
         let (value_integer, value_quantity) = self.total.as_ref().map_or((None, None), value_of);
         let band = self.total.as_ref().and_then(|t| t.band.as_ref());
         Observation {
-            resource_type: "Observation".to_owned(),
+            resource_type: Observation::RESOURCE_TYPE.to_owned(),
             id: id.map(ToString::to_string),
             status: "final".to_owned(),
             category: vec![CodeableConcept::of(Coding {
@@ -226,7 +226,7 @@ impl ScoreSheet {
             value_integer,
             value_quantity,
             interpretation: band
-                .map(|b| CodeableConcept::of(Coding::new(&b.system, &b.code, &b.label)))
+                .map(|b| CodeableConcept::of(Coding::new(b.system.as_str(), &b.code, &b.label)))
                 .into_iter()
                 .collect(),
             note: band
@@ -239,15 +239,10 @@ impl ScoreSheet {
                 })
                 .into_iter()
                 .collect(),
-            method: self.method.as_ref().map(|m| {
-                CodeableConcept::of(Coding {
-                    extension: Vec::new(),
-                    system: m.system.clone(),
-                    code: Some(m.code.clone()),
-                    display: Some(m.label.nl.clone()),
-                    display_ext: fhir::translation_of(&m.label),
-                })
-            }),
+            method: self
+                .method
+                .as_ref()
+                .map(|m| CodeableConcept::of(Coding::new(m.system.as_deref(), &m.code, &m.label))),
             derived_from: derived_from
                 .map(|r| Reference {
                     reference: format!("QuestionnaireResponse/{r}"),
@@ -291,7 +286,7 @@ impl ScoreSheet {
             .code
             .in_system(fhir::SCORE_SYSTEM)
             .and_then(|c| c.code.as_deref());
-        if obs.resource_type != "Observation" || code != Some(instrument.key()) {
+        if obs.resource_type != Observation::RESOURCE_TYPE || code != Some(instrument.key()) {
             return Err(ReadScoreError::OtherInstrument);
         }
         let effective_text = obs
@@ -366,12 +361,7 @@ impl ScoreSheet {
 /// # Errors
 /// [`ReadScoreError::Json`] when it is not an Observation.
 pub fn parse_observation(json: &[u8]) -> Result<Observation, ReadScoreError> {
-    let o: Observation = serde_json::from_slice(json).map_err(|_| ReadScoreError::Json)?;
-    if o.resource_type == "Observation" {
-        Ok(o)
-    } else {
-        Err(ReadScoreError::Json)
-    }
+    fhir::from_json_bytes(json).ok_or(ReadScoreError::Json)
 }
 
 fn value_of(m: &Measure) -> (Option<i64>, Option<Quantity>) {

@@ -72,17 +72,13 @@ fn validate(dir: &Path) -> (bool, String) {
 /// Writes the response and Observation of one filled-in instrument.
 fn write_outputs(dir: &Path, name: &str, done: &Completed) {
     let response_id = ResourceId::new(format!("{name}-response")).expect("id");
-    write(
-        dir,
-        &format!("{name}-response.json"),
-        &done.response(Some(&response_id)),
-    );
-    let sheet = done.score().expect("score");
-    let obs_id = ResourceId::new(format!("{name}-observation")).expect("id");
+    let observation_id = ResourceId::new(format!("{name}-observation")).expect("id");
+    let stored = Stored::new(done, &response_id, &observation_id);
+    write(dir, &format!("{name}-response.json"), &stored.response);
     write(
         dir,
         &format!("{name}-observation.json"),
-        &sheet.observation(Some(&obs_id), Some(&response_id)),
+        &stored.observation,
     );
 }
 
@@ -108,31 +104,16 @@ fn shipped_questionnaires_and_produced_resources_validate() {
             instrument(PSS_10),
             pss_answers([4, 4, 4, 0, 0, 4, 0, 0, 4, 4]),
         ),
-        (
-            "pss-mixed",
-            instrument(PSS_10),
-            pss_answers([2, 1, 3, 0, 1, 2, 4, 1, 3, 2]),
-        ),
+        ("pss-mixed", instrument(PSS_10), pss_mixed_answers()),
         ("vlq-min", instrument(VLQ), vlq_answers([1; 10], [1; 10])),
         ("vlq-max", instrument(VLQ), vlq_answers([10; 10], [10; 10])),
-        (
-            "vlq-gaps",
-            instrument(VLQ),
-            vlq_answers(
-                [10, 5, 1, 9, 8, 3, 7, 2, 6, 10],
-                [10, 5, 1, 3, 4, 3, 4, 2, 1, 6],
-            ),
-        ),
+        ("vlq-gaps", instrument(VLQ), vlq_gap_answers()),
         (
             "zrm-professional",
             instrument(ZRM_2017),
             zrm_answers("professional", [1; 13]),
         ),
-        (
-            "zrm-self",
-            instrument(ZRM_2017),
-            zrm_answers("zelf", [3, 4, 2, 5, 3, 2, 4, 5, 5, 4, 2, 3, 5]),
-        ),
+        ("zrm-self", instrument(ZRM_2017), zrm_self_answers()),
         (
             "pg-short",
             instrument(POSITIEVE_GEZONDHEID_KORT),

@@ -23,33 +23,17 @@ fn stored_formats_match_the_examples() {
     let response_id = ResourceId::new("voorbeeld-antwoord").expect("id");
     let observation_id = ResourceId::new("voorbeeld-score").expect("id");
     let cases = [
-        (
-            "pss-10",
-            instrument(PSS_10),
-            pss_answers([2, 1, 3, 0, 1, 2, 4, 1, 3, 2]),
-        ),
-        (
-            "vlq",
-            instrument(VLQ),
-            vlq_answers(
-                [10, 5, 1, 9, 8, 3, 7, 2, 6, 10],
-                [10, 5, 1, 3, 4, 3, 4, 2, 1, 6],
-            ),
-        ),
-        (
-            "zrm-2017",
-            instrument(ZRM_2017),
-            zrm_answers("zelf", [3, 4, 2, 5, 3, 2, 4, 5, 5, 4, 2, 3, 5]),
-        ),
+        ("pss-10", instrument(PSS_10), pss_mixed_answers()),
+        ("vlq", instrument(VLQ), vlq_gap_answers()),
+        ("zrm-2017", instrument(ZRM_2017), zrm_self_answers()),
     ];
     for (name, instrument, answers) in cases {
-        let done = fill(&instrument, &answers, T0);
-        check(
-            &format!("{name}-response.json"),
-            &done.response(Some(&response_id)),
+        let stored = Stored::new(
+            &fill(&instrument, &answers, T0),
+            &response_id,
+            &observation_id,
         );
-        let sheet = done.score().expect("score");
-        let obs = sheet.observation(Some(&observation_id), Some(&response_id));
-        check(&format!("{name}-observation.json"), &obs);
+        check(&format!("{name}-response.json"), &stored.response);
+        check(&format!("{name}-observation.json"), &stored.observation);
     }
 }

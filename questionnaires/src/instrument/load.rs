@@ -8,7 +8,7 @@ use super::{
     AnswerKind, Band, Choice, Direction, Instrument, MeasureSpec, Node, Question, Scoring, Section,
     TOTAL,
 };
-use crate::fhir::{self, Extension, Questionnaire, QuestionnaireItem};
+use crate::fhir::{self, Extension, Questionnaire, QuestionnaireItem, Resource};
 use crate::points::Points;
 use crate::text::Text;
 
@@ -104,7 +104,7 @@ impl Instrument {
     /// # Errors
     /// [`LoadError`] naming the first problem found.
     pub fn from_questionnaire(q: Questionnaire) -> Result<Self, LoadError> {
-        if q.resource_type != "Questionnaire" {
+        if q.resource_type != Questionnaire::RESOURCE_TYPE {
             return Err(LoadError::NotAQuestionnaire);
         }
         let key =

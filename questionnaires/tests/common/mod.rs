@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use questionnaires::{Catalog, Completed, Instrument, ScoreSheet, UnixTime};
+use questionnaires::fhir::{Observation, QuestionnaireResponse};
+use questionnaires::{Catalog, Completed, Instrument, ResourceId, ScoreSheet, UnixTime};
 use serde_json::{json, Map, Value};
 
 /// 2026-03-01T09:00:00Z.
@@ -39,6 +40,11 @@ pub fn pss_answers(codes: [u8; 10]) -> String {
     Value::Object(map).to_string()
 }
 
+/// PSS-10 answers using every frequency (total 23): the typical filled-in form of the examples.
+pub fn pss_mixed_answers() -> String {
+    pss_answers([2, 1, 3, 0, 1, 2, 4, 1, 3, 2])
+}
+
 pub const VLQ_DOMAINS: [&str; 10] = [
     "familie",
     "partner",
@@ -59,6 +65,14 @@ pub fn vlq_answers(importance: [i64; 10], consistency: [i64; 10]) -> String {
         map.insert(format!("consistentie.{d}"), json!(consistency[i]));
     }
     Value::Object(map).to_string()
+}
+
+/// VLQ answers that differ per domain, several of them important but little lived (a gap).
+pub fn vlq_gap_answers() -> String {
+    vlq_answers(
+        [10, 5, 1, 9, 8, 3, 7, 2, 6, 10],
+        [10, 5, 1, 3, 4, 3, 4, 2, 1, 6],
+    )
 }
 
 pub const ZRM_DOMAINS: [&str; 13] = [
@@ -84,6 +98,11 @@ pub fn zrm_answers(rater: &str, levels: [u8; 13]) -> String {
         map.insert((*d).to_owned(), json!(l.to_string()));
     }
     Value::Object(map).to_string()
+}
+
+/// A ZRM self-rating using levels 2 to 5.
+pub fn zrm_self_answers() -> String {
+    zrm_answers("zelf", [3, 4, 2, 5, 3, 2, 4, 5, 5, 4, 2, 3, 5])
 }
 
 pub const PG_DIMENSIONS: [&str; 6] = [
@@ -131,4 +150,21 @@ pub fn fill(instrument: &Instrument, answers: &str, at: UnixTime) -> Completed {
 
 pub fn score(instrument: &Instrument, answers: &str, at: UnixTime) -> ScoreSheet {
     fill(instrument, answers, at).score().expect("scores")
+}
+
+/// A filled-in form as the vault stores it: its QuestionnaireResponse, and the Observation
+/// scored from it that refers back to the response.
+pub struct Stored {
+    pub response: QuestionnaireResponse,
+    pub observation: Observation,
+}
+
+impl Stored {
+    pub fn new(done: &Completed, response_id: &ResourceId, observation_id: &ResourceId) -> Self {
+        let sheet = done.score().expect("score");
+        Self {
+            response: done.response(Some(response_id)),
+            observation: sheet.observation(Some(observation_id), Some(response_id)),
+        }
+    }
 }
