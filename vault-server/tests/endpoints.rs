@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 use common::consent::answer;
-use common::world::World;
+use common::world::{item, World};
 use common::{harness_on, harness_with, T0};
 use crypto::grant::History;
 use crypto::log::{ActionCode, DenyReason, EventKind, LogObject, Outcome, SignedEntry};
@@ -21,15 +21,6 @@ use crypto::{
 };
 use rand_core::OsRng;
 use serde_json::{json, Value};
-
-fn item(scope: Scope, sealing: Sealing) -> SealedItem {
-    SealedItem {
-        id: ItemId::random(&mut OsRng),
-        scope,
-        sealing,
-        ciphertext: vec![0xC1; 64],
-    }
-}
 
 fn ids(body: &Value) -> Vec<String> {
     body["items"]
@@ -134,9 +125,7 @@ async fn grantee_reads_granted_scopes_only_and_every_read_is_logged() {
 #[tokio::test]
 async fn revocation_takes_effect_on_the_next_request_and_is_idempotent() {
     let w = World::new().await;
-    w.upload(&[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })])
-        .await;
-    let g = w.grant(&[(Scope::Intake, Mode::Read)]).await;
+    let g = w.store_intake_and_grant_read().await;
     assert_eq!(w.get(&w.gp, "/items").await.status, StatusCode::OK);
 
     let revocation = SignedRevocation::sign(&w.vault, g.grant.id, T0);
@@ -656,8 +645,7 @@ async fn owner_appends_log_entries_only_at_the_head_and_only_its_own() {
         .vault_entry(EventKind::Export, LogObject::Vault, None)
         .await;
     let post = async |e: &SignedEntry, who: &Identity| {
-        w.post(who, "/log", &serde_json::to_value(e).unwrap())
-            .await
+        w.post(who, "/log", &serde_json::to_value(e).unwrap()).await
     };
     let r = post(&first, &w.vault).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
@@ -761,9 +749,7 @@ async fn access_requests_are_fetched_by_reference_until_they_expire() {
 #[tokio::test]
 async fn the_owner_lists_its_grants_with_their_uses() {
     let w = World::new().await;
-    w.upload(&[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })])
-        .await;
-    let g = w.grant(&[(Scope::Intake, Mode::Read)]).await;
+    let g = w.store_intake_and_grant_read().await;
     for _ in 0..2 {
         let r = w.get(&w.gp, "/items").await;
         assert_eq!(r.status, StatusCode::OK);
@@ -815,9 +801,7 @@ async fn on_sled_a_grantee_read_is_answered_and_its_nonce_stays_single_use() {
     let dir = tempfile::tempdir().unwrap();
     let store = vault_server::store::SledStore::open(dir.path(), Default::default()).unwrap();
     let w = World::on(harness_on(Arc::new(store), |_| {})).await;
-    w.upload(&[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })])
-        .await;
-    w.grant(&[(Scope::Intake, Mode::Read)]).await;
+    w.store_intake_and_grant_read().await;
     let nonce = Nonce::random(&mut OsRng);
     let r = w.get_with_nonce(&w.gp, "/items", nonce).await;
     assert_eq!((r.status, ids(&r.body).len()), (StatusCode::OK, 1));

@@ -98,7 +98,10 @@ async fn unknown_routes_and_methods_get_json_errors() {
     let r = h.get("/v1/nope", None).await;
     assert_eq!(r.error(), (StatusCode::NOT_FOUND, "not_found"));
     let r = h.call(Method::DELETE, "/healthz", None).await;
-    assert_eq!(r.error(), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+    assert_eq!(
+        r.error(),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
     assert!(
         r.body["message"].as_str().unwrap().contains(" / "),
         "Dutch / English"
@@ -117,7 +120,10 @@ async fn bad_bodies_get_precise_4xx_codes() {
         .body(Body::from(r#"{"label":"x"}"#))
         .unwrap();
     let r = h.send(plain).await;
-    assert_eq!(r.error(), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
+    assert_eq!(
+        r.error(),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
 
     let missing_ct = Request::post(path)
         .body(Body::from(r#"{"label":"x"}"#))
@@ -132,7 +138,10 @@ async fn bad_bodies_get_precise_4xx_codes() {
     assert_eq!(r.error(), (StatusCode::BAD_REQUEST, "malformed_json"));
 
     let r = h.post(path, &json!({}), None).await;
-    assert_eq!(r.error(), (StatusCode::UNPROCESSABLE_ENTITY, "missing_field"));
+    assert_eq!(
+        r.error(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "missing_field")
+    );
     let r = h
         .post(path, &json!({ "label": "x", "extra": 1 }), None)
         .await;
@@ -262,11 +271,7 @@ async fn sessions_end_by_logout_and_by_expiry() {
     let token = r.string("token");
     assert_eq!(r.body["expires_at"], json!(T0 + 12 * 3600));
     h.advance(12 * 3600);
-    assert_eq!(
-        h.account(&token).await.code(),
-        "unauthenticated",
-        "expired"
-    );
+    assert_eq!(h.account(&token).await.code(), "unauthenticated", "expired");
 }
 
 #[tokio::test]

@@ -28,7 +28,10 @@ pub fn answer_registration(auth: &mut Authenticator, challenge: &Value) -> Value
 pub fn answer_login(auth: &mut Authenticator, challenge: &Value) -> Value {
     let options: RequestChallengeResponse =
         serde_json::from_value(challenge["options"].clone()).unwrap();
-    answer(challenge, auth.do_authentication(origin(), options).unwrap())
+    answer(
+        challenge,
+        auth.do_authentication(origin(), options).unwrap(),
+    )
 }
 
 fn answer(challenge: &Value, credential: impl Serialize) -> Value {

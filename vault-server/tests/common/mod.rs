@@ -182,9 +182,15 @@ impl Harness {
         bytes: Vec<u8>,
         content_type: Option<&str>,
     ) -> Reply {
-        let sig =
-            crypto::http_sig::SignedCall::sign(who, method.as_str(), path, &bytes, self.now(), nonce)
-                .unwrap();
+        let sig = crypto::http_sig::SignedCall::sign(
+            who,
+            method.as_str(),
+            path,
+            &bytes,
+            self.now(),
+            nonce,
+        )
+        .unwrap();
         let mut req = Request::builder().method(method).uri(path);
         for (name, value) in sig.headers() {
             req = req.header(name, value);

@@ -5,14 +5,24 @@ use axum::http::{Method, StatusCode};
 use crypto::grant::GrantTerms;
 use crypto::log::{ActionCode, Event, EventKind, LogObject, SignedEntry};
 use crypto::{
-    GrantId, Identity, LinkId, Mode, Nonce, Scope, SealedItem, SignedGrant, SignedRequest,
-    WrappedScopeKey,
+    GrantId, Identity, ItemId, LinkId, Mode, Nonce, Scope, SealedItem, Sealing, SignedGrant,
+    SignedRequest, WrappedScopeKey,
 };
 use rand_core::OsRng;
 use serde_json::{json, Value};
 
 use super::consent::{access_request, answer, gp_enrolment, vault_enrolment, vault_event};
 use super::{harness, Harness, Reply, T0};
+
+/// An item of 64 opaque bytes in `scope`.
+pub fn item(scope: Scope, sealing: Sealing) -> SealedItem {
+    SealedItem {
+        id: ItemId::random(&mut OsRng),
+        scope,
+        sealing,
+        ciphertext: vec![0xC1; 64],
+    }
+}
 
 pub struct World {
     pub h: Harness,
@@ -32,15 +42,15 @@ impl World {
             vault: Identity::generate(&mut OsRng),
             gp: Identity::generate(&mut OsRng),
         };
-        let r =
-            w.h.signed(&w.vault, Method::POST, "/v1/vaults", Some(&vault_enrolment(&w.vault)))
-                .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-        let r =
-            w.h.signed(&w.gp, Method::POST, "/v1/parties", Some(&gp_enrolment(&w.gp)))
-                .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        w.enrol(&w.vault, "/v1/vaults", &vault_enrolment(&w.vault))
+            .await;
+        w.enrol(&w.gp, "/v1/parties", &gp_enrolment(&w.gp)).await;
         w
+    }
+
+    async fn enrol(&self, who: &Identity, route: &str, body: &Value) {
+        let r = self.h.signed(who, Method::POST, route, Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     }
 
     /// `rest` under this vault's routes: `/v1/vaults/{vault}{rest}`.
@@ -50,7 +60,9 @@ impl World {
 
     /// A GET signed by `who` on [`Self::path`]`(rest)`.
     pub async fn get(&self, who: &Identity, rest: &str) -> Reply {
-        self.h.signed(who, Method::GET, &self.path(rest), None).await
+        self.h
+            .signed(who, Method::GET, &self.path(rest), None)
+            .await
     }
 
     /// As [`Self::get`] with a chosen nonce (replay tests).
@@ -133,6 +145,14 @@ impl World {
     ) -> Reply {
         let body = json!({ "grant": g, "request": request, "log": log });
         self.post(&self.vault, "/grants", &body).await
+    }
+
+    /// The owner stores an intake item and grants the GP reading intake: the usual start of a
+    /// test of what a reading grantee may do.
+    pub async fn store_intake_and_grant_read(&self) -> SignedGrant {
+        self.upload(&[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })])
+            .await;
+        self.grant(&[(Scope::Intake, Mode::Read)]).await
     }
 
     /// The GP asks for `perms` and the owner grants them as asked.
