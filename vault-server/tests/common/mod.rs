@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, request, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt as _;
 use serde_json::Value;
@@ -107,15 +107,10 @@ impl Harness {
     }
 
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
-        let mut req = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/json");
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        self.send(req.body(Body::from(body.to_string())).unwrap())
-            .await
+        let req = bearer(Method::POST, path, token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()));
+        self.send(req.unwrap()).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
@@ -123,11 +118,8 @@ impl Harness {
     }
 
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>) -> Reply {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
+        let req = bearer(method, path, token).body(Body::empty());
+        self.send(req.unwrap()).await
     }
 
     /// Sends a request signed by `who` (nonce fresh unless given), JSON body if any.
@@ -214,6 +206,15 @@ impl Harness {
 
     pub fn advance(&self, secs: i64) {
         self.clock.fetch_add(secs, Ordering::SeqCst);
+    }
+}
+
+/// A request with the session `token`, if any, as its bearer credential.
+fn bearer(method: Method, path: &str, token: Option<&str>) -> request::Builder {
+    let req = Request::builder().method(method).uri(path);
+    match token {
+        Some(t) => req.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        None => req,
     }
 }
 
