@@ -4,19 +4,21 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
+mod common;
+
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use common::accounts::{answer_login, answer_registration, authenticator};
+use common::consent::{access_request, answer, gp_enrolment, vault_enrolment, vault_event};
+use common::ORIGIN;
+use crypto::log::{Event, EventKind, LogHead, SignedEntry};
+use crypto::{GrantId, Identity, Mode, Scope, SealedItem, Sealing};
+use rand_core::OsRng;
 use serde_json::{json, Value};
-use url::Url;
-use webauthn_authenticator_rs::softpasskey::SoftPasskey;
-use webauthn_authenticator_rs::WebauthnAuthenticator;
-use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
-
-const ORIGIN: &str = "http://localhost:8080";
 
 struct Server {
     child: Child,
@@ -73,23 +75,19 @@ impl Server {
     /// A request signed by `who` with the wall clock (the real server's clock) and a fresh nonce.
     fn signed(
         &self,
-        who: &crypto::Identity,
+        who: &Identity,
         method: &str,
         path: &str,
         body: Option<&Value>,
     ) -> (u16, Value) {
         let bytes = body.map(Value::to_string).unwrap_or_default();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
         let sig = crypto::http_sig::SignedCall::sign(
             who,
             method,
             path,
             bytes.as_bytes(),
-            i64::try_from(now).unwrap(),
-            crypto::Nonce::random(&mut rand_core::OsRng),
+            wall_clock(),
+            crypto::Nonce::random(&mut OsRng),
         )
         .unwrap();
         let extra: String = sig
@@ -167,15 +165,23 @@ fn dechunk(mut body: &str) -> String {
     out
 }
 
-fn origin() -> Url {
-    Url::parse(ORIGIN).unwrap()
+/// The offline backup of `data` into `out`.
+fn backup_command(data: &Path, out: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vault-server"));
+    command
+        .arg("backup")
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--out")
+        .arg(out);
+    command
 }
 
 #[test]
 fn serve_stop_backup_and_restart_keep_everything() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut auth = WebauthnAuthenticator::new(SoftPasskey::new(true));
+    let mut auth = authenticator();
 
     let server = Server::start(&data);
     assert_eq!(
@@ -189,10 +195,7 @@ fn serve_stop_backup_and_restart_keep_everything() {
         None,
     );
     assert_eq!(status, 200);
-    let options: CreationChallengeResponse =
-        serde_json::from_value(start["options"].clone()).unwrap();
-    let credential = auth.do_registration(origin(), options).unwrap();
-    let finish = json!({ "ceremony": start["ceremony"], "credential": credential });
+    let finish = answer_registration(&mut auth, &start);
     let (status, session) =
         server.request("POST", "/v1/accounts/register/finish", Some(&finish), None);
     assert_eq!(status, 200, "{session}");
@@ -205,14 +208,7 @@ fn serve_stop_backup_and_restart_keep_everything() {
     assert!(server.stop().success(), "SIGTERM is a clean shutdown");
 
     let backup = dir.path().join("backup");
-    let status = Command::new(env!("CARGO_BIN_EXE_vault-server"))
-        .arg("backup")
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--out")
-        .arg(&backup)
-        .status()
-        .unwrap();
+    let status = backup_command(&data, &backup).status().unwrap();
     assert!(status.success(), "backup of a stopped server");
 
     for dir in [&data, &backup] {
@@ -230,10 +226,7 @@ fn serve_stop_backup_and_restart_keep_everything() {
             None,
         );
         assert_eq!(status, 200, "the passkey survives");
-        let options: RequestChallengeResponse =
-            serde_json::from_value(start["options"].clone()).unwrap();
-        let credential = auth.do_authentication(origin(), options).unwrap();
-        let finish = json!({ "ceremony": start["ceremony"], "credential": credential });
+        let finish = answer_login(&mut auth, &start);
         assert_eq!(
             server
                 .request("POST", "/v1/session/login/finish", Some(&finish), None)
@@ -257,12 +250,7 @@ fn a_second_server_on_the_same_data_directory_is_refused() {
     assert!(!second.status.success());
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains("in use by another process"), "{stderr}");
-    let backup = Command::new(env!("CARGO_BIN_EXE_vault-server"))
-        .arg("backup")
-        .arg("--data-dir")
-        .arg(dir.path())
-        .arg("--out")
-        .arg(dir.path().join("copy"))
+    let backup = backup_command(dir.path(), &dir.path().join("copy"))
         .output()
         .unwrap();
     assert!(
@@ -274,27 +262,16 @@ fn a_second_server_on_the_same_data_directory_is_refused() {
 
 /// A vault-signed log entry at `head` (grant or export), made now.
 fn vault_entry(
-    vault: &crypto::Identity,
-    head: Option<&crypto::log::LogHead>,
-    kind: crypto::log::EventKind,
-    grant: Option<crypto::GrantId>,
-) -> crypto::log::SignedEntry {
-    use crypto::log::{ActionCode, Actor, Event, LogObject, Outcome};
+    vault: &Identity,
+    head: Option<&LogHead>,
+    kind: EventKind,
+    grant: Option<GrantId>,
+) -> SignedEntry {
     let event = Event {
-        time: wall_clock(),
-        kind,
-        action: ActionCode::Create,
-        actor: Actor::Party {
-            id: vault.public().party_id(),
-            role: crypto::Role::Inwoner,
-        },
-        on_behalf_of: None,
-        object: LogObject::Vault,
-        outcome: Outcome::Success,
         grant,
-        proof: None,
+        ..vault_event(vault, wall_clock(), kind)
     };
-    crypto::log::SignedEntry::by_vault(vault, head, event).unwrap()
+    SignedEntry::by_vault(vault, head, event).unwrap()
 }
 
 fn wall_clock() -> i64 {
@@ -305,7 +282,7 @@ fn wall_clock() -> i64 {
     i64::try_from(secs).unwrap()
 }
 
-fn log_of(server: &Server, vault: &crypto::Identity) -> Vec<crypto::log::SignedEntry> {
+fn log_of(server: &Server, vault: &Identity) -> Vec<SignedEntry> {
     let path = format!("/v1/vaults/{}/log", vault.public().vault_id());
     let (status, body) = server.signed(vault, "GET", &path, None);
     assert_eq!(status, 200, "{body}");
@@ -314,21 +291,10 @@ fn log_of(server: &Server, vault: &crypto::Identity) -> Vec<crypto::log::SignedE
 
 #[test]
 fn vaults_items_grants_and_the_log_survive_a_restart() {
-    use crypto::grant::GrantTerms;
-    use crypto::log::EventKind;
-    use crypto::request::{AccessDuration, Permissions};
-    use crypto::{Identity, Mode, Permission, Profile, Role, Scope, SealedItem, Sealing};
-    use rand_core::OsRng;
-
     let dir = tempfile::tempdir().unwrap();
     let vault = Identity::generate(&mut OsRng);
     let gp = Identity::generate(&mut OsRng);
     let v = vault.public().vault_id();
-    let profile = Profile {
-        role: Role::Huisarts,
-        name: "Dr. J. de Vries".into(),
-        organisation: "Praktijk Zuid".into(),
-    };
     let item = SealedItem {
         id: crypto::ItemId::random(&mut OsRng),
         scope: Scope::Intake,
@@ -337,12 +303,12 @@ fn vaults_items_grants_and_the_log_survive_a_restart() {
     };
 
     let server = Server::start(dir.path());
-    let body = json!({"keys": vault.public()});
+    let body = vault_enrolment(&vault);
     assert_eq!(
         server.signed(&vault, "POST", "/v1/vaults", Some(&body)).0,
         201
     );
-    let body = json!({"keys": gp.public(), "profile": profile});
+    let body = gp_enrolment(&gp);
     assert_eq!(
         server.signed(&gp, "POST", "/v1/parties", Some(&body)).0,
         201
@@ -351,35 +317,14 @@ fn vaults_items_grants_and_the_log_survive_a_restart() {
     let (status, body) = server.signed(&vault, "POST", &items, Some(&json!({"items": [item]})));
     assert_eq!(status, 201, "{body}");
 
-    let permissions = Permissions::new([Permission {
-        scope: Scope::Intake,
-        mode: Mode::Read,
-    }])
-    .unwrap();
-    let request = crypto::SignedRequest::create(
-        &gp,
-        profile,
-        permissions,
-        AccessDuration::Days(30),
-        "https://rugzak.example".into(),
-        wall_clock(),
-        &mut OsRng,
-    )
-    .unwrap();
+    let request = access_request(&gp, &[(Scope::Intake, Mode::Read)], 30, wall_clock());
     let body = serde_json::to_value(&request).unwrap();
     assert_eq!(
         server.signed(&gp, "POST", "/v1/requests", Some(&body)).0,
         201
     );
     let verified = request.verify(wall_clock()).unwrap();
-    let grant = crypto::SignedGrant::answer(
-        &vault,
-        &verified,
-        GrantTerms::as_requested(verified.request()),
-        wall_clock(),
-        &mut OsRng,
-    )
-    .unwrap();
+    let grant = answer(&vault, &verified, wall_clock(), |_| {});
     let log = vault_entry(&vault, None, EventKind::Grant, Some(grant.grant.id));
     let body = json!({"grant": grant, "request": request, "log": log});
     let (status, body) = server.signed(
@@ -394,9 +339,7 @@ fn vaults_items_grants_and_the_log_survive_a_restart() {
         (status, body["items"].as_array().map(Vec::len)),
         (200, Some(1))
     );
-    let head = log_of(&server, &vault)
-        .last()
-        .map(crypto::log::SignedEntry::head);
+    let head = log_of(&server, &vault).last().map(SignedEntry::head);
     let export = vault_entry(&vault, head.as_ref(), EventKind::Export, None);
     let body = serde_json::to_value(&export).unwrap();
     let (status, body) = server.signed(&vault, "POST", &format!("/v1/vaults/{v}/log"), Some(&body));

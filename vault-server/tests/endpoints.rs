@@ -5,186 +5,22 @@
 
 mod common;
 
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
 use axum::http::{Method, StatusCode};
-use common::{harness, Harness, T0};
-use crypto::grant::{GrantTerms, History};
-use crypto::log::{ActionCode, Actor, Event, EventKind, LogObject, Outcome, SignedEntry};
+use common::consent::answer;
+use common::world::{item, World};
+use common::{harness_on, harness_with, T0};
+use crypto::grant::History;
+use crypto::log::{ActionCode, DenyReason, EventKind, LogObject, Outcome, SignedEntry};
 use crypto::request::{AccessDuration, Permissions};
 use crypto::{
-    Identity, ItemId, LinkId, Mode, Permission, Profile, Role, Scope, ScopeKey, SealedItem,
-    Sealing, SignedGrant, SignedRequest, SignedRevocation, WrappedScopeKey,
+    Identity, ItemId, LinkId, Mode, Nonce, Permission, Scope, ScopeKey, SealedItem, Sealing,
+    SignedGrant, SignedRequest, SignedRevocation, WrappedScopeKey,
 };
 use rand_core::OsRng;
 use serde_json::{json, Value};
-
-struct World {
-    h: Harness,
-    vault: Identity,
-    gp: Identity,
-}
-
-async fn world() -> World {
-    world_on(harness()).await
-}
-
-async fn world_on(h: Harness) -> World {
-    let vault = Identity::generate(&mut OsRng);
-    let gp = Identity::generate(&mut OsRng);
-    let r = h
-        .signed(
-            &vault,
-            Method::POST,
-            "/v1/vaults",
-            Some(&json!({"keys": vault.public()})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let profile = Profile {
-        role: Role::Huisarts,
-        name: "Dr. J. de Vries".into(),
-        organisation: "Praktijk Zuid".into(),
-    };
-    let r = h
-        .signed(
-            &gp,
-            Method::POST,
-            "/v1/parties",
-            Some(&json!({"keys": gp.public(), "profile": profile})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    World { h, vault, gp }
-}
-
-fn vpath(w: &World, rest: &str) -> String {
-    format!("/v1/vaults/{}{rest}", w.vault.public().vault_id())
-}
-
-fn item(scope: Scope, sealing: Sealing) -> SealedItem {
-    SealedItem {
-        id: ItemId::random(&mut OsRng),
-        scope,
-        sealing,
-        ciphertext: vec![0xC1; 64],
-    }
-}
-
-fn now(w: &World) -> i64 {
-    w.h.clock.load(std::sync::atomic::Ordering::SeqCst)
-}
-
-fn access_request(w: &World, perms: &[(Scope, Mode)], days: u16) -> SignedRequest {
-    let permissions = Permissions::new(
-        perms
-            .iter()
-            .map(|&(scope, mode)| Permission { scope, mode }),
-    )
-    .unwrap();
-    SignedRequest::create(
-        &w.gp,
-        Profile {
-            role: Role::Huisarts,
-            name: "Dr. J. de Vries".into(),
-            organisation: "Praktijk Zuid".into(),
-        },
-        permissions,
-        AccessDuration::Days(days),
-        "https://rugzak.example".into(),
-        now(w),
-        &mut OsRng,
-    )
-    .unwrap()
-}
-
-async fn entries(w: &World) -> Vec<SignedEntry> {
-    let r =
-        w.h.signed(&w.vault, Method::GET, &vpath(w, "/log"), None)
-            .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    serde_json::from_value(r.body["entries"].clone()).unwrap()
-}
-
-async fn vault_entry(
-    w: &World,
-    kind: EventKind,
-    object: LogObject,
-    grant: Option<crypto::GrantId>,
-) -> SignedEntry {
-    let head = entries(w).await.last().map(SignedEntry::head);
-    let event = Event {
-        time: w.h.clock.load(std::sync::atomic::Ordering::SeqCst),
-        kind,
-        action: ActionCode::Create,
-        actor: Actor::Party {
-            id: w.vault.public().party_id(),
-            role: Role::Inwoner,
-        },
-        on_behalf_of: None,
-        object,
-        outcome: Outcome::Success,
-        grant,
-        proof: None,
-    };
-    SignedEntry::by_vault(&w.vault, head.as_ref(), event).unwrap()
-}
-
-async fn grant(
-    w: &World,
-    perms: &[(Scope, Mode)],
-    terms: impl FnOnce(&mut GrantTerms),
-) -> SignedGrant {
-    let request = access_request(w, perms, 30);
-    let r =
-        w.h.signed(
-            &w.gp,
-            Method::POST,
-            "/v1/requests",
-            Some(&serde_json::to_value(&request).unwrap()),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let verified = request.verify(now(w)).unwrap();
-    let mut t = GrantTerms::as_requested(verified.request());
-    terms(&mut t);
-    let g = SignedGrant::answer(&w.vault, &verified, t, now(w), &mut OsRng).unwrap();
-    let log = vault_entry(
-        w,
-        EventKind::Grant,
-        LogObject::Permissions(g.grant.permissions.as_slice().to_vec()),
-        Some(g.grant.id),
-    )
-    .await;
-    let r = submit(w, &g, &request, &log).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    g
-}
-
-async fn submit(
-    w: &World,
-    g: &SignedGrant,
-    request: &SignedRequest,
-    log: &SignedEntry,
-) -> common::Reply {
-    w.h.signed(
-        &w.vault,
-        Method::POST,
-        &vpath(w, "/grants"),
-        Some(&json!({"grant": g, "request": request, "log": log})),
-    )
-    .await
-}
-
-async fn upload(w: &World, items: &[SealedItem]) {
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::POST,
-            &vpath(w, "/items"),
-            Some(&json!({"items": items})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-}
 
 fn ids(body: &Value) -> Vec<String> {
     body["items"]
@@ -197,15 +33,14 @@ fn ids(body: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn item_pages_hand_out_a_cursor_to_resume_from() {
-    let w = world().await;
+    let w = World::new().await;
     let first: Vec<SealedItem> = (0..3)
         .map(|_| item(Scope::Notities, Sealing::ScopeKey { epoch: 1 }))
         .collect();
-    upload(&w, &first).await;
-    let w = &w;
-    let page = |after: u64| {
-        let path = vpath(w, &format!("/items?after={after}&limit=2"));
-        async move { w.h.signed(&w.vault, Method::GET, &path, None).await }
+    w.upload(&first).await;
+    let page = async |after: u64| {
+        let rest = format!("/items?after={after}&limit=2");
+        w.get(&w.vault, &rest).await
     };
     let r = page(0).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
@@ -222,7 +57,7 @@ async fn item_pages_hand_out_a_cursor_to_resume_from() {
         "the last page still names where it ended"
     );
     let later = item(Scope::Notities, Sealing::ScopeKey { epoch: 1 });
-    upload(w, std::slice::from_ref(&later)).await;
+    w.upload(std::slice::from_ref(&later)).await;
     let r = page(3).await;
     assert_eq!(ids(&r.body), vec![later.id.to_string()], "only what is new");
     assert_eq!(r.body["next"].as_u64(), Some(4));
@@ -230,32 +65,20 @@ async fn item_pages_hand_out_a_cursor_to_resume_from() {
 
 #[tokio::test]
 async fn grantee_reads_granted_scopes_only_and_every_read_is_logged() {
-    let w = world().await;
+    let w = World::new().await;
     let intake = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
     let notes = item(Scope::Notities, Sealing::ScopeKey { epoch: 1 });
-    upload(&w, &[intake.clone(), notes.clone()]).await;
-    let g = grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+    w.upload(&[intake.clone(), notes.clone()]).await;
+    let g = w.grant(&[(Scope::Intake, Mode::Read)]).await;
 
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await;
+    let r = w.get(&w.gp, "/items").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(ids(&r.body), vec![intake.id.to_string()], "never the notes");
 
-    let r =
-        w.h.signed(
-            &w.gp,
-            Method::GET,
-            &vpath(&w, &format!("/items/{}", notes.id)),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::FORBIDDEN, "scope_not_granted")
-    );
+    let r = w.get(&w.gp, &format!("/items/{}", notes.id)).await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "scope_not_granted"));
 
-    let log = entries(&w).await;
+    let log = w.log().await;
     let kinds: Vec<_> = log
         .iter()
         .map(|e| (e.entry.event.kind, e.entry.event.outcome))
@@ -267,7 +90,7 @@ async fn grantee_reads_granted_scopes_only_and_every_read_is_logged() {
             (EventKind::Access, Outcome::Success),
             (
                 EventKind::Access,
-                Outcome::Denied(crypto::log::DenyReason::ScopeNotGranted)
+                Outcome::Denied(DenyReason::ScopeNotGranted)
             ),
         ]
     );
@@ -279,17 +102,14 @@ async fn grantee_reads_granted_scopes_only_and_every_read_is_logged() {
     );
 
     // The whole chain verifies against the vault and the server key.
-    let server: crypto::PublicKeys =
-        serde_json::from_value(w.h.get("/v1/server", None).await.body["keys"].clone()).unwrap();
+    let server = w.h.server_keys().await;
     let gp_keys = w.gp.public();
     let verifier = crypto::log::LogVerifier::new(w.vault.public(), server, |p| {
         (p == gp_keys.party_id()).then_some(gp_keys)
     });
     verifier.verify(None, &log).unwrap();
 
-    let r =
-        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/log/audit-events"), None)
-            .await;
+    let r = w.get(&w.vault, "/log/audit-events").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["resourceType"], "Bundle");
     let events = r.body["entry"].as_array().unwrap();
@@ -304,121 +124,80 @@ async fn grantee_reads_granted_scopes_only_and_every_read_is_logged() {
 
 #[tokio::test]
 async fn revocation_takes_effect_on_the_next_request_and_is_idempotent() {
-    let w = world().await;
-    upload(&w, &[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })]).await;
-    let g = grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
-    assert_eq!(
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await
-            .status,
-        StatusCode::OK
-    );
+    let w = World::new().await;
+    let g = w.store_intake_and_grant_read().await;
+    assert_eq!(w.get(&w.gp, "/items").await.status, StatusCode::OK);
 
     let revocation = SignedRevocation::sign(&w.vault, g.grant.id, T0);
-    let log = vault_entry(&w, EventKind::Revoke, LogObject::Vault, Some(g.grant.id)).await;
-    let path = vpath(&w, &format!("/grants/{}/revoke", g.grant.id));
+    let log = w
+        .vault_entry(EventKind::Revoke, LogObject::Vault, Some(g.grant.id))
+        .await;
+    let revoke = format!("/grants/{}/revoke", g.grant.id);
     let body = json!({"revocation": revocation, "log": log});
-    let r = w.h.signed(&w.vault, Method::POST, &path, Some(&body)).await;
+    let r = w.post(&w.vault, &revoke, &body).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["already_revoked"], false);
-    let r = w.h.signed(&w.vault, Method::POST, &path, Some(&body)).await;
+    let r = w.post(&w.vault, &revoke, &body).await;
     assert_eq!(r.body["already_revoked"], true);
 
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::FORBIDDEN, "grant_revoked")
-    );
+    let r = w.get(&w.gp, "/items").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "grant_revoked"));
     let r = w.h.signed(&w.gp, Method::GET, "/v1/grants", None).await;
     assert!(r.body["grants"][0]["revoked"].is_object());
 }
 
 #[tokio::test]
 async fn expired_grant_is_refused_by_the_server_clock() {
-    let w = world().await;
-    grant(&w, &[(Scope::Intake, Mode::Read)], |t| {
+    let w = World::new().await;
+    w.grant_with(&[(Scope::Intake, Mode::Read)], |t| {
         t.duration = AccessDuration::Days(1)
     })
     .await;
-    assert_eq!(
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(w.get(&w.gp, "/items").await.status, StatusCode::OK);
     w.h.advance(86_400);
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::FORBIDDEN, "grant_expired")
-    );
+    let r = w.get(&w.gp, "/items").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "grant_expired"));
 }
 
 #[tokio::test]
 async fn max_uses_and_history_from_now_are_enforced() {
-    let w = world().await;
+    let w = World::new().await;
     let old = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
-    upload(&w, &[old]).await;
+    w.upload(&[old]).await;
     w.h.advance(10);
-    grant(&w, &[(Scope::Intake, Mode::Read)], |t| {
-        t.max_uses = std::num::NonZeroU32::new(2);
+    w.grant_with(&[(Scope::Intake, Mode::Read)], |t| {
+        t.max_uses = NonZeroU32::new(2);
         t.history = History::FromNow;
     })
     .await;
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await;
+    let r = w.get(&w.gp, "/items").await;
     assert!(
         ids(&r.body).is_empty(),
         "items from before the grant stay hidden"
     );
-    assert_eq!(
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::FORBIDDEN, "grant_uses_exhausted")
-    );
+    assert_eq!(w.get(&w.gp, "/items").await.status, StatusCode::OK);
+    let r = w.get(&w.gp, "/items").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "grant_uses_exhausted"));
 }
 
 #[tokio::test]
 async fn an_item_from_before_a_from_now_grant_is_refused_and_logged_as_refused() {
-    let w = world().await;
+    let w = World::new().await;
     let old = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
-    upload(&w, std::slice::from_ref(&old)).await;
+    w.upload(std::slice::from_ref(&old)).await;
     w.h.advance(10);
-    grant(&w, &[(Scope::Intake, Mode::Read)], |t| {
+    w.grant_with(&[(Scope::Intake, Mode::Read)], |t| {
         t.history = History::FromNow;
     })
     .await;
-    let r =
-        w.h.signed(
-            &w.gp,
-            Method::GET,
-            &vpath(&w, &format!("/items/{}", old.id)),
-            None,
-        )
-        .await;
+    let r = w.get(&w.gp, &format!("/items/{}", old.id)).await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "scope_not_granted"));
+    let last = w.last_event().await;
     assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::FORBIDDEN, "scope_not_granted")
-    );
-    let last = entries(&w).await.pop().unwrap();
-    assert_eq!(
-        (last.entry.event.kind, last.entry.event.outcome),
+        (last.kind, last.outcome),
         (
             EventKind::Access,
-            Outcome::Denied(crypto::log::DenyReason::ScopeNotGranted)
+            Outcome::Denied(DenyReason::ScopeNotGranted)
         ),
         "the log says what the GP was told"
     );
@@ -426,35 +205,26 @@ async fn an_item_from_before_a_from_now_grant_is_refused_and_logged_as_refused()
 
 #[tokio::test]
 async fn a_grantee_cannot_tell_an_unknown_item_from_one_outside_its_grant() {
-    let w = world().await;
+    let w = World::new().await;
     let notes = item(Scope::Notities, Sealing::ScopeKey { epoch: 1 });
-    upload(&w, std::slice::from_ref(&notes)).await;
-    grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
-    let unknown = crypto::ItemId::random(&mut OsRng);
+    w.upload(std::slice::from_ref(&notes)).await;
+    w.grant(&[(Scope::Intake, Mode::Read)]).await;
+    let unknown = ItemId::random(&mut OsRng);
     let mut answers = Vec::new();
     for id in [notes.id, unknown] {
-        let path = vpath(&w, &format!("/items/{id}"));
-        let r = w.h.signed(&w.gp, Method::GET, &path, None).await;
+        let r = w.get(&w.gp, &format!("/items/{id}")).await;
         answers.push((r.status, r.code().to_owned()));
-        let last = entries(&w).await.pop().unwrap();
         assert_eq!(
-            last.entry.event.outcome,
-            Outcome::Denied(crypto::log::DenyReason::ScopeNotGranted),
+            w.last_event().await.outcome,
+            Outcome::Denied(DenyReason::ScopeNotGranted),
             "each probe is in the log"
         );
     }
     assert_eq!(answers[0], answers[1], "the same answer for both");
     assert_eq!(answers[0].0, StatusCode::FORBIDDEN);
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::GET,
-            &vpath(&w, &format!("/items/{unknown}")),
-            None,
-        )
-        .await;
+    let r = w.get(&w.vault, &format!("/items/{unknown}")).await;
     assert_eq!(
-        (r.status, r.code()),
+        r.error(),
         (StatusCode::NOT_FOUND, "unknown_item"),
         "the owner is told"
     );
@@ -462,45 +232,20 @@ async fn a_grantee_cannot_tell_an_unknown_item_from_one_outside_its_grant() {
 
 #[tokio::test]
 async fn append_grantee_appends_but_cannot_read() {
-    let w = world().await;
-    grant(&w, &[(Scope::Intake, Mode::Append)], |_| {}).await;
+    let w = World::new().await;
+    w.grant(&[(Scope::Intake, Mode::Append)]).await;
     let note = item(Scope::Intake, Sealing::Append);
-    let r =
-        w.h.signed(
-            &w.gp,
-            Method::POST,
-            &vpath(&w, "/append"),
-            Some(&json!({"items": [note]})),
-        )
-        .await;
+    let r = w.post(&w.gp, "/append", &json!({"items": [note]})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-            .await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "append_only"));
+    let r = w.get(&w.gp, "/items").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "append_only"));
     let other = item(Scope::Notities, Sealing::Append);
-    let r =
-        w.h.signed(
-            &w.gp,
-            Method::POST,
-            &vpath(&w, "/append"),
-            Some(&json!({"items": [other]})),
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::FORBIDDEN, "scope_not_granted")
-    );
+    let r = w.post(&w.gp, "/append", &json!({"items": [other]})).await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "scope_not_granted"));
     // The owner sees the appended note.
-    let r =
-        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/items"), None)
-            .await;
+    let r = w.get(&w.vault, "/items").await;
     assert_eq!(ids(&r.body), vec![note.id.to_string()]);
-    let kinds: Vec<_> = entries(&w)
-        .await
-        .iter()
-        .map(|e| e.entry.event.kind)
-        .collect();
+    let kinds: Vec<_> = w.log().await.iter().map(|e| e.entry.event.kind).collect();
     assert_eq!(
         kinds,
         vec![
@@ -514,25 +259,21 @@ async fn append_grantee_appends_but_cannot_read() {
 
 #[tokio::test]
 async fn forged_widened_extended_and_replayed_grants_are_refused() {
-    let w = world().await;
-    let request = access_request(&w, &[(Scope::Intake, Mode::Read)], 30);
+    let w = World::new().await;
+    let request = w.access_request(&[(Scope::Intake, Mode::Read)]);
     let verified = request.verify(T0).unwrap();
-    let good = SignedGrant::answer(
-        &w.vault,
-        &verified,
-        GrantTerms::as_requested(verified.request()),
-        T0,
-        &mut OsRng,
-    )
-    .unwrap();
-    let log = vault_entry(&w, EventKind::Grant, LogObject::Vault, Some(good.grant.id)).await;
+    let as_requested = || answer(&w.vault, &verified, T0, |_| {});
+    let good = as_requested();
+    let log = w
+        .vault_entry(EventKind::Grant, LogObject::Vault, Some(good.grant.id))
+        .await;
 
     // Forged: signed by another key.
     let mallory = Identity::generate(&mut OsRng);
     let mut forged = good.clone();
     forged.signature = mallory.sign(crypto::grant::DOMAIN_GRANT, &forged.grant);
     assert_eq!(
-        submit(&w, &forged, &request, &log).await.code(),
+        w.submit_grant(&forged, &request, &log).await.code(),
         "forged_grant"
     );
     // Widened: notes added, re-signed by the vault (the request did not ask for them).
@@ -550,7 +291,7 @@ async fn forged_widened_extended_and_replayed_grants_are_refused() {
     .unwrap();
     widened.signature = w.vault.sign(crypto::grant::DOMAIN_GRANT, &widened.grant);
     assert_eq!(
-        submit(&w, &widened, &request, &log).await.code(),
+        w.submit_grant(&widened, &request, &log).await.code(),
         "widened_scope"
     );
     // Extended expiry.
@@ -558,279 +299,185 @@ async fn forged_widened_extended_and_replayed_grants_are_refused() {
     extended.grant.expiry = crypto::Expiry::At(T0 + 365 * 86_400);
     extended.signature = w.vault.sign(crypto::grant::DOMAIN_GRANT, &extended.grant);
     assert_eq!(
-        submit(&w, &extended, &request, &log).await.code(),
+        w.submit_grant(&extended, &request, &log).await.code(),
         "expiry_beyond_request"
     );
-    assert!(entries(&w).await.is_empty(), "nothing stored");
+    assert!(w.log().await.is_empty(), "nothing stored");
 
-    let third = SignedGrant::answer(
-        &w.vault,
-        &verified,
-        GrantTerms::as_requested(verified.request()),
-        T0,
-        &mut OsRng,
-    )
-    .unwrap();
-    let stale = vault_entry(&w, EventKind::Grant, LogObject::Vault, Some(third.grant.id)).await;
+    let third = as_requested();
+    let stale = w
+        .vault_entry(EventKind::Grant, LogObject::Vault, Some(third.grant.id))
+        .await;
     assert_eq!(
-        submit(&w, &good, &request, &log).await.status,
+        w.submit_grant(&good, &request, &log).await.status,
         StatusCode::CREATED
     );
     // Same request nonce answered again by a second grant.
-    let again = SignedGrant::answer(
-        &w.vault,
-        &verified,
-        GrantTerms::as_requested(verified.request()),
-        T0,
-        &mut OsRng,
-    )
-    .unwrap();
-    let log2 = vault_entry(&w, EventKind::Grant, LogObject::Vault, Some(again.grant.id)).await;
-    let r = submit(&w, &again, &request, &log2).await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "nonce_reused"));
+    let again = as_requested();
+    let log2 = w
+        .vault_entry(EventKind::Grant, LogObject::Vault, Some(again.grant.id))
+        .await;
+    let r = w.submit_grant(&again, &request, &log2).await;
+    assert_eq!(r.error(), (StatusCode::CONFLICT, "nonce_reused"));
     // A log entry signed before the head moved.
-    let r = submit(&w, &third, &request, &stale).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::CONFLICT, "log_head_moved")
-    );
+    let r = w.submit_grant(&third, &request, &stale).await;
+    assert_eq!(r.error(), (StatusCode::CONFLICT, "log_head_moved"));
 }
 
 #[tokio::test]
 async fn replayed_skewed_unsigned_and_unknown_requests_are_refused() {
-    let w = world().await;
-    let nonce = crypto::Nonce::random(&mut OsRng);
-    let path = vpath(&w, "/items");
+    let w = World::new().await;
+    let nonce = Nonce::random(&mut OsRng);
     assert_eq!(
-        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
-            .await
-            .status,
+        w.get_with_nonce(&w.vault, "/items", nonce).await.status,
         StatusCode::OK
     );
-    let r =
-        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
-            .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, "replayed_request")
-    );
-    let r = w.h.get(&path, None).await;
+    let r = w.get_with_nonce(&w.vault, "/items", nonce).await;
+    assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "replayed_request"));
+    let r = w.h.get(&w.path("/items"), None).await;
     assert_eq!(r.code(), "missing_signature");
     let stranger = Identity::generate(&mut OsRng);
-    assert_eq!(
-        w.h.signed(&stranger, Method::GET, &path, None).await.code(),
-        "unknown_key"
-    );
-    let r = w.h.signed(&w.gp, Method::GET, &path, None).await;
+    assert_eq!(w.get(&stranger, "/items").await.code(), "unknown_key");
+    let r = w.get(&w.gp, "/items").await;
     assert_eq!(r.code(), "no_grant");
-    let r =
-        w.h.signed(&w.gp, Method::POST, &path, Some(&json!({"items": []})))
-            .await;
+    let r = w.post(&w.gp, "/items", &json!({"items": []})).await;
     assert_eq!(r.code(), "not_owner");
     // Malformed bodies: precise codes, nothing stored.
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::POST,
-            &path,
-            Some(&json!({"items": [{"id": "!!"}]})),
-        )
-        .await;
+    let malformed = json!({"items": [{"id": "!!"}]});
+    let r = w.post(&w.vault, "/items", &malformed).await;
     assert_eq!(
-        (r.status, r.code()),
+        r.error(),
         (StatusCode::UNPROCESSABLE_ENTITY, "malformed_base64")
     );
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::POST,
-            &path,
-            Some(&json!({"items": [item(Scope::Intake, Sealing::Append)]})),
-        )
-        .await;
+    let appended = json!({"items": [item(Scope::Intake, Sealing::Append)]});
+    let r = w.post(&w.vault, "/items", &appended).await;
     assert_eq!(r.code(), "wrong_sealing");
-    let r = w.h.signed(&w.vault, Method::GET, &path, None).await;
+    let r = w.get(&w.vault, "/items").await;
     assert!(ids(&r.body).is_empty());
     // Same id, other bytes.
     let a = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
-    upload(&w, std::slice::from_ref(&a)).await;
-    upload(&w, std::slice::from_ref(&a)).await;
+    w.upload(std::slice::from_ref(&a)).await;
+    w.upload(std::slice::from_ref(&a)).await;
     let mut b = a;
     b.ciphertext = vec![1; 3];
-    let r =
-        w.h.signed(&w.vault, Method::POST, &path, Some(&json!({"items": [b]})))
-            .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::CONFLICT, "item_conflict")
-    );
-}
-
-async fn make_link(w: &World, passcode: Option<&str>, max_uses: Option<u32>) -> LinkId {
-    let id = LinkId::random(&mut OsRng);
-    let log = vault_entry(w, EventKind::ShareLinkCreate, LogObject::Link(id), None).await;
-    let r = w
-        .h
-        .signed(
-            &w.vault,
-            Method::POST,
-            &vpath(w, "/links"),
-            Some(&json!({"id": id, "sealed": "c2VhbGVk", "expires": T0 + 600, "max_uses": max_uses, "passcode": passcode, "log": log})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    id
+    let r = w.post(&w.vault, "/items", &json!({"items": [b]})).await;
+    assert_eq!(r.error(), (StatusCode::CONFLICT, "item_conflict"));
 }
 
 #[tokio::test]
 async fn share_links_open_expire_and_all_failures_look_the_same() {
-    let w = world().await;
-    let id = make_link(&w, None, Some(1)).await;
-    let open = |id: LinkId| {
-        let h = &w.h;
-        async move {
-            h.post(
-                &format!("/v1/links/{id}"),
-                &json!({"recipient": "x", "passcode": null}),
-                None,
-            )
-            .await
-        }
-    };
-    let r = open(id).await;
+    let w = World::new().await;
+    let id = w.make_link(None, Some(1)).await;
+    let r = w.h.open_link(id, None).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["sealed"], "c2VhbGVk");
-    let used_up = open(id).await;
-    let unknown = open(LinkId::random(&mut OsRng)).await;
-    let expiring = make_link(&w, None, None).await;
-    let revoked = make_link(&w, None, None).await;
-    let log = revoke_entry(&w, LogObject::Link(revoked), None).await;
-    let r = delete_link(&w, &w.vault, revoked, Some(&json!({ "log": log }))).await;
+    let used_up = w.h.open_link(id, None).await;
+    let unknown = w.h.open_link(LinkId::random(&mut OsRng), None).await;
+    let expiring = w.make_link(None, None).await;
+    let revoked = w.make_link(None, None).await;
+    let log = w.revoke_entry(LogObject::Link(revoked), None).await;
+    let r = w
+        .delete_link(&w.vault, revoked, Some(&json!({ "log": log })))
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
-    let revoked = open(revoked).await;
+    let revoked = w.h.open_link(revoked, None).await;
     w.h.advance(600);
-    let expired = open(expiring).await;
+    let expired = w.h.open_link(expiring, None).await;
     for r in [used_up, unknown, revoked, expired] {
-        assert_eq!(
-            (r.status, r.code()),
-            (StatusCode::NOT_FOUND, "link_not_found")
-        );
+        assert_eq!(r.error(), (StatusCode::NOT_FOUND, "link_not_found"));
         assert_eq!(r.body, unknown_body());
     }
 }
 
-/// The vault-signed `revoke` entry for `object` at the current head.
-async fn revoke_entry(w: &World, object: LogObject, grant: Option<crypto::GrantId>) -> SignedEntry {
-    let mut entry = vault_entry(w, EventKind::Revoke, object, grant).await;
-    entry.entry.event.action = ActionCode::Delete;
-    entry.signature = w.vault.sign(crypto::log::DOMAIN_ENTRY, &entry.entry);
-    entry
-}
-
-async fn delete_link(w: &World, who: &Identity, id: LinkId, body: Option<&Value>) -> common::Reply {
-    w.h.signed(
-        who,
-        Method::DELETE,
-        &vpath(w, &format!("/links/{id}")),
-        body,
-    )
-    .await
-}
-
-async fn open_link(w: &World, id: LinkId) -> common::Reply {
-    w.h.post(
-        &format!("/v1/links/{id}"),
-        &json!({"recipient": "x", "passcode": null}),
-        None,
-    )
-    .await
-}
-
 #[tokio::test]
 async fn revoking_a_share_link_refuses_bad_entries_and_changes_nothing() {
-    let w = world().await;
-    let id = make_link(&w, None, None).await;
-    let other = make_link(&w, None, None).await;
+    let w = World::new().await;
+    let id = w.make_link(None, None).await;
+    let other = w.make_link(None, None).await;
     let refuse = async |who: &Identity, log: &SignedEntry, expected: (StatusCode, &str)| {
-        let r = delete_link(&w, who, id, Some(&json!({ "log": log }))).await;
-        assert_eq!((r.status, r.code()), expected, "{:?}", r.body);
+        let r = w.delete_link(who, id, Some(&json!({ "log": log }))).await;
+        assert_eq!(r.error(), expected, "{:?}", r.body);
     };
     let invalid = (StatusCode::UNPROCESSABLE_ENTITY, "invalid_log_entry");
 
     // Another kind: a second share-link-create entry for this link.
-    let create = vault_entry(&w, EventKind::ShareLinkCreate, LogObject::Link(id), None).await;
+    let create = w
+        .vault_entry(EventKind::ShareLinkCreate, LogObject::Link(id), None)
+        .await;
     refuse(&w.vault, &create, invalid).await;
     // A revoke entry for another link, for a grant, or for a link and a grant at once.
-    let other_link = revoke_entry(&w, LogObject::Link(other), None).await;
+    let other_link = w.revoke_entry(LogObject::Link(other), None).await;
     refuse(&w.vault, &other_link, invalid).await;
     let grant = Some(crypto::GrantId::random(&mut OsRng));
-    let of_grant = revoke_entry(&w, LogObject::Vault, grant).await;
+    let of_grant = w.revoke_entry(LogObject::Vault, grant).await;
     refuse(&w.vault, &of_grant, invalid).await;
-    let both = revoke_entry(&w, LogObject::Link(id), grant).await;
+    let both = w.revoke_entry(LogObject::Link(id), grant).await;
     refuse(&w.vault, &both, invalid).await;
     // Signed by someone else than the vault key.
-    let mut forged = revoke_entry(&w, LogObject::Link(id), None).await;
+    let mut forged = w.revoke_entry(LogObject::Link(id), None).await;
     forged.signature = w.gp.sign(crypto::log::DOMAIN_ENTRY, &forged.entry);
     refuse(&w.vault, &forged, invalid).await;
     // A good entry, but the caller is not the owner.
-    let good = revoke_entry(&w, LogObject::Link(id), None).await;
+    let good = w.revoke_entry(LogObject::Link(id), None).await;
     refuse(&w.gp, &good, (StatusCode::FORBIDDEN, "not_owner")).await;
     // No entry at all (the body this call had before it was logged).
-    let r = delete_link(&w, &w.vault, id, None).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::BAD_REQUEST, "malformed_json")
-    );
-    let r = delete_link(&w, &w.vault, id, Some(&json!({}))).await;
+    let r = w.delete_link(&w.vault, id, None).await;
+    assert_eq!(r.error(), (StatusCode::BAD_REQUEST, "malformed_json"));
+    let r = w.delete_link(&w.vault, id, Some(&json!({}))).await;
     assert_eq!(r.code(), "missing_field", "{:?}", r.body);
     // Signed at the head, but the head moved (an open was logged) before it arrived.
-    let log_before = entries(&w).await;
-    assert_eq!(open_link(&w, id).await.status, StatusCode::OK);
+    let log_before = w.log().await;
+    assert_eq!(w.h.open_link(id, None).await.status, StatusCode::OK);
     refuse(&w.vault, &good, (StatusCode::CONFLICT, "log_head_moved")).await;
 
     // Nothing was stored: the log holds only the two creations and the open, and the link
     // still opens.
-    let log = entries(&w).await;
+    let log = w.log().await;
     assert_eq!(log.len(), log_before.len() + 1);
     assert_eq!(log[..log_before.len()], log_before[..]);
     assert_eq!(
         log.last().unwrap().entry.event.kind,
         EventKind::ShareLinkOpen
     );
-    assert_eq!(open_link(&w, id).await.status, StatusCode::OK);
+    assert_eq!(w.h.open_link(id, None).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn revoking_a_share_link_logs_it_once_in_the_same_write() {
-    let w = world().await;
-    let id = make_link(&w, None, None).await;
-    let log = revoke_entry(&w, LogObject::Link(id), None).await;
-    let r = delete_link(&w, &w.vault, id, Some(&json!({ "log": log }))).await;
+    let w = World::new().await;
+    let id = w.make_link(None, None).await;
+    let log = w.revoke_entry(LogObject::Link(id), None).await;
+    let r = w
+        .delete_link(&w.vault, id, Some(&json!({ "log": log })))
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
-    let chain = entries(&w).await;
+    let chain = w.log().await;
     assert_eq!(chain.last(), Some(&log), "the owner's entry is the head");
     let event = &chain.last().unwrap().entry.event;
     assert_eq!(
         (event.kind, event.action, event.object.clone()),
         (EventKind::Revoke, ActionCode::Delete, LogObject::Link(id))
     );
-    assert_eq!(open_link(&w, id).await.body, unknown_body());
+    assert_eq!(w.h.open_link(id, None).await.body, unknown_body());
 
     // Idempotent: revoking again answers 204 and logs nothing more.
-    let again = revoke_entry(&w, LogObject::Link(id), None).await;
-    let r = delete_link(&w, &w.vault, id, Some(&json!({ "log": again }))).await;
+    let again = w.revoke_entry(LogObject::Link(id), None).await;
+    let r = w
+        .delete_link(&w.vault, id, Some(&json!({ "log": again })))
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
-    assert_eq!(entries(&w).await, chain, "nothing more logged");
+    assert_eq!(w.log().await, chain, "nothing more logged");
     // An unknown link: the same 404 as for opening one, nothing logged.
     let unknown = LinkId::random(&mut OsRng);
-    let log = revoke_entry(&w, LogObject::Link(unknown), None).await;
-    let r = delete_link(&w, &w.vault, unknown, Some(&json!({ "log": log }))).await;
+    let log = w.revoke_entry(LogObject::Link(unknown), None).await;
+    let r = w
+        .delete_link(&w.vault, unknown, Some(&json!({ "log": log })))
+        .await;
     assert_eq!((r.status, r.body), (StatusCode::NOT_FOUND, unknown_body()));
 
     // The inwoner's device verifies the whole chain, revocation included.
-    let chain = entries(&w).await;
-    let server: crypto::PublicKeys =
-        serde_json::from_value(w.h.get("/v1/server", None).await.body["keys"].clone()).unwrap();
+    let chain = w.log().await;
+    let server = w.h.server_keys().await;
     crypto::log::LogVerifier::new(w.vault.public(), server, |_| None)
         .verify(None, &chain)
         .unwrap();
@@ -842,25 +489,14 @@ fn unknown_body() -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn passcode_brute_force_stops_at_five_even_in_parallel() {
-    let w = common::harness_with(|c| {
-        c.rate_limits.passcode_per_minute = std::num::NonZeroU32::new(1000).unwrap()
-    });
-    let w = World {
-        h: w,
-        ..world_parts().await
-    };
-    enrol(&w).await;
-    let id = make_link(&w, Some("1234"), None).await;
+    let w = World::on(harness_with(|c| {
+        c.rate_limits.passcode_per_minute = NonZeroU32::new(1000).unwrap()
+    }))
+    .await;
+    let id = w.make_link(Some("1234"), None).await;
     let tries = (0..20).map(|i| {
         let h = w.h.clone();
-        tokio::spawn(async move {
-            h.post(
-                &format!("/v1/links/{id}"),
-                &json!({"recipient": "x", "passcode": format!("wrong{i}")}),
-                None,
-            )
-            .await
-        })
+        tokio::spawn(async move { h.open_link(id, Some(&format!("wrong{i}"))).await })
     });
     let mut wrong = 0;
     for t in tries {
@@ -872,45 +508,19 @@ async fn passcode_brute_force_stops_at_five_even_in_parallel() {
         }
     }
     assert_eq!(wrong, 5, "exactly five wrong passcodes are ever checked");
-    let r =
-        w.h.post(
-            &format!("/v1/links/{id}"),
-            &json!({"recipient": "x", "passcode": "1234"}),
-            None,
-        )
-        .await;
+    let r = w.h.open_link(id, Some("1234")).await;
     assert_eq!(
         r.code(),
         "link_not_found",
         "the right passcode no longer opens a dead link"
     );
-    let opens = entries(&w)
+    let opens = w
+        .log()
         .await
         .iter()
         .filter(|e| e.entry.event.kind == EventKind::ShareLinkOpen)
         .count();
     assert_eq!(opens, 5, "each checked attempt is logged");
-}
-
-async fn world_parts() -> World {
-    let h = harness();
-    World {
-        h,
-        vault: Identity::generate(&mut OsRng),
-        gp: Identity::generate(&mut OsRng),
-    }
-}
-
-async fn enrol(w: &World) {
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::POST,
-            "/v1/vaults",
-            Some(&json!({"keys": w.vault.public()})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED);
 }
 
 // ---- scope keys ----
@@ -919,16 +529,6 @@ fn wrap(scope: Scope, owner: &Identity, to: &crypto::PublicKeys) -> WrappedScope
     ScopeKey::generate(scope, &mut OsRng)
         .wrap(owner, to)
         .unwrap()
-}
-
-async fn put_keys(w: &World, who: &Identity, keys: &[WrappedScopeKey]) -> common::Reply {
-    w.h.signed(
-        who,
-        Method::POST,
-        &vpath(w, "/scope-keys"),
-        Some(&json!({ "keys": keys })),
-    )
-    .await
 }
 
 fn key_labels(body: &Value) -> Vec<(String, String)> {
@@ -949,7 +549,7 @@ fn key_labels(body: &Value) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn scope_keys_reach_only_their_recipient_and_granted_scopes() {
-    let w = world().await;
+    let w = World::new().await;
     let me = w.vault.public();
     let gp = w.gp.public();
     let keys = [
@@ -957,28 +557,22 @@ async fn scope_keys_reach_only_their_recipient_and_granted_scopes() {
         wrap(Scope::Intake, &w.vault, &gp),
         wrap(Scope::Notities, &w.vault, &gp),
     ];
-    let r = put_keys(&w, &w.vault, &keys).await;
+    let r = w.put_scope_keys(&w.vault, &keys).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["stored"], 3);
 
     // The owner gets the keys wrapped for itself only, and can open them.
-    let r =
-        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/scope-keys"), None)
-            .await;
+    let r = w.get(&w.vault, "/scope-keys").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let mine: Vec<WrappedScopeKey> = serde_json::from_value(r.body["keys"].clone()).unwrap();
     assert_eq!(mine.len(), 1);
     assert!(mine[0].open(&w.vault, &me).is_ok());
 
     // Without a grant the GP gets nothing; with a read grant on intake, only the intake key.
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
-            .await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "no_grant"));
-    grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
-            .await;
+    let r = w.get(&w.gp, "/scope-keys").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "no_grant"));
+    w.grant(&[(Scope::Intake, Mode::Read)]).await;
+    let r = w.get(&w.gp, "/scope-keys").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(
         key_labels(&r.body),
@@ -987,23 +581,20 @@ async fn scope_keys_reach_only_their_recipient_and_granted_scopes() {
     );
     let theirs: Vec<WrappedScopeKey> = serde_json::from_value(r.body["keys"].clone()).unwrap();
     assert!(theirs[0].open(&w.gp, &me).is_ok());
-    let last = entries(&w).await.pop().unwrap();
+    let last = w.last_event().await;
     assert_eq!(
-        (last.entry.event.kind, last.entry.event.outcome),
+        (last.kind, last.outcome),
         (EventKind::Access, Outcome::Success),
         "the key fetch is logged"
     );
 
     // Only the owner uploads, and only keys of its own vault.
-    let r = put_keys(&w, &w.gp, &keys).await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "not_owner"));
+    let r = w.put_scope_keys(&w.gp, &keys).await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "not_owner"));
     let stranger = Identity::generate(&mut OsRng);
     let foreign = wrap(Scope::Intake, &stranger, &gp);
-    let r = put_keys(&w, &w.vault, &[foreign]).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::UNPROCESSABLE_ENTITY, "wrong_vault")
-    );
+    let r = w.put_scope_keys(&w.vault, &[foreign]).await;
+    assert_eq!(r.error(), (StatusCode::UNPROCESSABLE_ENTITY, "wrong_vault"));
 
     // Keys the vault key did not sign (relabelled, or signed by someone else) are refused.
     let mut relabelled = wrap(Scope::Intake, &w.vault, &gp);
@@ -1011,15 +602,14 @@ async fn scope_keys_reach_only_their_recipient_and_granted_scopes() {
     let mut resigned = wrap(Scope::Intake, &w.vault, &gp);
     resigned.signature = stranger.sign("rugzak/v1/wrapped-scope-key", &resigned.epoch);
     for forged in [relabelled, resigned] {
-        let r = put_keys(&w, &w.vault, &[wrap(Scope::Intake, &w.vault, &gp), forged]).await;
+        let keys = [wrap(Scope::Intake, &w.vault, &gp), forged];
+        let r = w.put_scope_keys(&w.vault, &keys).await;
         assert_eq!(
-            (r.status, r.code()),
+            r.error(),
             (StatusCode::UNPROCESSABLE_ENTITY, "forged_scope_key")
         );
     }
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
-            .await;
+    let r = w.get(&w.gp, "/scope-keys").await;
     assert_eq!(
         r.body["keys"].as_array().unwrap().len(),
         1,
@@ -1029,18 +619,17 @@ async fn scope_keys_reach_only_their_recipient_and_granted_scopes() {
 
 #[tokio::test]
 async fn an_append_grantee_gets_no_scope_keys() {
-    let w = world().await;
+    let w = World::new().await;
     let gp = w.gp.public();
-    let r = put_keys(&w, &w.vault, &[wrap(Scope::Intake, &w.vault, &gp)]).await;
+    let r = w
+        .put_scope_keys(&w.vault, &[wrap(Scope::Intake, &w.vault, &gp)])
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    grant(&w, &[(Scope::Intake, Mode::Append)], |_| {}).await;
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/scope-keys"), None)
-            .await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "append_only"));
-    let last = entries(&w).await.pop().unwrap();
+    w.grant(&[(Scope::Intake, Mode::Append)]).await;
+    let r = w.get(&w.gp, "/scope-keys").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "append_only"));
     assert!(
-        matches!(last.entry.event.outcome, Outcome::Denied(_)),
+        matches!(w.last_event().await.outcome, Outcome::Denied(_)),
         "the refusal is logged"
     );
 }
@@ -1049,22 +638,19 @@ async fn an_append_grantee_gets_no_scope_keys() {
 
 #[tokio::test]
 async fn owner_appends_log_entries_only_at_the_head_and_only_its_own() {
-    let w = world().await;
+    let w = World::new().await;
     let device = LogObject::Device(Identity::generate(&mut OsRng).public().party_id());
-    let first = vault_entry(&w, EventKind::DeviceChange, device.clone(), None).await;
-    let stale = vault_entry(&w, EventKind::Export, LogObject::Vault, None).await;
-    let path = vpath(&w, "/log");
+    let first = w.vault_entry(EventKind::DeviceChange, device, None).await;
+    let stale = w
+        .vault_entry(EventKind::Export, LogObject::Vault, None)
+        .await;
     let post = async |e: &SignedEntry, who: &Identity| {
-        let body = serde_json::to_value(e).unwrap();
-        w.h.signed(who, Method::POST, &path, Some(&body)).await
+        w.post(who, "/log", &serde_json::to_value(e).unwrap()).await
     };
     let r = post(&first, &w.vault).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let r = post(&stale, &w.vault).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::CONFLICT, "log_head_moved")
-    );
+    assert_eq!(r.error(), (StatusCode::CONFLICT, "log_head_moved"));
     let r = post(&first, &w.vault).await;
     assert_eq!(
         r.code(),
@@ -1073,25 +659,31 @@ async fn owner_appends_log_entries_only_at_the_head_and_only_its_own() {
     );
 
     // Signed by someone else than the vault key: refused, even though it sits at the head.
-    let mut forged = vault_entry(&w, EventKind::Export, LogObject::Vault, None).await;
+    let mut forged = w
+        .vault_entry(EventKind::Export, LogObject::Vault, None)
+        .await;
     forged.signature = w.gp.sign(crypto::log::DOMAIN_ENTRY, &forged.entry);
     let r = post(&forged, &w.vault).await;
     assert_eq!(
-        (r.status, r.code()),
+        r.error(),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_log_entry")
     );
     // A kind that belongs to another route (a grant) is refused here.
-    let grant_entry = vault_entry(&w, EventKind::Grant, LogObject::Vault, None).await;
+    let grant_entry = w
+        .vault_entry(EventKind::Grant, LogObject::Vault, None)
+        .await;
     assert_eq!(
         post(&grant_entry, &w.vault).await.code(),
         "invalid_log_entry"
     );
     // Only the owner posts.
-    let export = vault_entry(&w, EventKind::Export, LogObject::Vault, None).await;
+    let export = w
+        .vault_entry(EventKind::Export, LogObject::Vault, None)
+        .await;
     let r = post(&export, &w.gp).await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "not_owner"));
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "not_owner"));
 
-    let log = entries(&w).await;
+    let log = w.log().await;
     assert_eq!(log.len(), 1, "only the first entry was stored");
     assert_eq!(log[0], first);
 }
@@ -1100,62 +692,37 @@ async fn owner_appends_log_entries_only_at_the_head_and_only_its_own() {
 
 #[tokio::test]
 async fn parties_are_looked_up_by_enrolled_callers() {
-    let w = world().await;
-    let gp = w.gp.public().party_id();
-    let r =
-        w.h.signed(&w.vault, Method::GET, &format!("/v1/parties/{gp}"), None)
-            .await;
+    let w = World::new().await;
+    let look_up = async |who: &Identity, party: &str| {
+        let path = format!("/v1/parties/{party}");
+        w.h.signed(who, Method::GET, &path, None).await
+    };
+    let gp = w.gp.public().party_id().to_string();
+    let r = look_up(&w.vault, &gp).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let keys: crypto::PublicKeys = serde_json::from_value(r.body["keys"].clone()).unwrap();
     assert_eq!(keys, w.gp.public());
     assert_eq!(r.body["profile"]["name"], "Dr. J. de Vries");
 
     let nobody = Identity::generate(&mut OsRng).public().party_id();
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::GET,
-            &format!("/v1/parties/{nobody}"),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::NOT_FOUND, "unknown_party")
-    );
+    let r = look_up(&w.vault, &nobody.to_string()).await;
+    assert_eq!(r.error(), (StatusCode::NOT_FOUND, "unknown_party"));
     let r = w.h.get(&format!("/v1/parties/{gp}"), None).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, "missing_signature")
-    );
+    assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "missing_signature"));
     let stranger = Identity::generate(&mut OsRng);
-    let r =
-        w.h.signed(&stranger, Method::GET, &format!("/v1/parties/{gp}"), None)
-            .await;
+    let r = look_up(&stranger, &gp).await;
     assert_eq!(r.code(), "unknown_key");
-    let r =
-        w.h.signed(&w.vault, Method::GET, "/v1/parties/not-an-id", None)
-            .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::BAD_REQUEST, "malformed_id")
-    );
+    let r = look_up(&w.vault, "not-an-id").await;
+    assert_eq!(r.error(), (StatusCode::BAD_REQUEST, "malformed_id"));
 }
 
 #[tokio::test]
 async fn access_requests_are_fetched_by_reference_until_they_expire() {
-    let w = world().await;
-    let request = access_request(&w, &[(Scope::Intake, Mode::Read)], 30);
-    let r =
-        w.h.signed(
-            &w.gp,
-            Method::POST,
-            "/v1/requests",
-            Some(&serde_json::to_value(&request).unwrap()),
-        )
-        .await;
+    let w = World::new().await;
+    let request = w.access_request(&[(Scope::Intake, Mode::Read)]);
+    let r = w.post_request(&request).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let reference = r.body["reference"].as_str().unwrap().to_owned();
+    let reference = r.string("reference");
     assert_eq!(reference, request.request.nonce.to_string());
 
     let path = format!("/v1/requests/{reference}");
@@ -1166,24 +733,14 @@ async fn access_requests_are_fetched_by_reference_until_they_expire() {
 
     let r = w.h.get(&path, None).await;
     assert_eq!(r.code(), "missing_signature");
-    let unknown = crypto::Nonce::random(&mut OsRng);
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::GET,
-            &format!("/v1/requests/{unknown}"),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::NOT_FOUND, "request_not_found")
-    );
+    let unknown = format!("/v1/requests/{}", Nonce::random(&mut OsRng));
+    let r = w.h.signed(&w.vault, Method::GET, &unknown, None).await;
+    assert_eq!(r.error(), (StatusCode::NOT_FOUND, "request_not_found"));
 
     w.h.advance(crypto::request::REQUEST_LIFETIME);
     let r = w.h.signed(&w.vault, Method::GET, &path, None).await;
     assert_eq!(
-        (r.status, r.code()),
+        r.error(),
         (StatusCode::NOT_FOUND, "request_not_found"),
         "an expired request is gone"
     );
@@ -1191,18 +748,13 @@ async fn access_requests_are_fetched_by_reference_until_they_expire() {
 
 #[tokio::test]
 async fn the_owner_lists_its_grants_with_their_uses() {
-    let w = world().await;
-    upload(&w, &[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })]).await;
-    let g = grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
+    let w = World::new().await;
+    let g = w.store_intake_and_grant_read().await;
     for _ in 0..2 {
-        let r =
-            w.h.signed(&w.gp, Method::GET, &vpath(&w, "/items"), None)
-                .await;
+        let r = w.get(&w.gp, "/items").await;
         assert_eq!(r.status, StatusCode::OK);
     }
-    let r =
-        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/grants"), None)
-            .await;
+    let r = w.get(&w.vault, "/grants").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let grants = r.body["grants"].as_array().unwrap();
     assert_eq!(grants.len(), 1);
@@ -1213,53 +765,34 @@ async fn the_owner_lists_its_grants_with_their_uses() {
     let keys: crypto::PublicKeys = serde_json::from_value(grants[0]["vault_keys"].clone()).unwrap();
     assert_eq!(keys, w.vault.public());
 
-    let r =
-        w.h.signed(&w.gp, Method::GET, &vpath(&w, "/grants"), None)
-            .await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "not_owner"));
+    let r = w.get(&w.gp, "/grants").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "not_owner"));
 }
 
 // ---- bad input on signed routes ----
 
 #[tokio::test]
 async fn too_large_and_non_json_bodies_on_signed_routes_store_nothing() {
-    let w = world_on(common::harness_with(|c| c.body_limit = 2048)).await;
+    let w = World::on(harness_with(|c| c.body_limit = 2048)).await;
     let mut big = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
     big.ciphertext = vec![7; 4096];
-    let r =
-        w.h.signed(
-            &w.vault,
-            Method::POST,
-            &vpath(&w, "/items"),
-            Some(&json!({"items": [big]})),
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
-    );
+    let r = w.post(&w.vault, "/items", &json!({"items": [big]})).await;
+    assert_eq!(r.error(), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"));
 
     let small = item(Scope::Intake, Sealing::ScopeKey { epoch: 1 });
     let bytes = serde_json::to_vec(&json!({"items": [small]})).unwrap();
+    let path = w.path("/items");
     for ct in [Some("text/plain"), None] {
         let r =
-            w.h.signed_raw(
-                &w.vault,
-                Method::POST,
-                &vpath(&w, "/items"),
-                bytes.clone(),
-                ct,
-            )
-            .await;
+            w.h.signed_raw(&w.vault, Method::POST, &path, bytes.clone(), ct)
+                .await;
         assert_eq!(
-            (r.status, r.code()),
+            r.error(),
             (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             "{ct:?}"
         );
     }
-    let r =
-        w.h.signed(&w.vault, Method::GET, &vpath(&w, "/items"), None)
-            .await;
+    let r = w.get(&w.vault, "/items").await;
     assert!(ids(&r.body).is_empty(), "nothing stored");
 }
 
@@ -1267,29 +800,16 @@ async fn too_large_and_non_json_bodies_on_signed_routes_store_nothing() {
 async fn on_sled_a_grantee_read_is_answered_and_its_nonce_stays_single_use() {
     let dir = tempfile::tempdir().unwrap();
     let store = vault_server::store::SledStore::open(dir.path(), Default::default()).unwrap();
-    let w = world_on(common::harness_on(std::sync::Arc::new(store), |_| {})).await;
-    upload(&w, &[item(Scope::Intake, Sealing::ScopeKey { epoch: 1 })]).await;
-    grant(&w, &[(Scope::Intake, Mode::Read)], |_| {}).await;
-    let nonce = crypto::Nonce::random(&mut OsRng);
-    let path = vpath(&w, "/items");
-    let r =
-        w.h.signed_with(&w.gp, Method::GET, &path, None, nonce)
-            .await;
+    let w = World::on(harness_on(Arc::new(store), |_| {})).await;
+    w.store_intake_and_grant_read().await;
+    let nonce = Nonce::random(&mut OsRng);
+    let r = w.get_with_nonce(&w.gp, "/items", nonce).await;
     assert_eq!((r.status, ids(&r.body).len()), (StatusCode::OK, 1));
-    let r =
-        w.h.signed_with(&w.gp, Method::GET, &path, None, nonce)
-            .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, "replayed_request")
-    );
+    let r = w.get_with_nonce(&w.gp, "/items", nonce).await;
+    assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "replayed_request"));
     // Owner reads write nothing else: their nonce is synced by the middleware, and still single use.
-    let r =
-        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
-            .await;
+    let r = w.get_with_nonce(&w.vault, "/items", nonce).await;
     assert_eq!(r.status, StatusCode::OK, "nonces are per key");
-    let r =
-        w.h.signed_with(&w.vault, Method::GET, &path, None, nonce)
-            .await;
+    let r = w.get_with_nonce(&w.vault, "/items", nonce).await;
     assert_eq!(r.code(), "replayed_request");
 }

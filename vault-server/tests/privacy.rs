@@ -8,6 +8,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
+use common::accounts::authenticator;
 use common::*;
 use serde_json::json;
 
@@ -40,9 +41,8 @@ async fn names_and_tokens_reach_neither_logs_nor_disk() {
     let h = harness_on(Arc::new(store), |_| {});
     let mut auth = authenticator();
     let marker = "MARKER-Jansen-7a1c";
-    let (account, token) = register(&h, &mut auth, marker).await;
-    let r = login(&h, &mut auth, &account).await;
-    let token2 = r.body["token"].as_str().unwrap().to_owned();
+    let (account, token) = h.register(&mut auth, marker).await;
+    let token2 = h.login(&mut auth, &account).await.string("token");
     let _ = h
         .post(
             "/v1/accounts/register/start",

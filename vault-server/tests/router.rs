@@ -9,6 +9,7 @@ use std::num::NonZeroU32;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
+use common::accounts::{answer_login, answer_registration, authenticator};
 use common::*;
 use rand_core::OsRng;
 use serde_json::json;
@@ -95,10 +96,10 @@ async fn openapi_documents_every_route() {
 async fn unknown_routes_and_methods_get_json_errors() {
     let h = harness();
     let r = h.get("/v1/nope", None).await;
-    assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(r.error(), (StatusCode::NOT_FOUND, "not_found"));
     let r = h.call(Method::DELETE, "/healthz", None).await;
     assert_eq!(
-        (r.status, r.code()),
+        r.error(),
         (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
     );
     assert!(
@@ -120,7 +121,7 @@ async fn bad_bodies_get_precise_4xx_codes() {
         .unwrap();
     let r = h.send(plain).await;
     assert_eq!(
-        (r.status, r.code()),
+        r.error(),
         (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
     );
 
@@ -134,14 +135,11 @@ async fn bad_bodies_get_precise_4xx_codes() {
         .body(Body::from(r#"{"label":"#))
         .unwrap();
     let r = h.send(broken).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::BAD_REQUEST, "malformed_json")
-    );
+    assert_eq!(r.error(), (StatusCode::BAD_REQUEST, "malformed_json"));
 
     let r = h.post(path, &json!({}), None).await;
     assert_eq!(
-        (r.status, r.code()),
+        r.error(),
         (StatusCode::UNPROCESSABLE_ENTITY, "missing_field")
     );
     let r = h
@@ -160,26 +158,11 @@ async fn bad_bodies_get_precise_4xx_codes() {
     let r = h
         .post(path, &json!({ "label": "x".repeat(300) }), None)
         .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
-    );
+    assert_eq!(r.error(), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"));
 
-    let r = h
-        .post("/v1/session/login/start", &json!({ "account": "!!" }), None)
-        .await;
-    assert_eq!(r.code(), "malformed_base64");
-    let r = h
-        .post(
-            "/v1/session/login/start",
-            &json!({ "account": "AAAA" }),
-            None,
-        )
-        .await;
-    assert_eq!(r.code(), "wrong_length");
+    assert_eq!(h.login_start("!!").await.code(), "malformed_base64");
+    assert_eq!(h.login_start("AAAA").await.code(), "wrong_length");
 }
-
-// ---------------------------------------------------------------- vaults
 
 // ---------------------------------------------------------------- accounts
 
@@ -187,9 +170,9 @@ async fn bad_bodies_get_precise_4xx_codes() {
 async fn register_then_use_the_session() {
     let h = harness();
     let mut auth = authenticator();
-    let (account, token) = register(&h, &mut auth, "Mijn rugzak").await;
+    let (account, token) = h.register(&mut auth, "Mijn rugzak").await;
 
-    let r = h.get("/v1/account", Some(&token)).await;
+    let r = h.account(&token).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
         r.body,
@@ -198,86 +181,32 @@ async fn register_then_use_the_session() {
     );
 
     let r = h.get("/v1/account", None).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, "unauthenticated")
-    );
+    assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "unauthenticated"));
     assert_eq!(r.headers.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer");
-    assert_eq!(
-        h.get("/v1/account", Some("forged-token")).await.code(),
-        "unauthenticated"
-    );
+    assert_eq!(h.account("forged-token").await.code(), "unauthenticated");
 }
 
 #[tokio::test]
 async fn registration_ceremonies_are_single_use_expire_and_bind_their_challenge() {
     let h = harness();
-    let mut auth = authenticator();
-    let start = h
-        .post(
-            "/v1/accounts/register/start",
-            &json!({ "label": "a" }),
-            None,
-        )
-        .await;
-    let (ceremony, credential) = create(&mut auth, &start.body);
-    let finish = json!({ "ceremony": ceremony, "credential": credential });
-    assert_eq!(
-        h.post("/v1/accounts/register/finish", &finish, None)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    let again = h.post("/v1/accounts/register/finish", &finish, None).await;
-    assert_eq!(
-        (again.status, again.code()),
-        (StatusCode::GONE, "unknown_ceremony")
-    );
+    let start = h.register_start("a").await;
+    let finish = answer_registration(&mut authenticator(), &start.body);
+    assert_eq!(h.register_finish(&finish).await.status, StatusCode::OK);
+    let again = h.register_finish(&finish).await;
+    assert_eq!(again.error(), (StatusCode::GONE, "unknown_ceremony"));
 
     // A response made for one ceremony's challenge does not finish another ceremony.
-    let a = h
-        .post(
-            "/v1/accounts/register/start",
-            &json!({ "label": "a" }),
-            None,
-        )
-        .await;
-    let b = h
-        .post(
-            "/v1/accounts/register/start",
-            &json!({ "label": "b" }),
-            None,
-        )
-        .await;
-    let (_, credential_for_a) = create(&mut authenticator(), &a.body);
-    let r = h
-        .post(
-            "/v1/accounts/register/finish",
-            &json!({ "ceremony": b.body["ceremony"], "credential": credential_for_a }),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, "passkey_rejected")
-    );
+    let a = h.register_start("a").await;
+    let b = h.register_start("b").await;
+    let mut answer_for_a = answer_registration(&mut authenticator(), &a.body);
+    answer_for_a["ceremony"] = b.body["ceremony"].clone();
+    let r = h.register_finish(&answer_for_a).await;
+    assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "passkey_rejected"));
 
-    let late = h
-        .post(
-            "/v1/accounts/register/start",
-            &json!({ "label": "c" }),
-            None,
-        )
-        .await;
-    let (ceremony, credential) = create(&mut authenticator(), &late.body);
+    let late = h.register_start("c").await;
+    let finish = answer_registration(&mut authenticator(), &late.body);
     h.advance(301);
-    let r = h
-        .post(
-            "/v1/accounts/register/finish",
-            &json!({ "ceremony": ceremony, "credential": credential }),
-            None,
-        )
-        .await;
+    let r = h.register_finish(&finish).await;
     assert_eq!(r.code(), "unknown_ceremony", "expired after five minutes");
 }
 
@@ -285,16 +214,13 @@ async fn registration_ceremonies_are_single_use_expire_and_bind_their_challenge(
 async fn login_with_the_passkey_and_refusals() {
     let h = harness();
     let mut auth = authenticator();
-    let (account, _) = register(&h, &mut auth, "Inwoner").await;
+    let (account, _) = h.register(&mut auth, "Inwoner").await;
 
-    let r = login(&h, &mut auth, &account).await;
+    let r = h.login(&mut auth, &account).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let token = r.body["token"].as_str().unwrap().to_owned();
-    assert_eq!(
-        h.get("/v1/account", Some(&token)).await.status,
-        StatusCode::OK
-    );
-    let listed = h.get("/v1/account/passkeys", Some(&token)).await;
+    let token = r.string("token");
+    assert_eq!(h.account(&token).await.status, StatusCode::OK);
+    let listed = h.passkeys(&token).await;
     assert_eq!(
         listed.body[0]["last_used_at"],
         json!(T0),
@@ -302,28 +228,13 @@ async fn login_with_the_passkey_and_refusals() {
     );
 
     let unknown = vault_server::ids::AccountId::random(&mut OsRng);
-    let r = h
-        .post(
-            "/v1/session/login/start",
-            &json!({ "account": unknown.to_string() }),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::NOT_FOUND, "unknown_account")
-    );
+    let r = h.login_start(&unknown.to_string()).await;
+    assert_eq!(r.error(), (StatusCode::NOT_FOUND, "unknown_account"));
 
     // Another authenticator (a different key) cannot answer this account's challenge.
-    let start = h
-        .post(
-            "/v1/session/login/start",
-            &json!({ "account": account }),
-            None,
-        )
-        .await;
+    let start = h.login_start(&account).await;
     let mut stranger = authenticator();
-    let (_, _) = register(&h, &mut stranger, "Ander").await;
+    let (_, _) = h.register(&mut stranger, "Ander").await;
     let options: RequestChallengeResponse =
         serde_json::from_value(start.body["options"].clone()).unwrap();
     assert!(
@@ -332,63 +243,41 @@ async fn login_with_the_passkey_and_refusals() {
     );
 
     // A tampered assertion is rejected, and the ceremony is spent.
-    let (ceremony, mut credential) = assert_login(&mut auth, &start.body);
-    let sig = credential["response"]["signature"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut raw = crypto::encoding::b64::decode(&sig).unwrap();
+    let mut finish = answer_login(&mut auth, &start.body);
+    let signature = &mut finish["credential"]["response"]["signature"];
+    let mut raw = crypto::encoding::b64::decode(signature.as_str().unwrap()).unwrap();
     *raw.last_mut().unwrap() ^= 1;
-    credential["response"]["signature"] = json!(crypto::encoding::b64::encode(raw));
-    let finish = json!({ "ceremony": ceremony, "credential": credential });
-    let r = h.post("/v1/session/login/finish", &finish, None).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, "passkey_rejected")
-    );
-    assert_eq!(
-        h.post("/v1/session/login/finish", &finish, None)
-            .await
-            .code(),
-        "unknown_ceremony"
-    );
+    *signature = json!(crypto::encoding::b64::encode(raw));
+    let r = h.login_finish(&finish).await;
+    assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "passkey_rejected"));
+    assert_eq!(h.login_finish(&finish).await.code(), "unknown_ceremony");
 }
 
 #[tokio::test]
 async fn sessions_end_by_logout_and_by_expiry() {
     let h = harness();
     let mut auth = authenticator();
-    let (account, token) = register(&h, &mut auth, "x").await;
-    let r = h.post("/v1/session/logout", &json!({}), Some(&token)).await;
+    let (account, token) = h.register(&mut auth, "x").await;
+    let r = h.logout(&token).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        h.get("/v1/account", Some(&token)).await.code(),
+        h.account(&token).await.code(),
         "unauthenticated",
         "logged out"
     );
-    assert_eq!(
-        h.post("/v1/session/logout", &json!({}), Some(&token))
-            .await
-            .status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(h.logout(&token).await.status, StatusCode::UNAUTHORIZED);
 
-    let r = login(&h, &mut auth, &account).await;
-    let token = r.body["token"].as_str().unwrap().to_owned();
+    let r = h.login(&mut auth, &account).await;
+    let token = r.string("token");
     assert_eq!(r.body["expires_at"], json!(T0 + 12 * 3600));
     h.advance(12 * 3600);
-    assert_eq!(
-        h.get("/v1/account", Some(&token)).await.code(),
-        "unauthenticated",
-        "expired"
-    );
+    assert_eq!(h.account(&token).await.code(), "unauthenticated", "expired");
 }
 
 #[tokio::test]
 async fn add_list_and_remove_passkeys() {
     let h = harness();
-    let mut phone = authenticator();
-    let (_, token) = register(&h, &mut phone, "x").await;
+    let (_, token) = h.register(&mut authenticator(), "x").await;
 
     let r = h
         .post(
@@ -402,13 +291,7 @@ async fn add_list_and_remove_passkeys() {
         .post("/v1/account/passkeys/start", &json!({}), Some(&token))
         .await;
     assert_eq!(r.code(), "missing_field");
-    let start = h
-        .post(
-            "/v1/account/passkeys/start",
-            &json!({ "label": "laptop" }),
-            Some(&token),
-        )
-        .await;
+    let start = h.add_passkey_start(&token, "laptop").await;
     assert_eq!(start.status, StatusCode::OK);
     let excluded = start.body["options"]["publicKey"]["excludeCredentials"]
         .as_array()
@@ -416,35 +299,20 @@ async fn add_list_and_remove_passkeys() {
         .len();
     assert_eq!(excluded, 1, "the existing passkey is excluded");
     let mut laptop = authenticator();
-    let (ceremony, credential) = create(&mut laptop, &start.body);
+    let finish = answer_registration(&mut laptop, &start.body);
 
     // Another account cannot finish this ceremony.
-    let (_, other_token) = register(&h, &mut authenticator(), "y").await;
-    let finish = json!({ "ceremony": ceremony, "credential": credential });
-    let r = h
-        .post("/v1/account/passkeys/finish", &finish, Some(&other_token))
-        .await;
+    let (_, other_token) = h.register(&mut authenticator(), "y").await;
+    let r = h.add_passkey_finish(&other_token, &finish).await;
     assert_eq!(r.code(), "unknown_ceremony");
 
-    let start = h
-        .post(
-            "/v1/account/passkeys/start",
-            &json!({ "label": "laptop" }),
-            Some(&token),
-        )
-        .await;
-    let (ceremony, credential) = create(&mut laptop, &start.body);
-    let r = h
-        .post(
-            "/v1/account/passkeys/finish",
-            &json!({ "ceremony": ceremony, "credential": credential }),
-            Some(&token),
-        )
-        .await;
+    let start = h.add_passkey_start(&token, "laptop").await;
+    let finish = answer_registration(&mut laptop, &start.body);
+    let r = h.add_passkey_finish(&token, &finish).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let new_id = r.body["id"].as_str().unwrap().to_owned();
+    let new_id = r.string("id");
 
-    let list = h.get("/v1/account/passkeys", Some(&token)).await;
+    let list = h.passkeys(&token).await;
     assert_eq!(list.body.as_array().unwrap().len(), 2);
     let first_id = list
         .body
@@ -455,44 +323,16 @@ async fn add_list_and_remove_passkeys() {
         .find(|id| *id != new_id)
         .unwrap();
 
-    let r = h
-        .call(Method::DELETE, "/v1/account/passkeys/!!", Some(&token))
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::BAD_REQUEST, "malformed_id")
-    );
-    let r = h
-        .call(Method::DELETE, "/v1/account/passkeys/AAAA", Some(&token))
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::NOT_FOUND, "unknown_passkey")
-    );
-    let r = h
-        .call(
-            Method::DELETE,
-            &format!("/v1/account/passkeys/{new_id}"),
-            Some(&other_token),
-        )
-        .await;
+    let r = h.remove_passkey(&token, "!!").await;
+    assert_eq!(r.error(), (StatusCode::BAD_REQUEST, "malformed_id"));
+    let r = h.remove_passkey(&token, "AAAA").await;
+    assert_eq!(r.error(), (StatusCode::NOT_FOUND, "unknown_passkey"));
+    let r = h.remove_passkey(&other_token, &new_id).await;
     assert_eq!(r.code(), "unknown_passkey", "not another account's passkey");
-    let r = h
-        .call(
-            Method::DELETE,
-            &format!("/v1/account/passkeys/{first_id}"),
-            Some(&token),
-        )
-        .await;
+    let r = h.remove_passkey(&token, &first_id).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let r = h
-        .call(
-            Method::DELETE,
-            &format!("/v1/account/passkeys/{new_id}"),
-            Some(&token),
-        )
-        .await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "last_passkey"));
+    let r = h.remove_passkey(&token, &new_id).await;
+    assert_eq!(r.error(), (StatusCode::CONFLICT, "last_passkey"));
 }
 
 #[tokio::test]
@@ -503,24 +343,12 @@ async fn login_endpoints_are_rate_limited() {
             ..RateLimits::default()
         };
     });
-    let body = json!({ "label": "x" });
     for _ in 0..2 {
-        assert_eq!(
-            h.post("/v1/accounts/register/start", &body, None)
-                .await
-                .status,
-            StatusCode::OK
-        );
+        assert_eq!(h.register_start("x").await.status, StatusCode::OK);
     }
-    let r = h
-        .post(
-            "/v1/session/login/start",
-            &json!({ "account": "AAAAAAAAAAAAAAAAAAAAAA" }),
-            None,
-        )
-        .await;
+    let r = h.login_start("AAAAAAAAAAAAAAAAAAAAAA").await;
     assert_eq!(
-        (r.status, r.code()),
+        r.error(),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         "the budget is shared"
     );
@@ -536,19 +364,13 @@ async fn login_endpoints_are_rate_limited() {
 async fn maintenance_purges_expired_sessions() {
     let h = harness();
     let mut auth = authenticator();
-    let (account, old_token) = register(&h, &mut auth, "x").await;
+    let (account, old_token) = h.register(&mut auth, "x").await;
     h.advance(12 * 3600);
-    let fresh = login(&h, &mut auth, &account).await;
+    let fresh = h.login(&mut auth, &account).await;
     h.state.maintain().await.unwrap();
-    assert_eq!(
-        h.get("/v1/account", Some(&old_token)).await.code(),
-        "unauthenticated"
-    );
-    let token = fresh.body["token"].as_str().unwrap();
-    assert_eq!(
-        h.get("/v1/account", Some(token)).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(h.account(&old_token).await.code(), "unauthenticated");
+    let token = fresh.string("token");
+    assert_eq!(h.account(&token).await.status, StatusCode::OK);
     let again = h.store.purge_expired(T0 + 12 * 3600).unwrap();
     assert_eq!(
         again.sessions, 0,
@@ -573,23 +395,10 @@ async fn rate_limits_are_per_client_address() {
         state: h.state.clone(),
     };
     let (a, b) = (from([10, 0, 0, 1]), from([10, 0, 0, 2]));
-    let body = json!({ "label": "x" });
+    assert_eq!(a.register_start("x").await.status, StatusCode::OK);
+    assert_eq!(a.register_start("x").await.code(), "rate_limited");
     assert_eq!(
-        a.post("/v1/accounts/register/start", &body, None)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        a.post("/v1/accounts/register/start", &body, None)
-            .await
-            .code(),
-        "rate_limited"
-    );
-    assert_eq!(
-        b.post("/v1/accounts/register/start", &body, None)
-            .await
-            .status,
+        b.register_start("x").await.status,
         StatusCode::OK,
         "another address has its own budget"
     );
@@ -598,25 +407,14 @@ async fn rate_limits_are_per_client_address() {
 #[tokio::test]
 async fn pending_ceremonies_are_capped() {
     let h = harness_with(|c| c.max_pending_ceremonies = 2);
-    let body = json!({ "label": "x" });
     for _ in 0..2 {
-        assert_eq!(
-            h.post("/v1/accounts/register/start", &body, None)
-                .await
-                .status,
-            StatusCode::OK
-        );
+        assert_eq!(h.register_start("x").await.status, StatusCode::OK);
     }
-    let r = h.post("/v1/accounts/register/start", &body, None).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::SERVICE_UNAVAILABLE, "busy")
-    );
+    let r = h.register_start("x").await;
+    assert_eq!(r.error(), (StatusCode::SERVICE_UNAVAILABLE, "busy"));
     h.advance(301);
     assert_eq!(
-        h.post("/v1/accounts/register/start", &body, None)
-            .await
-            .status,
+        h.register_start("x").await.status,
         StatusCode::OK,
         "expired ceremonies make room"
     );

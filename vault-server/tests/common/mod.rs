@@ -1,5 +1,7 @@
-//! Test harness shared by the router and log-privacy tests: the real router over the memory
-//! store with a movable clock, and the software passkey authenticator.
+//! Test harness shared by the router, signed-API, log-privacy and binary tests: the real router
+//! over the memory store with a movable clock ([`Harness`]), called through `oneshot`; accounts
+//! with the software passkey authenticator ([`accounts`]); what the parties sign ([`consent`]);
+//! and a vault with an enrolled GP ([`world`]).
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 #![allow(dead_code, reason = "each test binary uses a different subset")]
@@ -8,20 +10,26 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, request, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt as _;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tower::ServiceExt as _;
 use url::Url;
 use vault_server::store::{MemoryStore, Store};
 use vault_server::{app, AppState, ServerConfig};
-use webauthn_authenticator_rs::softpasskey::SoftPasskey;
-use webauthn_authenticator_rs::WebauthnAuthenticator;
-use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
+
+pub mod accounts;
+pub mod consent;
+pub mod world;
 
 pub const ORIGIN: &str = "http://localhost:8080";
 pub const T0: i64 = 1_800_000_000;
+
+/// The server's public URL, the origin its passkeys are bound to.
+pub fn origin() -> Url {
+    Url::parse(ORIGIN).unwrap()
+}
 
 #[derive(Clone)]
 pub struct Harness {
@@ -36,7 +44,7 @@ pub fn harness_with(config: impl FnOnce(&mut ServerConfig)) -> Harness {
 }
 
 pub fn harness_on(store: Arc<dyn Store>, config: impl FnOnce(&mut ServerConfig)) -> Harness {
-    let mut cfg = ServerConfig::new(Url::parse(ORIGIN).unwrap());
+    let mut cfg = ServerConfig::new(origin());
     config(&mut cfg);
     let clock = Arc::new(AtomicI64::new(T0));
     let time = Arc::clone(&clock);
@@ -68,6 +76,16 @@ impl Reply {
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or("<no code>")
     }
+
+    /// The status with the error code, to compare both at once (a mismatch shows both).
+    pub fn error(&self) -> (StatusCode, &str) {
+        (self.status, self.code())
+    }
+
+    /// A string field of the JSON body (an id or a token).
+    pub fn string(&self, field: &str) -> String {
+        self.body[field].as_str().unwrap().to_owned()
+    }
 }
 
 impl Harness {
@@ -89,15 +107,10 @@ impl Harness {
     }
 
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
-        let mut req = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/json");
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        self.send(req.body(Body::from(body.to_string())).unwrap())
-            .await
+        let req = bearer(Method::POST, path, token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()));
+        self.send(req.unwrap()).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
@@ -105,11 +118,8 @@ impl Harness {
     }
 
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>) -> Reply {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
+        let req = bearer(method, path, token).body(Body::empty());
+        self.send(req.unwrap()).await
     }
 
     /// Sends a request signed by `who` (nonce fresh unless given), JSON body if any.
@@ -120,8 +130,8 @@ impl Harness {
         path: &str,
         body: Option<&Value>,
     ) -> Reply {
-        let nonce = crypto::Nonce::random(&mut rand_core::OsRng);
-        self.signed_with(who, method, path, body, nonce).await
+        self.signed_with(who, method, path, body, fresh_nonce())
+            .await
     }
 
     /// As [`Self::signed`] with a chosen nonce (replay tests).
@@ -136,18 +146,9 @@ impl Harness {
         let bytes = body
             .map(|b| serde_json::to_vec(b).unwrap())
             .unwrap_or_default();
-        let now = self.clock.load(Ordering::SeqCst);
-        let sig =
-            crypto::http_sig::SignedCall::sign(who, method.as_str(), path, &bytes, now, nonce)
-                .unwrap();
-        let mut req = Request::builder().method(method).uri(path);
-        for (name, value) in sig.headers() {
-            req = req.header(name, value);
-        }
-        if body.is_some() {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-        }
-        self.send(req.body(Body::from(bytes)).unwrap()).await
+        let content_type = body.map(|_| "application/json");
+        self.send_signed(who, method, path, nonce, bytes, content_type)
+            .await
     }
 
     /// A signed request with raw body bytes and a chosen content type (or none).
@@ -159,11 +160,29 @@ impl Harness {
         bytes: Vec<u8>,
         content_type: Option<&str>,
     ) -> Reply {
-        let now = self.clock.load(Ordering::SeqCst);
-        let nonce = crypto::Nonce::random(&mut rand_core::OsRng);
-        let sig =
-            crypto::http_sig::SignedCall::sign(who, method.as_str(), path, &bytes, now, nonce)
-                .unwrap();
+        self.send_signed(who, method, path, fresh_nonce(), bytes, content_type)
+            .await
+    }
+
+    /// Signs `bytes` as `who` at the harness clock and sends them.
+    async fn send_signed(
+        &self,
+        who: &crypto::Identity,
+        method: Method,
+        path: &str,
+        nonce: crypto::Nonce,
+        bytes: Vec<u8>,
+        content_type: Option<&str>,
+    ) -> Reply {
+        let sig = crypto::http_sig::SignedCall::sign(
+            who,
+            method.as_str(),
+            path,
+            &bytes,
+            self.now(),
+            nonce,
+        )
+        .unwrap();
         let mut req = Request::builder().method(method).uri(path);
         for (name, value) in sig.headers() {
             req = req.header(name, value);
@@ -174,91 +193,31 @@ impl Harness {
         self.send(req.body(Body::from(bytes)).unwrap()).await
     }
 
+    /// The server key that countersigns the consent log, as `/v1/server` publishes it.
+    pub async fn server_keys(&self) -> crypto::PublicKeys {
+        let r = self.get("/v1/server", None).await;
+        serde_json::from_value(r.body["keys"].clone()).unwrap()
+    }
+
+    /// The server's clock (a unix time the tests move by hand).
+    pub fn now(&self) -> i64 {
+        self.clock.load(Ordering::SeqCst)
+    }
+
     pub fn advance(&self, secs: i64) {
         self.clock.fetch_add(secs, Ordering::SeqCst);
     }
 }
 
-pub fn authenticator() -> WebauthnAuthenticator<SoftPasskey> {
-    WebauthnAuthenticator::new(SoftPasskey::new(true))
+/// A request with the session `token`, if any, as its bearer credential.
+fn bearer(method: Method, path: &str, token: Option<&str>) -> request::Builder {
+    let req = Request::builder().method(method).uri(path);
+    match token {
+        Some(t) => req.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        None => req,
+    }
 }
 
-pub fn origin() -> Url {
-    Url::parse(ORIGIN).unwrap()
-}
-
-/// Runs the authenticator on a registration challenge; returns (ceremony, credential JSON).
-pub fn create(auth: &mut WebauthnAuthenticator<SoftPasskey>, challenge: &Value) -> (Value, Value) {
-    let options: CreationChallengeResponse =
-        serde_json::from_value(challenge["options"].clone()).unwrap();
-    let credential = auth.do_registration(origin(), options).unwrap();
-    (
-        challenge["ceremony"].clone(),
-        serde_json::to_value(credential).unwrap(),
-    )
-}
-
-/// Runs the authenticator on a login challenge; returns (ceremony, credential JSON).
-pub fn assert_login(
-    auth: &mut WebauthnAuthenticator<SoftPasskey>,
-    challenge: &Value,
-) -> (Value, Value) {
-    let options: RequestChallengeResponse =
-        serde_json::from_value(challenge["options"].clone()).unwrap();
-    let credential = auth.do_authentication(origin(), options).unwrap();
-    (
-        challenge["ceremony"].clone(),
-        serde_json::to_value(credential).unwrap(),
-    )
-}
-
-/// Registers a new account; returns (account id, token).
-pub async fn register(
-    h: &Harness,
-    auth: &mut WebauthnAuthenticator<SoftPasskey>,
-    label: &str,
-) -> (String, String) {
-    let start = h
-        .post(
-            "/v1/accounts/register/start",
-            &json!({ "label": label }),
-            None,
-        )
-        .await;
-    assert_eq!(start.status, StatusCode::OK, "{:?}", start.body);
-    let (ceremony, credential) = create(auth, &start.body);
-    let finish = h
-        .post(
-            "/v1/accounts/register/finish",
-            &json!({ "ceremony": ceremony, "credential": credential }),
-            None,
-        )
-        .await;
-    assert_eq!(finish.status, StatusCode::OK, "{:?}", finish.body);
-    (
-        finish.body["account"].as_str().unwrap().to_owned(),
-        finish.body["token"].as_str().unwrap().to_owned(),
-    )
-}
-
-pub async fn login(
-    h: &Harness,
-    auth: &mut WebauthnAuthenticator<SoftPasskey>,
-    account: &str,
-) -> Reply {
-    let start = h
-        .post(
-            "/v1/session/login/start",
-            &json!({ "account": account }),
-            None,
-        )
-        .await;
-    assert_eq!(start.status, StatusCode::OK, "{:?}", start.body);
-    let (ceremony, credential) = assert_login(auth, &start.body);
-    h.post(
-        "/v1/session/login/finish",
-        &json!({ "ceremony": ceremony, "credential": credential }),
-        None,
-    )
-    .await
+fn fresh_nonce() -> crypto::Nonce {
+    crypto::Nonce::random(&mut rand_core::OsRng)
 }
