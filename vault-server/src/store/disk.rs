@@ -9,15 +9,18 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crypto::encoding::UnixTime;
-use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, VaultId};
+use crypto::{
+    Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, Scope, Sealing, VaultId,
+};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sled::transaction::{
     ConflictableTransactionError, ConflictableTransactionResult, TransactionError,
     TransactionalTree,
 };
 use sled::{Transactional as _, Tree};
 
+use super::bodies::{self, BodyFile, BodyRef};
 use super::*;
 use crate::ids::AccountId;
 
@@ -32,12 +35,18 @@ pub struct Migration {
     /// The version it upgrades from.
     pub from: u32,
     /// Rewrites the data in place.
-    pub run: fn(&sled::Db) -> sled::Result<()>,
+    pub run: fn(&SledStore) -> StoreResult<()>,
 }
 
-/// Upgrades for every format version before [`FORMAT_VERSION`]; empty while there is only
-/// version 1. A new version adds its migration here.
-const MIGRATIONS: &[Migration] = &[];
+/// Upgrades for every format version before [`FORMAT_VERSION`].
+const MIGRATIONS: &[Migration] = &[Migration {
+    from: 1,
+    run: move_item_bodies_out,
+}];
+
+/// Version 1's tree of items with their bodies inline; emptied into `item_records` and the
+/// body file by the upgrade to version 2, then dropped.
+const V1_ITEMS: &str = "items";
 
 /// Settings for opening the sled store.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +75,7 @@ struct Trees {
     devices: Tree,
     parties: Tree,
     vaults: Tree,
+    /// [`StoredItem`]s by vault and sequence number; their bodies are in the body file.
     items: Tree,
     item_ids: Tree,
     item_heads: Tree,
@@ -91,7 +101,7 @@ impl Trees {
             devices: db.open_tree("devices")?,
             parties: db.open_tree("parties")?,
             vaults: db.open_tree("vaults")?,
-            items: db.open_tree("items")?,
+            items: db.open_tree("item_records")?,
             item_ids: db.open_tree("item_ids")?,
             item_heads: db.open_tree("item_heads")?,
             scope_keys: db.open_tree("scope_keys")?,
@@ -111,6 +121,7 @@ impl Trees {
 pub struct SledStore {
     db: sled::Db,
     t: Trees,
+    bodies: BodyFile,
     flusher: GroupFlush,
     pending_nonces: PendingNonces,
     vaults: WrittenOnce<VaultId, VaultRecord>,
@@ -357,6 +368,7 @@ impl SledStore {
         let store = Self {
             db,
             t,
+            bodies: BodyFile::open(dir)?,
             flusher: GroupFlush::default(),
             pending_nonces: PendingNonces::default(),
             vaults: WrittenOnce::default(),
@@ -364,6 +376,8 @@ impl SledStore {
             devices: WrittenOnce::default(),
         };
         store.check_version(FORMAT_VERSION, MIGRATIONS)?;
+        // Left by the upgrade to version 2 (dropped only once that upgrade is recorded).
+        store.db.drop_tree(V1_ITEMS).map_err(backend)?;
         Ok(store)
     }
 
@@ -385,7 +399,7 @@ impl SledStore {
                 .find(|m| m.from == from)
                 .ok_or(StoreError::NoUpgradePath { found })?;
             tracing::info!(from, to = from + 1, "upgrading data format");
-            (step.run)(&self.db).map_err(backend)?;
+            (step.run)(self)?;
             self.set_version(from + 1)?;
         }
         Ok(())
@@ -451,6 +465,7 @@ impl SledStore {
         let copy = sled::Config::new().path(dest).open().map_err(backend)?;
         copy.import(self.db.export());
         copy.flush().map_err(backend)?;
+        self.bodies.copy_to(&dest.join(bodies::FILE_NAME))?;
         if copy.checksum().map_err(backend)? == self.db.checksum().map_err(backend)? {
             Ok(())
         } else {
@@ -474,10 +489,10 @@ impl SledStore {
                 page.more = true;
                 break;
             }
-            let record: ItemRecord = dec("items", &v)?;
-            page.next = record.seq;
-            if query.scopes.contains(record.item.scope) {
-                page.items.push(record);
+            let stored: StoredItem = dec("item_records", &v)?;
+            page.next = stored.seq;
+            if query.scopes.contains(stored.scope) {
+                page.items.push(self.load(stored)?);
             }
         }
         Ok(page)
@@ -876,11 +891,17 @@ impl Store for SledStore {
     }
 
     fn put_items(&self, vault: VaultId, items: &[NewItem], now: UnixTime) -> StoreResult<PutItems> {
+        let bodies = self
+            .bodies
+            .append(items.iter().map(|i| i.ciphertext.0.as_slice()))?;
         let out = (&self.t.items, &self.t.item_ids, &self.t.item_heads)
             .transaction(|(items_t, ids, heads)| {
-                tx_store_items(items_t, ids, heads, vault, items, now)
+                tx_store_items(items_t, ids, heads, vault, items, &bodies.refs, now)
             })
             .map_err(from_tx)?;
+        if matches!(out, PutItems::Stored(_)) {
+            bodies.keep();
+        }
         self.flush()?;
         Ok(out)
     }
@@ -894,7 +915,13 @@ impl Store for SledStore {
         else {
             return Ok(None);
         };
-        get(&self.t.items, "items", &seq_key(vault, seq_from(&seq)?))
+        get::<StoredItem>(
+            &self.t.items,
+            "item_records",
+            &seq_key(vault, seq_from(&seq)?),
+        )?
+        .map(|stored| self.load(stored))
+        .transpose()
     }
 
     fn list_items(&self, vault: VaultId, query: &ItemQuery) -> StoreResult<ItemPage> {
@@ -923,6 +950,7 @@ impl Store for SledStore {
         now: UnixTime,
         log: LogBuilder<'_>,
     ) -> StoreResult<Result<(ItemRecord, LogEntryRecord), AppendDenied>> {
+        let body = self.bodies.append([item.ciphertext.0.as_slice()])?;
         let trees = (
             &self.t.grants,
             &self.t.log,
@@ -946,6 +974,7 @@ impl Store for SledStore {
                     item_heads,
                     access.vault,
                     std::slice::from_ref(item),
+                    &body.refs,
                     now,
                 )? {
                     PutItems::Stored(mut stored) => {
@@ -963,6 +992,7 @@ impl Store for SledStore {
             })
             .map_err(from_tx)?;
         if out.is_ok() {
+            body.keep();
             self.flush()?;
         }
         Ok(out)
@@ -1335,13 +1365,99 @@ fn scope_key_key(vault: VaultId, k: &WrappedKeyRecord) -> Vec<u8> {
     .concat()
 }
 
-/// Inside a transaction: stores items with the vault's next sequence numbers.
+/// An item as the `item_records` tree keeps it: the labels of its [`ItemRecord`] and where
+/// its body lies in the body file.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredItem {
+    seq: SyncCursor,
+    stored_at: UnixTime,
+    id: ItemId,
+    scope: Scope,
+    sealing: Sealing,
+    author: PartyId,
+    body: BodyRef,
+}
+
+impl StoredItem {
+    fn new(record: &ItemRecord, body: BodyRef) -> Self {
+        Self {
+            seq: record.seq,
+            stored_at: record.stored_at,
+            id: record.item.id,
+            scope: record.item.scope,
+            sealing: record.item.sealing,
+            author: record.item.author,
+            body,
+        }
+    }
+
+    fn with_body(self, ciphertext: Vec<u8>) -> ItemRecord {
+        ItemRecord {
+            seq: self.seq,
+            stored_at: self.stored_at,
+            item: NewItem {
+                id: self.id,
+                scope: self.scope,
+                sealing: self.sealing,
+                author: self.author,
+                ciphertext: Blob(ciphertext),
+            },
+        }
+    }
+}
+
+impl SledStore {
+    /// The whole item: the stored labels with the body read from the body file.
+    fn load(&self, stored: StoredItem) -> StoreResult<ItemRecord> {
+        let body = self.bodies.read(&stored.body)?;
+        Ok(stored.with_body(body))
+    }
+
+    /// Writes the bodies of `records` to the body file and their stored items to `item_records`.
+    fn move_bodies(&self, records: &[(sled::IVec, ItemRecord)]) -> StoreResult<()> {
+        let bodies = self
+            .bodies
+            .append(records.iter().map(|(_, r)| r.item.ciphertext.0.as_slice()))?;
+        let mut batch = sled::Batch::default();
+        for ((key, record), body) in records.iter().zip(&bodies.refs) {
+            batch.insert(key, enc(&StoredItem::new(record, *body))?);
+        }
+        self.t.items.apply_batch(batch).map_err(backend)?;
+        bodies.keep();
+        Ok(())
+    }
+}
+
+/// Upgrade 1 → 2: moves every item body from the `items` tree into the body file, keeping
+/// the rest in `item_records`. Starts over from scratch when an earlier attempt was cut off
+/// (the old tree stays until the new version is recorded).
+fn move_item_bodies_out(store: &SledStore) -> StoreResult<()> {
+    /// Items per body-file write and sled batch.
+    const CHUNK: usize = 1_000;
+    let old = store.db.open_tree(V1_ITEMS).map_err(backend)?;
+    store.t.items.clear().map_err(backend)?;
+    store.bodies.clear()?;
+    let mut chunk = Vec::with_capacity(CHUNK);
+    for kv in &old {
+        let (key, value) = kv.map_err(backend)?;
+        chunk.push((key, dec::<ItemRecord>(V1_ITEMS, &value)?));
+        if chunk.len() == CHUNK {
+            store.move_bodies(&chunk)?;
+            chunk.clear();
+        }
+    }
+    store.move_bodies(&chunk)
+}
+
+/// Inside a transaction: stores items, whose bodies are at `bodies` in the body file, with
+/// the vault's next sequence numbers.
 fn tx_store_items(
     items_t: &TransactionalTree,
     ids: &TransactionalTree,
     heads: &TransactionalTree,
     vault: VaultId,
     items: &[NewItem],
+    bodies: &[BodyRef],
     now: UnixTime,
 ) -> ConflictableTransactionResult<PutItems, StoreError> {
     let mut seen = std::collections::HashSet::new();
@@ -1358,15 +1474,22 @@ fn tx_store_items(
         Some(raw) => seq_from(&raw)?,
         None => 0,
     };
+    if bodies.len() != items.len() {
+        return Err(StoreError::Internal("items and body references differ in number").into());
+    }
     let mut stored = Vec::with_capacity(items.len());
-    for item in items {
+    for (item, body) in items.iter().zip(bodies) {
         seq += 1;
         let record = ItemRecord {
             seq: SyncCursor(seq),
             stored_at: now,
             item: item.clone(),
         };
-        tx_put(items_t, &seq_key(vault, seq), &record)?;
+        tx_put(
+            items_t,
+            &seq_key(vault, seq),
+            &StoredItem::new(&record, *body),
+        )?;
         ids.insert(
             key2(vault.as_bytes(), item.id.as_bytes()),
             &seq.to_be_bytes(),
@@ -1534,8 +1657,8 @@ mod tests {
 
     #[test]
     fn older_formats_are_upgraded_step_by_step() {
-        fn add_marker(db: &sled::Db) -> sled::Result<()> {
-            db.open_tree("meta")?.insert("migrated", &[1])?;
+        fn add_marker(s: &SledStore) -> StoreResult<()> {
+            s.t.meta.insert("migrated", &[1]).map_err(backend)?;
             Ok(())
         }
         let dir = tempfile::tempdir().unwrap();
@@ -1554,6 +1677,125 @@ mod tests {
             s.check_version(FORMAT_VERSION + 2, &steps),
             Err(StoreError::NoUpgradePath { found }) if found == FORMAT_VERSION + 1
         ));
+    }
+
+    /// Writes `items` of `vault` the way format version 1 kept them (bodies inline in the
+    /// `items` tree), in a store recorded as version 1.
+    fn write_version_1(dir: &Path, vault: VaultId, items: &[NewItem]) {
+        let db = sled::open(dir).unwrap();
+        let (old, ids, heads) = (
+            db.open_tree(V1_ITEMS).unwrap(),
+            db.open_tree("item_ids").unwrap(),
+            db.open_tree("item_heads").unwrap(),
+        );
+        for (seq, item) in (1u64..).zip(items) {
+            let record = ItemRecord {
+                seq: SyncCursor(seq),
+                stored_at: 7,
+                item: item.clone(),
+            };
+            old.insert(seq_key(vault, seq), enc(&record).unwrap())
+                .unwrap();
+            ids.insert(
+                key2(vault.as_bytes(), item.id.as_bytes()),
+                &seq.to_be_bytes(),
+            )
+            .unwrap();
+            heads.insert(vault.as_bytes(), &seq.to_be_bytes()).unwrap();
+        }
+        db.open_tree("meta")
+            .unwrap()
+            .insert(VERSION_KEY, &1u32.to_be_bytes())
+            .unwrap();
+        #[allow(clippy::disallowed_methods, reason = "a test store nobody else opens")]
+        db.flush().unwrap();
+    }
+
+    #[test]
+    fn version_1_items_move_their_bodies_to_the_body_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        let items: Vec<NewItem> = (0..2_500).map(|_| item()).collect();
+        write_version_1(dir.path(), vault, &items);
+
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        assert_eq!(s.stored_version().unwrap(), Some(2));
+        for (seq, wanted) in (1u64..).zip(&items).step_by(499) {
+            let found = s.item(vault, wanted.id).unwrap().unwrap();
+            assert_eq!((found.seq, found.stored_at), (SyncCursor(seq), 7));
+            assert_eq!(&found.item, wanted);
+        }
+        let all = s
+            .list_items(
+                vault,
+                &ItemQuery {
+                    after: SyncCursor(0),
+                    scopes: [Scope::Notities].into_iter().collect(),
+                    limit: 5_000,
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            all.items.iter().map(|r| r.item.clone()).collect::<Vec<_>>(),
+            items
+        );
+        assert!(
+            !s.db
+                .tree_names()
+                .iter()
+                .any(|n| n.as_ref() == V1_ITEMS.as_bytes()),
+            "the old tree is gone"
+        );
+        let PutItems::Stored(next) = s.put_items(vault, &[item()], 8).unwrap() else {
+            panic!("duplicate");
+        };
+        assert_eq!(
+            next[0].seq,
+            SyncCursor(2_501),
+            "new items continue the sequence"
+        );
+    }
+
+    #[test]
+    fn an_upgrade_cut_off_halfway_starts_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        let items: Vec<NewItem> = (0..3).map(|_| item()).collect();
+        write_version_1(dir.path(), vault, &items);
+        {
+            // As if a first attempt wrote part of the new tree and the body file, then died.
+            let db = sled::open(dir.path()).unwrap();
+            db.open_tree("item_records")
+                .unwrap()
+                .insert(b"half", &b"written"[..])
+                .unwrap();
+            std::fs::write(dir.path().join(bodies::FILE_NAME), b"partial bodies").unwrap();
+        }
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        assert_eq!(s.t.items.len(), 3);
+        for wanted in &items {
+            assert_eq!(&s.item(vault, wanted.id).unwrap().unwrap().item, wanted);
+        }
+    }
+
+    #[test]
+    fn a_refused_upload_leaves_no_body_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        let first = item();
+        let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&first), 1).unwrap()
+        else {
+            panic!("duplicate");
+        };
+        let body_file = dir.path().join(bodies::FILE_NAME);
+        let size = std::fs::metadata(&body_file).unwrap().len();
+        assert_eq!(size, first.ciphertext.0.len() as u64);
+        assert_eq!(
+            s.put_items(vault, &[item(), first.clone()], 2).unwrap(),
+            PutItems::Duplicate(first.id)
+        );
+        assert_eq!(std::fs::metadata(&body_file).unwrap().len(), size);
     }
 
     #[test]

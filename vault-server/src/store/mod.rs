@@ -15,6 +15,7 @@
 //! Methods are synchronous (sled is); async callers run those that flush through
 //! [`crate::state::AppState::store`], which moves them to the blocking thread pool.
 
+mod bodies;
 #[cfg(test)]
 pub(crate) mod conformance;
 mod disk;
@@ -34,7 +35,7 @@ use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, 
 use crate::ids::AccountId;
 
 /// Version of the persisted format. Bump it with a migration in `disk::MIGRATIONS`.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A storage failure: never a domain outcome (those are the `Ok` enums below).
 #[derive(Debug, thiserror::Error)]
