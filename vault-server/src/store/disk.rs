@@ -3,7 +3,8 @@
 //! Layout: one sled tree per record kind, keys built from fixed-width ids and big-endian
 //! sequence numbers so that prefix scans return records in order; values are postcard-encoded
 //! records. Multi-key writes run in one sled transaction across the trees involved, and every
-//! method that wrote something flushes before it returns.
+//! method that wrote something flushes before it returns. Item bodies live outside sled, in the
+//! append-only body file of [`super::bodies`].
 
 use std::collections::HashMap;
 use std::path::Path;
