@@ -13,6 +13,9 @@
 //! between the sync and the commit leaves unreferenced bytes at the end, which cost only
 //! space. A reference also carries the body's CRC-32, so a damaged file is reported as
 //! corrupt instead of handing out wrong bytes.
+//!
+//! Reads are positioned (`pread`), so they need no lock; that makes the server Unix-only,
+//! which it is in practice (Linux).
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt as _;
