@@ -270,6 +270,35 @@ pub struct Event {
     pub proof: Option<SignedCall>,
 }
 
+impl Event {
+    /// A successful event the inwoner (party `inwoner`) records about their own vault, as
+    /// the vault key signs it: no one else acted, no proof is needed.
+    #[must_use]
+    pub const fn by_inwoner(
+        inwoner: PartyId,
+        time: UnixTime,
+        kind: EventKind,
+        action: ActionCode,
+        object: LogObject,
+        grant: Option<GrantId>,
+    ) -> Self {
+        Self {
+            time,
+            kind,
+            action,
+            actor: Actor::Party {
+                id: inwoner,
+                role: Role::Inwoner,
+            },
+            on_behalf_of: None,
+            object,
+            outcome: Outcome::Success,
+            grant,
+            proof: None,
+        }
+    }
+}
+
 /// An event at its place in a vault's chain, as signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {

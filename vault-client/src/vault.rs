@@ -3,11 +3,11 @@
 use std::collections::BTreeSet;
 
 use crypto::encoding::UnixTime;
-use crypto::log::{ActionCode, Actor, Event, EventKind, LogObject, Outcome, SignedEntry};
+use crypto::log::{ActionCode, Event, EventKind, LogObject, SignedEntry};
 use crypto::{
     Envelope, GrantId, GrantTerms, History, Identity, ItemId, ItemKind, ItemReader, LinkId, Mode,
-    OpenedItem, Role, Scope, ScopeKeyring, SealedItem, SignedGrant, SignedRequest,
-    SignedRevocation, VaultId, WrappedScopeKey,
+    OpenedItem, Scope, ScopeKeyring, SealedItem, SignedGrant, SignedRequest, SignedRevocation,
+    VaultId, WrappedScopeKey,
 };
 use rand_core::OsRng;
 
@@ -349,20 +349,8 @@ impl<'a> Owner<'a> {
         object: LogObject,
         grant: Option<GrantId>,
     ) -> Event {
-        Event {
-            time: self.api.now(),
-            kind,
-            action,
-            actor: Actor::Party {
-                id: self.identity.public().party_id(),
-                role: Role::Inwoner,
-            },
-            on_behalf_of: None,
-            object,
-            outcome: Outcome::Success,
-            grant,
-            proof: None,
-        }
+        let me = self.identity.public().party_id();
+        Event::by_inwoner(me, self.api.now(), kind, action, object, grant)
     }
 
     /// Signs `event` at the verified head and calls `submit`; when the head moved meanwhile

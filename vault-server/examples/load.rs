@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crypto::grant::GrantTerms;
-use crypto::log::{ActionCode, Actor, Event, EventKind, LogObject, Outcome, SignedEntry};
+use crypto::log::{ActionCode, Event, EventKind, LogObject, SignedEntry};
 use crypto::request::{AccessDuration, Permissions};
 use crypto::{
     Identity, ItemId, Mode, Nonce, Permission, Profile, Role, Scope, SealedItem, Sealing,
@@ -331,20 +331,14 @@ fn set_up(addr: SocketAddr, count: usize) -> Result<World, Error> {
         now(),
         &mut OsRng,
     )?;
-    let event = Event {
-        time: now(),
-        kind: EventKind::Grant,
-        action: ActionCode::Create,
-        actor: Actor::Party {
-            id: vault.public().party_id(),
-            role: Role::Inwoner,
-        },
-        on_behalf_of: None,
-        object: LogObject::Vault,
-        outcome: Outcome::Success,
-        grant: Some(grant.grant.id),
-        proof: None,
-    };
+    let event = Event::by_inwoner(
+        vault.public().party_id(),
+        now(),
+        EventKind::Grant,
+        ActionCode::Create,
+        LogObject::Vault,
+        Some(grant.grant.id),
+    );
     let log = SignedEntry::by_vault(&vault, None, event)?;
     let body = json!({"grant": grant, "request": request, "log": log});
     expect(

@@ -2,7 +2,7 @@
 //! enrolments, the huisarts' (GP's) access requests, the vault's answers and its log events.
 
 use crypto::grant::GrantTerms;
-use crypto::log::{ActionCode, Actor, Event, EventKind, LogObject, Outcome};
+use crypto::log::{ActionCode, Event, EventKind, LogObject};
 use crypto::request::{AccessDuration, Permissions, VerifiedRequest};
 use crypto::{Identity, Mode, Permission, Profile, Role, Scope, SignedGrant, SignedRequest};
 use rand_core::OsRng;
@@ -66,18 +66,13 @@ pub fn answer(
 /// A successful `create` by the inwoner on the vault as a whole; callers override the object
 /// and the grant it concerns with struct update syntax.
 pub fn vault_event(vault: &Identity, time: i64, kind: EventKind) -> Event {
-    Event {
+    let inwoner = vault.public().party_id();
+    Event::by_inwoner(
+        inwoner,
         time,
         kind,
-        action: ActionCode::Create,
-        actor: Actor::Party {
-            id: vault.public().party_id(),
-            role: Role::Inwoner,
-        },
-        on_behalf_of: None,
-        object: LogObject::Vault,
-        outcome: Outcome::Success,
-        grant: None,
-        proof: None,
-    }
+        ActionCode::Create,
+        LogObject::Vault,
+        None,
+    )
 }
