@@ -98,13 +98,14 @@ struct BackupArgs {
 }
 
 impl StoreArgs {
+    fn options(&self) -> SledOptions {
+        SledOptions {
+            cache_bytes: self.cache_mb.saturating_mul(MIB),
+        }
+    }
+
     fn open(&self) -> Result<SledStore, vault_server::store::StoreError> {
-        SledStore::open(
-            &self.data_dir,
-            SledOptions {
-                cache_bytes: self.cache_mb.saturating_mul(MIB),
-            },
-        )
+        SledStore::open(&self.data_dir, self.options())
     }
 }
 
@@ -185,8 +186,11 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
     })
 }
 
+/// Copies the data as it is: an older format is not upgraded first, so the copy still opens
+/// with the server that wrote it (back up before upgrading).
 fn backup(args: &BackupArgs) -> Result<(), String> {
-    let store = args.store.open().map_err(|e| e.to_string())?;
+    let store = SledStore::open_as_it_is(&args.store.data_dir, args.store.options())
+        .map_err(|e| e.to_string())?;
     store.backup_to(&args.out).map_err(|e| e.to_string())?;
     tracing::info!(out = %args.out.display(), "backup written");
     Ok(())

@@ -121,7 +121,9 @@ impl AppState {
     }
 
     /// Runs a store operation that never flushes (reads, a nonce claim) on the calling task:
-    /// sled answers those from memory in microseconds, less than a trip to the blocking pool.
+    /// sled answers those from its cache, and an item body is one read of a file the OS keeps
+    /// cached, in microseconds: less than a trip to the blocking pool. (A cold disk would block
+    /// a runtime worker for that read.)
     pub fn store_now<T>(
         &self,
         op: impl FnOnce(&dyn Store) -> StoreResult<T>,

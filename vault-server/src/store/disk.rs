@@ -21,7 +21,7 @@ use sled::transaction::{
 };
 use sled::{Transactional as _, Tree};
 
-use super::bodies::{self, BodyFile, BodyRef};
+use super::bodies::{self, Appended, BodyFile, BodyRef};
 use super::*;
 use crate::ids::AccountId;
 
@@ -44,6 +44,10 @@ const MIGRATIONS: &[Migration] = &[Migration {
     from: 1,
     run: move_item_bodies_out,
 }];
+
+/// Key in the `meta` tree holding the body file's committed length (be64), written in the
+/// transaction that commits references into it.
+const BODIES_END_KEY: &[u8] = b"bodies_end";
 
 /// Version 1's tree of items with their bodies inline; emptied into `item_records` and the
 /// body file by the upgrade to version 2, then dropped.
@@ -350,6 +354,17 @@ fn nonce_key(kind: NonceKind, nonce: Nonce) -> Vec<u8> {
     key2(&[tag], nonce.as_bytes())
 }
 
+/// The body file's committed length recorded in `meta` (0 before the first body).
+fn bodies_end(meta: &Tree) -> StoreResult<u64> {
+    meta.get(BODIES_END_KEY)
+        .map_err(backend)?
+        .map_or(Ok(0), |raw| {
+            <[u8; 8]>::try_from(raw.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| StoreError::Corrupt { tree: "meta" })
+        })
+}
+
 fn seq_from(bytes: &[u8]) -> StoreResult<u64> {
     let raw: [u8; 8] = bytes
         .try_into()
@@ -360,26 +375,41 @@ fn seq_from(bytes: &[u8]) -> StoreResult<u64> {
 impl SledStore {
     /// Opens (or creates) the store in `dir`, upgrading an older format and refusing a newer one.
     pub fn open(dir: &Path, options: SledOptions) -> StoreResult<Self> {
+        let store = Self::open_as_it_is(dir, options)?;
+        store.check_version(FORMAT_VERSION, MIGRATIONS)?;
+        // Left by the upgrade to version 2 (dropped only once that upgrade is recorded).
+        store.db.drop_tree(V1_ITEMS).map_err(backend)?;
+        Ok(store)
+    }
+
+    /// Opens the store in `dir` without upgrading it (for a backup, which must copy older
+    /// data as it is, so that the server that wrote it can still read the copy); refuses a
+    /// newer format.
+    pub fn open_as_it_is(dir: &Path, options: SledOptions) -> StoreResult<Self> {
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(options.cache_bytes)
             .open()
             .map_err(backend)?;
         let t = Trees::open(&db).map_err(backend)?;
+        let committed = bodies_end(&t.meta)?;
         let store = Self {
             db,
             t,
-            bodies: BodyFile::open(dir)?,
+            bodies: BodyFile::open(dir, committed)?,
             flusher: GroupFlush::default(),
             pending_nonces: PendingNonces::default(),
             vaults: WrittenOnce::default(),
             parties: WrittenOnce::default(),
             devices: WrittenOnce::default(),
         };
-        store.check_version(FORMAT_VERSION, MIGRATIONS)?;
-        // Left by the upgrade to version 2 (dropped only once that upgrade is recorded).
-        store.db.drop_tree(V1_ITEMS).map_err(backend)?;
-        Ok(store)
+        match store.stored_version()? {
+            Some(found) if found > FORMAT_VERSION => Err(StoreError::TooNew {
+                found,
+                supported: FORMAT_VERSION,
+            }),
+            _ => Ok(store),
+        }
     }
 
     /// The stored format version, writing `target` on a fresh store and running `migrations`
@@ -463,6 +493,15 @@ impl SledStore {
                 dest.display()
             )));
         }
+        let written = self.write_backup(dest);
+        if written.is_err() {
+            // A half-written copy is no backup, and would block the next attempt.
+            let _ = std::fs::remove_dir_all(dest);
+        }
+        written
+    }
+
+    fn write_backup(&self, dest: &Path) -> StoreResult<()> {
         let copy = sled::Config::new().path(dest).open().map_err(backend)?;
         copy.import(self.db.export());
         copy.flush().map_err(backend)?;
@@ -895,14 +934,23 @@ impl Store for SledStore {
         let bodies = self
             .bodies
             .append(items.iter().map(|i| i.ciphertext.0.as_slice()))?;
-        let out = (&self.t.items, &self.t.item_ids, &self.t.item_heads)
-            .transaction(|(items_t, ids, heads)| {
-                tx_store_items(items_t, ids, heads, vault, items, &bodies.refs, now)
-            })
-            .map_err(from_tx)?;
-        if matches!(out, PutItems::Stored(_)) {
-            bodies.keep();
-        }
+        let result = (
+            &self.t.items,
+            &self.t.item_ids,
+            &self.t.item_heads,
+            &self.t.meta,
+        )
+            .transaction(|(items_t, ids, heads, meta)| {
+                let trees = ItemTrees {
+                    items: items_t,
+                    ids,
+                    heads,
+                    meta,
+                };
+                tx_store_items(&trees, vault, items, &bodies, now)
+            });
+        settle(bodies, &result, |out| matches!(out, PutItems::Stored(_)));
+        let out = result.map_err(from_tx)?;
         self.flush()?;
         Ok(out)
     }
@@ -959,41 +1007,45 @@ impl Store for SledStore {
             &self.t.items,
             &self.t.item_ids,
             &self.t.item_heads,
+            &self.t.meta,
         );
-        let out = trees
-            .transaction(|(grants, log_t, heads, items_t, ids, item_heads)| {
-                let grant = match tx_active_grant(grants, access, now)? {
-                    Ok(g) => g,
-                    Err(denied) => return Ok(Err(AppendDenied::Grant(denied))),
-                };
-                if !grant.scopes(Mode::Append).contains(item.scope) {
-                    return Ok(Err(AppendDenied::Grant(GrantDenied::ScopeNotGranted)));
+        let result = trees.transaction(|(grants, log_t, heads, items_t, ids, item_heads, meta)| {
+            let grant = match tx_active_grant(grants, access, now)? {
+                Ok(g) => g,
+                Err(denied) => return Ok(Err(AppendDenied::Grant(denied))),
+            };
+            if !grant.scopes(Mode::Append).contains(item.scope) {
+                return Ok(Err(AppendDenied::Grant(GrantDenied::ScopeNotGranted)));
+            }
+            let item_trees = ItemTrees {
+                items: items_t,
+                ids,
+                heads: item_heads,
+                meta,
+            };
+            let record = match tx_store_items(
+                &item_trees,
+                access.vault,
+                std::slice::from_ref(item),
+                &body,
+                now,
+            )? {
+                PutItems::Stored(mut stored) => {
+                    stored.pop().ok_or(StoreError::Internal("no item stored"))?
                 }
-                let record = match tx_store_items(
-                    items_t,
-                    ids,
-                    item_heads,
-                    access.vault,
-                    std::slice::from_ref(item),
-                    &body.refs,
-                    now,
-                )? {
-                    PutItems::Stored(mut stored) => {
-                        stored.pop().ok_or(StoreError::Internal("no item stored"))?
-                    }
-                    PutItems::Duplicate(id) => return Ok(Err(AppendDenied::Duplicate(id))),
-                };
-                tx_count_use(grants, &grant)?;
-                let event = AccessEvent::ItemAppended {
-                    grant: &grant,
-                    item: &record,
-                };
-                let entry = tx_log(log_t, heads, access.vault, log, event)?;
-                Ok(Ok((record, entry)))
-            })
-            .map_err(from_tx)?;
+                PutItems::Duplicate(id) => return Ok(Err(AppendDenied::Duplicate(id))),
+            };
+            tx_count_use(grants, &grant)?;
+            let event = AccessEvent::ItemAppended {
+                grant: &grant,
+                item: &record,
+            };
+            let entry = tx_log(log_t, heads, access.vault, log, event)?;
+            Ok(Ok((record, entry)))
+        });
+        settle(body, &result, Result::is_ok);
+        let out = result.map_err(from_tx)?;
         if out.is_ok() {
-            body.keep();
             self.flush()?;
         }
         Ok(out)
@@ -1414,19 +1466,46 @@ impl SledStore {
         Ok(stored.with_body(body))
     }
 
-    /// Writes the bodies of `records` to the body file and their stored items to `item_records`.
-    fn move_bodies(&self, records: &[(sled::IVec, ItemRecord)]) -> StoreResult<()> {
+    /// Writes the bodies of version-1 `items` to the body file and their stored items to
+    /// `item_records`, then records the file's committed length.
+    fn move_bodies(&self, items: &[(sled::IVec, V1Item)]) -> StoreResult<()> {
         let bodies = self
             .bodies
-            .append(records.iter().map(|(_, r)| r.item.ciphertext.0.as_slice()))?;
+            .append(items.iter().map(|(_, i)| i.ciphertext.0.as_slice()))?;
         let mut batch = sled::Batch::default();
-        for ((key, record), body) in records.iter().zip(&bodies.refs) {
-            batch.insert(key, enc(&StoredItem::new(record, *body))?);
+        for ((key, old), body) in items.iter().zip(&bodies.refs) {
+            let stored = StoredItem {
+                seq: old.seq,
+                stored_at: old.stored_at,
+                id: old.id,
+                scope: old.scope,
+                sealing: old.sealing,
+                author: old.author,
+                body: *body,
+            };
+            batch.insert(key, enc(&stored)?);
         }
         self.t.items.apply_batch(batch).map_err(backend)?;
+        self.t
+            .meta
+            .insert(BODIES_END_KEY, &bodies.end().to_be_bytes())
+            .map_err(backend)?;
         bodies.keep();
         Ok(())
     }
+}
+
+/// An item as format version 1 stored it in tree `items`, body inline. Frozen here so that
+/// later changes to [`ItemRecord`] cannot break this upgrade.
+#[derive(Deserialize)]
+struct V1Item {
+    seq: SyncCursor,
+    stored_at: UnixTime,
+    id: ItemId,
+    scope: Scope,
+    sealing: Sealing,
+    author: PartyId,
+    ciphertext: Blob,
 }
 
 /// Upgrade 1 → 2: moves every item body from the `items` tree into the body file, keeping
@@ -1437,11 +1516,15 @@ fn move_item_bodies_out(store: &SledStore) -> StoreResult<()> {
     const CHUNK: usize = 1_000;
     let old = store.db.open_tree(V1_ITEMS).map_err(backend)?;
     store.t.items.clear().map_err(backend)?;
+    // Forget the committed length durably before emptying the file, so that no crash can
+    // leave a length the file does not have.
+    store.t.meta.remove(BODIES_END_KEY).map_err(backend)?;
+    store.flush()?;
     store.bodies.clear()?;
     let mut chunk = Vec::with_capacity(CHUNK);
     for kv in &old {
         let (key, value) = kv.map_err(backend)?;
-        chunk.push((key, dec::<ItemRecord>(V1_ITEMS, &value)?));
+        chunk.push((key, dec::<V1Item>(V1_ITEMS, &value)?));
         if chunk.len() == CHUNK {
             store.move_bodies(&chunk)?;
             chunk.clear();
@@ -1450,17 +1533,44 @@ fn move_item_bodies_out(store: &SledStore) -> StoreResult<()> {
     store.move_bodies(&chunk)
 }
 
-/// Inside a transaction: stores items, whose bodies are at `bodies` in the body file, with
-/// the vault's next sequence numbers.
+/// Keeps appended bodies when their transaction committed, or may have: sled applies a
+/// commit tree by tree, so a storage error can leave some of it in place, and the bytes then
+/// cost only space. Cuts them off when the transaction refused or aborted.
+fn settle<T>(
+    bodies: Appended<'_>,
+    result: &Result<T, TransactionError<StoreError>>,
+    committed: impl Fn(&T) -> bool,
+) {
+    match result {
+        Ok(out) if committed(out) => bodies.keep(),
+        Err(TransactionError::Storage(_)) => bodies.keep(),
+        Ok(_) | Err(TransactionError::Abort(_)) => drop(bodies),
+    }
+}
+
+/// The trees an item write touches, inside a transaction.
+struct ItemTrees<'a> {
+    items: &'a TransactionalTree,
+    ids: &'a TransactionalTree,
+    heads: &'a TransactionalTree,
+    meta: &'a TransactionalTree,
+}
+
+/// Inside a transaction: stores items, whose bodies `bodies` has appended to the body file,
+/// with the vault's next sequence numbers, and records the file's new committed length.
 fn tx_store_items(
-    items_t: &TransactionalTree,
-    ids: &TransactionalTree,
-    heads: &TransactionalTree,
+    t: &ItemTrees<'_>,
     vault: VaultId,
     items: &[NewItem],
-    bodies: &[BodyRef],
+    bodies: &Appended<'_>,
     now: UnixTime,
 ) -> ConflictableTransactionResult<PutItems, StoreError> {
+    let ItemTrees {
+        items: items_t,
+        ids,
+        heads,
+        meta,
+    } = *t;
     let mut seen = std::collections::HashSet::new();
     for item in items {
         if !seen.insert(item.id)
@@ -1475,11 +1585,11 @@ fn tx_store_items(
         Some(raw) => seq_from(&raw)?,
         None => 0,
     };
-    if bodies.len() != items.len() {
+    if bodies.refs.len() != items.len() {
         return Err(StoreError::Internal("items and body references differ in number").into());
     }
     let mut stored = Vec::with_capacity(items.len());
-    for (item, body) in items.iter().zip(bodies) {
+    for (item, body) in items.iter().zip(&bodies.refs) {
         seq += 1;
         let record = ItemRecord {
             seq: SyncCursor(seq),
@@ -1498,6 +1608,7 @@ fn tx_store_items(
         stored.push(record);
     }
     heads.insert(vault.as_bytes(), &seq.to_be_bytes())?;
+    meta.insert(BODIES_END_KEY, &bodies.end().to_be_bytes())?;
     Ok(PutItems::Stored(stored))
 }
 
@@ -1541,7 +1652,7 @@ mod tests {
 
     use super::*;
     use crypto::Scope;
-    use rand_core::OsRng;
+    use rand_core::{OsRng, RngCore as _};
 
     fn item() -> NewItem {
         NewItem {
@@ -1549,8 +1660,27 @@ mod tests {
             scope: Scope::Notities,
             sealing: crypto::Sealing::ScopeKey { epoch: 1 },
             author: PartyId::random(&mut OsRng),
-            ciphertext: Blob(vec![7; 64]),
+            ciphertext: Blob(random_body()),
         }
+    }
+
+    /// Distinct bodies of varied length (empty ones too), so that a body attached to the
+    /// wrong record cannot go unnoticed.
+    fn random_body() -> Vec<u8> {
+        let len = (OsRng.next_u32() % 300) as usize;
+        let mut body = vec![0; len];
+        OsRng.fill_bytes(&mut body);
+        body
+    }
+
+    fn body_file_len(dir: &Path) -> u64 {
+        std::fs::metadata(dir.join(bodies::FILE_NAME))
+            .unwrap()
+            .len()
+    }
+
+    fn total_body_len(items: &[NewItem]) -> u64 {
+        items.iter().map(|i| i.ciphertext.0.len() as u64).sum()
     }
 
     #[test]
@@ -1776,6 +1906,110 @@ mod tests {
         assert_eq!(s.t.items.len(), 3);
         for wanted in &items {
             assert_eq!(&s.item(vault, wanted.id).unwrap().unwrap().item, wanted);
+        }
+        assert_eq!(
+            body_file_len(dir.path()),
+            total_body_len(&items),
+            "the partial bodies were thrown away"
+        );
+    }
+
+    #[test]
+    fn an_upgraded_store_reopens_without_upgrading_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        let items: Vec<NewItem> = (0..20).map(|_| item()).collect();
+        write_version_1(dir.path(), vault, &items);
+        drop(SledStore::open(dir.path(), SledOptions::default()).unwrap());
+        let len = body_file_len(dir.path());
+        assert_eq!(len, total_body_len(&items));
+
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        assert_eq!(body_file_len(dir.path()), len);
+        for wanted in &items {
+            assert_eq!(&s.item(vault, wanted.id).unwrap().unwrap().item, wanted);
+        }
+    }
+
+    #[test]
+    fn a_store_whose_body_file_is_lost_refuses_to_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        let first = item();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            let PutItems::Stored(_) = s.put_items(vault, &[first.clone(), item()], 1).unwrap()
+            else {
+                panic!("duplicate");
+            };
+        }
+        std::fs::remove_file(dir.path().join(bodies::FILE_NAME)).unwrap();
+        let err = SledStore::open(dir.path(), SledOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, StoreError::BodiesMissing { found: 0, .. }),
+            "{err}"
+        );
+        assert!(err
+            .to_string()
+            .contains("restore the data directory from a backup"));
+    }
+
+    #[test]
+    fn a_refused_grantee_append_leaves_no_body_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let vault = VaultId::random(&mut OsRng);
+        let stored = [item(), item()];
+        let PutItems::Stored(_) = s.put_items(vault, &stored, 1).unwrap() else {
+            panic!("duplicate");
+        };
+        let no_grant = GranteeAccess {
+            vault,
+            grant: GrantId::random(&mut OsRng),
+            grantee: PartyId::random(&mut OsRng),
+        };
+        let never = |_: LogHead, _: AccessEvent<'_>| -> StoreResult<LogEntryRecord> {
+            Err(StoreError::Internal("a refused append writes no log entry"))
+        };
+        let refused = s
+            .grantee_append_item(&no_grant, &item(), 2, &never)
+            .unwrap();
+        assert_eq!(refused, Err(AppendDenied::Grant(GrantDenied::Unknown)));
+        assert_eq!(body_file_len(dir.path()), total_body_len(&stored));
+        let next = item();
+        let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&next), 3).unwrap()
+        else {
+            panic!("duplicate");
+        };
+        assert_eq!(s.item(vault, next.id).unwrap().unwrap().item, next);
+    }
+
+    #[test]
+    fn a_backup_copies_an_older_format_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("backup");
+        let vault = VaultId::random(&mut OsRng);
+        let items: Vec<NewItem> = (0..3).map(|_| item()).collect();
+        write_version_1(dir.path(), vault, &items);
+        {
+            let source = SledStore::open_as_it_is(dir.path(), SledOptions::default()).unwrap();
+            source.backup_to(&dest).unwrap();
+            assert_eq!(
+                source.stored_version().unwrap(),
+                Some(1),
+                "the source is not upgraded"
+            );
+        }
+        let copy = SledStore::open_as_it_is(&dest, SledOptions::default()).unwrap();
+        assert_eq!(copy.stored_version().unwrap(), Some(1));
+        drop(copy);
+        let upgraded = SledStore::open(&dest, SledOptions::default()).unwrap();
+        for wanted in &items {
+            assert_eq!(
+                &upgraded.item(vault, wanted.id).unwrap().unwrap().item,
+                wanted
+            );
         }
     }
 

@@ -66,6 +66,14 @@ pub enum StoreError {
     /// Another process holds the data directory.
     #[error("the data directory is in use by another process (stop the server first)")]
     Locked,
+    /// The item body file is missing or shorter than the store's references to it.
+    #[error("the item body file `item-bodies` in the data directory holds {found} bytes but the store refers to {expected}: restore the data directory from a backup")]
+    BodiesMissing {
+        /// Bytes found.
+        found: u64,
+        /// Bytes the store has committed references into.
+        expected: u64,
+    },
     /// A caller broke a contract of this trait (a bug in the server, not bad input).
     #[error("internal error: {0}")]
     Internal(&'static str),
