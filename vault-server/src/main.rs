@@ -1,5 +1,6 @@
 //! `vault-server`: serve the API (default) or back up the store.
 
+use std::future::IntoFuture as _;
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -77,6 +78,10 @@ struct ServeArgs {
     /// Access-request posts and fetches per minute per client address.
     #[arg(long, env = "RUGZAK_REQUEST_PER_MINUTE", default_value_t = defaults().rate_limits.request_per_minute)]
     request_per_minute: NonZeroU32,
+    /// On SIGTERM or ctrl-c: seconds that requests in progress get to finish before the
+    /// server stops anyway (a client that never completes its request cannot hold it up).
+    #[arg(long, env = "RUGZAK_DRAIN_SECONDS", default_value_t = 30)]
+    drain_seconds: u64,
     /// Shifts the server clock by this many seconds. For end-to-end tests of expiry only: the
     /// `rugzak` CLI reads the same variable, so signatures stay within the allowed clock skew.
     #[arg(
@@ -158,13 +163,35 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
     });
     let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let (stopping, stop_asked) = tokio::sync::oneshot::channel();
+    let graceful = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
+    let serving = axum::serve(listener, service)
+        .with_graceful_shutdown(graceful)
+        .into_future();
+    let drained = drain_deadline(stop_asked, Duration::from_secs(args.drain_seconds));
+    let served = tokio::select! {
+        served = serving => served.map_err(|e| format!("server failed: {e}")),
+        () = drained => {
+            tracing::warn!(seconds = args.drain_seconds, "requests still open after the drain time; stopping anyway");
+            Ok(())
+        }
+    };
     maintenance.abort();
-    served.map_err(|e| format!("server failed: {e}"))?;
+    served?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Resolves `drain` after a stop was asked for; never if none was.
+async fn drain_deadline(stop_asked: tokio::sync::oneshot::Receiver<()>, drain: Duration) {
+    if stop_asked.await.is_ok() {
+        tokio::time::sleep(drain).await;
+    } else {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Listens for SIGTERM and ctrl-c (SIGINT) from now on; the future resolves on the first, and

@@ -28,6 +28,11 @@ struct Server {
 impl Server {
     /// Starts the binary on an ephemeral port and waits for its "listening" line.
     fn start(data_dir: &Path) -> Self {
+        Self::start_with(data_dir, &[])
+    }
+
+    /// [`Server::start`] with `extra` flags.
+    fn start_with(data_dir: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vault-server"))
             .args([
                 "--listen",
@@ -37,6 +42,7 @@ impl Server {
                 "--cache-mb",
                 "8",
             ])
+            .args(extra)
             .arg("--data-dir")
             .arg(data_dir)
             .env("RUST_LOG", "info")
@@ -235,6 +241,23 @@ fn serve_stop_backup_and_restart_keep_everything() {
         );
         assert!(server.stop().success());
     }
+}
+
+#[test]
+fn a_request_that_never_completes_cannot_keep_the_server_from_stopping() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir.path(), &["--drain-seconds", "1"]);
+    let mut hung = TcpStream::connect(server.addr).unwrap();
+    // A request head that never ends: the connection is busy, not idle.
+    hung.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let asked = Instant::now();
+    assert!(server.stop().success());
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "stopped after the drain time, not when the client gave up"
+    );
 }
 
 #[test]
