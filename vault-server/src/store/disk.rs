@@ -1664,6 +1664,14 @@ mod tests {
         }
     }
 
+    /// Stores `items` in `vault`, which must all be new.
+    fn put_all(s: &SledStore, vault: VaultId, items: &[NewItem], now: UnixTime) -> Vec<ItemRecord> {
+        match s.put_items(vault, items, now).unwrap() {
+            PutItems::Stored(stored) => stored,
+            PutItems::Duplicate(id) => panic!("duplicate item {id}"),
+        }
+    }
+
     /// Distinct bodies of varied length (empty ones too), so that a body attached to the
     /// wrong record cannot go unnoticed.
     fn random_body() -> Vec<u8> {
@@ -1744,16 +1752,11 @@ mod tests {
         let first = item();
         {
             let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
-            let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&first), 1).unwrap()
-            else {
-                panic!("duplicate");
-            };
+            put_all(&s, vault, std::slice::from_ref(&first), 1);
         }
         let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
         assert_eq!(s.item(vault, first.id).unwrap().unwrap().item, first);
-        let PutItems::Stored(next) = s.put_items(vault, &[item()], 2).unwrap() else {
-            panic!("duplicate");
-        };
+        let next = put_all(&s, vault, &[item()], 2);
         assert_eq!(
             next[0].seq,
             SyncCursor(2),
@@ -1842,12 +1845,25 @@ mod tests {
         db.flush().unwrap();
     }
 
-    #[test]
-    fn version_1_items_move_their_bodies_to_the_body_file() {
+    /// A data directory in format version 1 holding `n` items of one vault.
+    fn version_1_store(n: usize) -> (tempfile::TempDir, VaultId, Vec<NewItem>) {
         let dir = tempfile::tempdir().unwrap();
         let vault = VaultId::random(&mut OsRng);
-        let items: Vec<NewItem> = (0..2_500).map(|_| item()).collect();
+        let items: Vec<NewItem> = (0..n).map(|_| item()).collect();
         write_version_1(dir.path(), vault, &items);
+        (dir, vault, items)
+    }
+
+    /// Each of `items` reads back whole from `s`.
+    fn assert_reads_back(s: &SledStore, vault: VaultId, items: &[NewItem]) {
+        for wanted in items {
+            assert_eq!(&s.item(vault, wanted.id).unwrap().unwrap().item, wanted);
+        }
+    }
+
+    #[test]
+    fn version_1_items_move_their_bodies_to_the_body_file() {
+        let (dir, vault, items) = version_1_store(2_500);
 
         let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
         assert_eq!(s.stored_version().unwrap(), Some(2));
@@ -1877,9 +1893,7 @@ mod tests {
                 .any(|n| n.as_ref() == V1_ITEMS.as_bytes()),
             "the old tree is gone"
         );
-        let PutItems::Stored(next) = s.put_items(vault, &[item()], 8).unwrap() else {
-            panic!("duplicate");
-        };
+        let next = put_all(&s, vault, &[item()], 8);
         assert_eq!(
             next[0].seq,
             SyncCursor(2_501),
@@ -1889,10 +1903,7 @@ mod tests {
 
     #[test]
     fn an_upgrade_cut_off_halfway_starts_over() {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = VaultId::random(&mut OsRng);
-        let items: Vec<NewItem> = (0..3).map(|_| item()).collect();
-        write_version_1(dir.path(), vault, &items);
+        let (dir, vault, items) = version_1_store(3);
         {
             // As if a first attempt wrote part of the new tree and the body file, then died.
             let db = sled::open(dir.path()).unwrap();
@@ -1904,9 +1915,7 @@ mod tests {
         }
         let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
         assert_eq!(s.t.items.len(), 3);
-        for wanted in &items {
-            assert_eq!(&s.item(vault, wanted.id).unwrap().unwrap().item, wanted);
-        }
+        assert_reads_back(&s, vault, &items);
         assert_eq!(
             body_file_len(dir.path()),
             total_body_len(&items),
@@ -1916,32 +1925,22 @@ mod tests {
 
     #[test]
     fn an_upgraded_store_reopens_without_upgrading_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = VaultId::random(&mut OsRng);
-        let items: Vec<NewItem> = (0..20).map(|_| item()).collect();
-        write_version_1(dir.path(), vault, &items);
+        let (dir, vault, items) = version_1_store(20);
         drop(SledStore::open(dir.path(), SledOptions::default()).unwrap());
         let len = body_file_len(dir.path());
         assert_eq!(len, total_body_len(&items));
 
         let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
         assert_eq!(body_file_len(dir.path()), len);
-        for wanted in &items {
-            assert_eq!(&s.item(vault, wanted.id).unwrap().unwrap().item, wanted);
-        }
+        assert_reads_back(&s, vault, &items);
     }
 
     #[test]
     fn a_store_whose_body_file_is_lost_refuses_to_open() {
         let dir = tempfile::tempdir().unwrap();
-        let vault = VaultId::random(&mut OsRng);
-        let first = item();
         {
             let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
-            let PutItems::Stored(_) = s.put_items(vault, &[first.clone(), item()], 1).unwrap()
-            else {
-                panic!("duplicate");
-            };
+            put_all(&s, VaultId::random(&mut OsRng), &[item(), item()], 1);
         }
         std::fs::remove_file(dir.path().join(bodies::FILE_NAME)).unwrap();
         let err = SledStore::open(dir.path(), SledOptions::default()).unwrap_err();
@@ -1960,9 +1959,7 @@ mod tests {
         let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
         let vault = VaultId::random(&mut OsRng);
         let stored = [item(), item()];
-        let PutItems::Stored(_) = s.put_items(vault, &stored, 1).unwrap() else {
-            panic!("duplicate");
-        };
+        put_all(&s, vault, &stored, 1);
         let no_grant = GranteeAccess {
             vault,
             grant: GrantId::random(&mut OsRng),
@@ -1977,21 +1974,15 @@ mod tests {
         assert_eq!(refused, Err(AppendDenied::Grant(GrantDenied::Unknown)));
         assert_eq!(body_file_len(dir.path()), total_body_len(&stored));
         let next = item();
-        let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&next), 3).unwrap()
-        else {
-            panic!("duplicate");
-        };
+        put_all(&s, vault, std::slice::from_ref(&next), 3);
         assert_eq!(s.item(vault, next.id).unwrap().unwrap().item, next);
     }
 
     #[test]
     fn a_backup_copies_an_older_format_as_it_is() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, vault, items) = version_1_store(3);
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("backup");
-        let vault = VaultId::random(&mut OsRng);
-        let items: Vec<NewItem> = (0..3).map(|_| item()).collect();
-        write_version_1(dir.path(), vault, &items);
         {
             let source = SledStore::open_as_it_is(dir.path(), SledOptions::default()).unwrap();
             source.backup_to(&dest).unwrap();
@@ -2005,12 +1996,7 @@ mod tests {
         assert_eq!(copy.stored_version().unwrap(), Some(1));
         drop(copy);
         let upgraded = SledStore::open(&dest, SledOptions::default()).unwrap();
-        for wanted in &items {
-            assert_eq!(
-                &upgraded.item(vault, wanted.id).unwrap().unwrap().item,
-                wanted
-            );
-        }
+        assert_reads_back(&upgraded, vault, &items);
     }
 
     #[test]
@@ -2019,10 +2005,7 @@ mod tests {
         let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
         let vault = VaultId::random(&mut OsRng);
         let first = item();
-        let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&first), 1).unwrap()
-        else {
-            panic!("duplicate");
-        };
+        put_all(&s, vault, std::slice::from_ref(&first), 1);
         let body_file = dir.path().join(bodies::FILE_NAME);
         let size = std::fs::metadata(&body_file).unwrap().len();
         assert_eq!(size, first.ciphertext.0.len() as u64);
@@ -2042,10 +2025,7 @@ mod tests {
         let first = item();
         {
             let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
-            let PutItems::Stored(_) = s.put_items(vault, std::slice::from_ref(&first), 1).unwrap()
-            else {
-                panic!("duplicate");
-            };
+            put_all(&s, vault, std::slice::from_ref(&first), 1);
             s.backup_to(&dest).unwrap();
             assert!(s.backup_to(&dest).is_err(), "never overwrites");
         }
