@@ -349,6 +349,7 @@ pub async fn list_items(
     let query = ItemQuery {
         after: SyncCursor(q.after.unwrap_or(0)),
         scopes: ScopeSet::ALL,
+        stored_from: None,
         limit: q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
     };
     let vault = call.vault.id;

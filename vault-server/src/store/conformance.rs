@@ -41,6 +41,7 @@ macro_rules! all_cases {
             link_revocation_is_logged_in_the_same_write,
             log_append_is_compare_and_set, parallel_grantee_reads_keep_the_log_chain_intact,
             batched_reads_recheck_each_grant_in_order,
+            a_from_now_grant_pages_only_items_stored_since,
             purge_removes_only_expired,
         );
     };
@@ -237,6 +238,7 @@ fn all(after: u64, limit: usize) -> ItemQuery {
     ItemQuery {
         after: SyncCursor(after),
         scopes: ScopeSet::ALL,
+        stored_from: None,
         limit,
     }
 }
@@ -503,6 +505,41 @@ pub(super) fn item_batches_are_atomic(s: &Arc<dyn Store>) {
         SyncCursor(2),
         "refused batches use no sequence numbers"
     );
+}
+
+pub(super) fn a_from_now_grant_pages_only_items_stored_since(s: &Arc<dyn Store>) {
+    let v = vault();
+    let earlier = [Scope::Notities; 5].map(new_item);
+    let _ = stored(s.put_items(v, &earlier, NOW - 100).unwrap());
+    let later = stored(
+        s.put_items(v, &[Scope::Notities; 3].map(new_item), NOW + 10)
+            .unwrap(),
+    );
+    let g = GrantRecord {
+        history_from: Some(NOW),
+        ..grant(v, party(), &[(Scope::Notities, Mode::Read)])
+    };
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let a = access(&g);
+
+    // Hidden items take no places: one page of three holds the three visible ones.
+    let page = s
+        .grantee_items(&a, ItemSelection::Page(all(0, 3)), NOW + 20)
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.items, later);
+    assert_eq!((page.next, page.more), (SyncCursor(8), false));
+    let one = |id| {
+        s.grantee_items(&a, ItemSelection::One(id), NOW + 20)
+            .unwrap()
+            .unwrap()
+            .items
+    };
+    assert!(
+        one(earlier[0].id).is_empty(),
+        "an earlier item is not shown by id either"
+    );
+    assert_eq!(one(later[0].item.id), vec![later[0].clone()]);
 }
 
 pub(super) fn grantee_reads_only_granted_scopes_and_logs_each_read(s: &Arc<dyn Store>) {

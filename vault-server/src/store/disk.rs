@@ -531,25 +531,26 @@ impl SledStore {
             }
             let stored: StoredItem = dec("item_records", &v)?;
             page.next = stored.seq;
-            if query.scopes.contains(stored.scope) {
+            if query.wants(stored.scope, stored.stored_at) {
                 page.items.push(self.load(stored)?);
             }
         }
         Ok(page)
     }
 
+    /// What `grant` shows of `selection`.
     fn select(
         &self,
         vault: VaultId,
         selection: ItemSelection,
-        readable: ScopeSet,
+        grant: &GrantRecord,
     ) -> StoreResult<ItemPage> {
-        match narrowed(selection, readable) {
-            ItemSelection::Page(q) => self.page(vault, &q),
+        match selection {
+            ItemSelection::Page(q) => self.page(vault, &narrowed(&q, grant)),
             ItemSelection::One(id) => Ok(ItemPage {
                 items: self
                     .item(vault, id)?
-                    .filter(|r| readable.contains(r.item.scope))
+                    .filter(|r| grant.scopes(Mode::Read).contains(r.item.scope) && grant.shows(r))
                     .into_iter()
                     .collect(),
                 ..ItemPage::default()
@@ -987,9 +988,7 @@ impl Store for SledStore {
             Ok(g) => g,
             Err(denied) => return Ok(Err(denied)),
         };
-        let mut page = self.select(access.vault, selection, grant.scopes(Mode::Read))?;
-        page.items.retain(|item| grant.shows(item));
-        Ok(Ok(page))
+        Ok(Ok(self.select(access.vault, selection, &grant)?))
     }
 
     fn grantee_append_item(
@@ -1878,6 +1877,7 @@ mod tests {
                 &ItemQuery {
                     after: SyncCursor(0),
                     scopes: [Scope::Notities].into_iter().collect(),
+                    stored_from: None,
                     limit: 5_000,
                 },
             )

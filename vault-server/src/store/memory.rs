@@ -102,20 +102,21 @@ impl Inner {
                 break;
             }
             page.next = record.seq;
-            if query.scopes.contains(record.item.scope) {
+            if query.wants(record.item.scope, record.stored_at) {
                 page.items.push(record.clone());
             }
         }
         page
     }
 
-    fn select(&self, vault: VaultId, selection: ItemSelection, readable: ScopeSet) -> ItemPage {
-        match narrowed(selection, readable) {
-            ItemSelection::Page(q) => self.page(vault, &q),
+    /// What `grant` shows of `selection`.
+    fn select(&self, vault: VaultId, selection: ItemSelection, grant: &GrantRecord) -> ItemPage {
+        match selection {
+            ItemSelection::Page(q) => self.page(vault, &narrowed(&q, grant)),
             ItemSelection::One(id) => ItemPage {
                 items: self
                     .item(vault, id)
-                    .filter(|r| readable.contains(r.item.scope))
+                    .filter(|r| grant.scopes(Mode::Read).contains(r.item.scope) && grant.shows(r))
                     .into_iter()
                     .collect(),
                 ..ItemPage::default()
@@ -322,9 +323,7 @@ impl Store for MemoryStore {
             Ok(g) => g,
             Err(denied) => return Ok(Err(denied)),
         };
-        let mut page = s.select(access.vault, selection, grant.scopes(Mode::Read));
-        page.items.retain(|item| grant.shows(item));
-        Ok(Ok(page))
+        Ok(Ok(s.select(access.vault, selection, grant)))
     }
 
     fn grantee_append_item(

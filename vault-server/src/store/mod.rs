@@ -650,13 +650,13 @@ fn readable(grant: &GrantRecord) -> Result<&GrantRecord, GrantDenied> {
     }
 }
 
-/// Applies a grantee's item selection to the readable scopes (shared by both stores).
-fn narrowed(selection: ItemSelection, readable: ScopeSet) -> ItemSelection {
-    match selection {
-        ItemSelection::Page(q) => ItemSelection::Page(ItemQuery {
-            scopes: q.scopes.intersect(readable),
-            ..q
-        }),
-        one @ ItemSelection::One(_) => one,
+/// A grantee's page query narrowed to what `grant` shows: its readable scopes and, for a
+/// `from-now` grant, items stored since (shared by both stores). Filtering while scanning,
+/// not after, fills a page with items the grantee may see.
+fn narrowed(query: &ItemQuery, grant: &GrantRecord) -> ItemQuery {
+    ItemQuery {
+        scopes: query.scopes.intersect(grant.scopes(Mode::Read)),
+        stored_from: grant.history_from,
+        ..*query
     }
 }

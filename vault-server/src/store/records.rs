@@ -237,8 +237,18 @@ pub struct ItemQuery {
     pub after: SyncCursor,
     /// Only these scopes.
     pub scopes: ScopeSet,
+    /// Only items stored at or after this time (a `from-now` grant's history); `None`: all.
+    pub stored_from: Option<UnixTime>,
     /// At most this many items (at least 1 is used).
     pub limit: usize,
+}
+
+impl ItemQuery {
+    /// Whether the query asks for an item of `scope` stored at `stored_at`.
+    #[must_use]
+    pub fn wants(&self, scope: Scope, stored_at: UnixTime) -> bool {
+        self.scopes.contains(scope) && self.stored_from.is_none_or(|from| stored_at >= from)
+    }
 }
 
 /// One page of a sync.
@@ -255,7 +265,7 @@ pub struct ItemPage {
 /// What a grantee reads: a page of a sync, or one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemSelection {
-    /// A page (scopes are narrowed to the grant's readable scopes).
+    /// A page (narrowed to what the grant shows: its readable scopes and history).
     Page(ItemQuery),
     /// A single item.
     One(ItemId),
