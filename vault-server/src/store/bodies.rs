@@ -106,8 +106,9 @@ impl BodyFile {
         self.end.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Appends `bodies` and syncs them to disk. The caller commits the references, then
-    /// calls [`Appended::keep`]; dropping the write instead cuts the bodies off again.
+    /// Appends `bodies` and syncs them to disk. The caller commits the references and
+    /// [`Appended::end`] in one transaction, then calls [`Appended::keep`]; dropping the write
+    /// instead cuts the bodies off again.
     pub fn append<'b>(
         &self,
         bodies: impl IntoIterator<Item = &'b [u8]>,
