@@ -1,4 +1,6 @@
-//! Replay protection: each (key, nonce) pair is accepted once.
+//! Replay protection: each signed request, identified by (key, timestamp, nonce), is accepted
+//! once. A replay repeats all three (they are signed); the timestamp being part of the identity
+//! lets a store keep its nonces by time.
 //!
 //! Requests older than [`MAX_CLOCK_SKEW`] are refused by the clock check anyway, so a guard only
 //! needs to remember the nonces of requests signed within the last `2 * MAX_CLOCK_SKEW` seconds.
@@ -23,7 +25,7 @@ pub enum NonceUse {
 /// single-process deployments use [`MemoryReplayGuard`].
 ///
 /// Implementations must make the check-and-record atomic: two concurrent calls with the same
-/// key and nonce must not both get [`NonceUse::First`].
+/// key, timestamp and nonce must not both get [`NonceUse::First`].
 pub trait ReplayGuard {
     /// Why the guard could not answer (storage failure, full).
     type Error: std::error::Error + 'static;
@@ -60,8 +62,6 @@ pub struct MemoryReplayGuard {
 struct State {
     /// Recorded uses ordered by signing time, so expiry pops from the front.
     by_time: BTreeSet<(UnixTime, PartyId, Nonce)>,
-    /// The same uses by key and nonce, for the lookup.
-    used: BTreeSet<(PartyId, Nonce)>,
     /// Everything signed before this time has been forgotten.
     horizon: Option<UnixTime>,
 }
@@ -79,7 +79,7 @@ impl MemoryReplayGuard {
     /// Number of nonces currently remembered.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.lock().used.len()
+        self.lock().by_time.len()
     }
 
     /// Whether no nonce is remembered.
@@ -89,8 +89,8 @@ impl MemoryReplayGuard {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // The state stays consistent even if a holder panicked: every mutation below keeps the
-        // two sets in step before anything that could panic.
+        // The state stays consistent even if a holder panicked: each mutation below is a single
+        // set operation.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -101,12 +101,12 @@ impl State {
             return;
         }
         self.horizon = Some(cutoff);
-        while let Some(&(time, key, nonce)) = self.by_time.first() {
-            if time >= cutoff {
-                break;
-            }
+        while self
+            .by_time
+            .first()
+            .is_some_and(|&(time, _, _)| time < cutoff)
+        {
             self.by_time.pop_first();
-            self.used.remove(&(key, nonce));
         }
     }
 }
@@ -123,14 +123,14 @@ impl ReplayGuard for MemoryReplayGuard {
     ) -> Result<NonceUse, ReplayGuardFull> {
         let mut state = self.lock();
         state.forget_before(now.saturating_sub(MAX_CLOCK_SKEW));
-        if state.horizon.is_some_and(|h| timestamp < h) || state.used.contains(&(key, nonce)) {
+        let used = (timestamp, key, nonce);
+        if state.horizon.is_some_and(|h| timestamp < h) || state.by_time.contains(&used) {
             return Ok(NonceUse::Again);
         }
-        if state.used.len() >= self.capacity {
+        if state.by_time.len() >= self.capacity {
             return Err(ReplayGuardFull);
         }
-        state.used.insert((key, nonce));
-        state.by_time.insert((timestamp, key, nonce));
+        state.by_time.insert(used);
         Ok(NonceUse::First)
     }
 }

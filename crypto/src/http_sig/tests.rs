@@ -285,3 +285,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_nonce_signed_again_at_another_time_is_another_request() {
+    // A replay repeats the signed time too, so (key, time, nonce) identifies a request; that
+    // lets the server keep its nonces by time.
+    let key = Identity::generate(&mut OsRng).public().party_id();
+    let guard = MemoryReplayGuard::new(10);
+    let nonce = Nonce::random(&mut OsRng);
+    assert_eq!(guard.first_use(key, nonce, NOW, NOW), Ok(NonceUse::First));
+    assert_eq!(
+        guard.first_use(key, nonce, NOW + 1, NOW + 1),
+        Ok(NonceUse::First)
+    );
+    assert_eq!(
+        guard.first_use(key, nonce, NOW + 1, NOW + 2),
+        Ok(NonceUse::Again)
+    );
+}

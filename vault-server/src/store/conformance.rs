@@ -882,6 +882,11 @@ pub(super) fn nonces_are_single_use(s: &Arc<dyn Store>) {
         NonceClaim::Replayed,
         "and after"
     );
+    assert_eq!(
+        s.claim_request_nonce(n, NOW + 6).unwrap().0,
+        NonceClaim::Fresh,
+        "the same nonce signed at another time is another request"
+    );
     let same_nonce = GrantRecord {
         nonce: n,
         ..grant(vault(), party(), &[(Scope::Notities, Mode::Read)])

@@ -6,7 +6,7 @@
 //! method that wrote something flushes before it returns. Item bodies live outside sled, in the
 //! append-only body file of [`super::bodies`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crypto::encoding::UnixTime;
@@ -22,6 +22,7 @@ use sled::transaction::{
 use sled::{Transactional as _, Tree};
 
 use super::bodies::{self, Appended, BodyFile, BodyRef};
+use super::nonces::{Claim, Known, NonceIndex};
 use super::*;
 use crate::ids::AccountId;
 
@@ -40,10 +41,16 @@ pub struct Migration {
 }
 
 /// Upgrades for every format version before [`FORMAT_VERSION`].
-const MIGRATIONS: &[Migration] = &[Migration {
-    from: 1,
-    run: move_item_bodies_out,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 1,
+        run: move_item_bodies_out,
+    },
+    Migration {
+        from: 2,
+        run: move_request_nonces,
+    },
+];
 
 /// Key in the `meta` tree holding the body file's committed length (be64), written in the
 /// transaction that commits references into it.
@@ -86,7 +93,10 @@ struct Trees {
     item_heads: Tree,
     scope_keys: Tree,
     requests: Tree,
+    /// Grant nonces, kept for good.
     nonces: Tree,
+    /// Request nonces, a flush's worth per expiry second (see `write_pending_nonces`).
+    request_nonces: Tree,
     grants: Tree,
     grants_by_vault: Tree,
     grants_by_grantee: Tree,
@@ -112,6 +122,7 @@ impl Trees {
             scope_keys: db.open_tree("scope_keys")?,
             requests: db.open_tree("requests")?,
             nonces: db.open_tree("nonces")?,
+            request_nonces: db.open_tree("request_nonces")?,
             grants: db.open_tree("grants")?,
             grants_by_vault: db.open_tree("grants_by_vault")?,
             grants_by_grantee: db.open_tree("grants_by_grantee")?,
@@ -128,7 +139,8 @@ pub struct SledStore {
     t: Trees,
     bodies: BodyFile,
     flusher: GroupFlush,
-    pending_nonces: PendingNonces,
+    /// Request-nonce claims: the pending ones, and filters over those written.
+    request_nonces: std::sync::Mutex<NonceIndex>,
     vaults: WrittenOnce<VaultId, VaultRecord>,
     parties: WrittenOnce<PartyId, PartyRecord>,
     devices: WrittenOnce<PartyId, DeviceRecord>,
@@ -174,23 +186,6 @@ impl<K: std::hash::Hash + Eq + Copy, V: Clone> WrittenOnce<K, V> {
             map.insert(key, record.clone());
         }
         Ok(loaded)
-    }
-}
-
-/// Request nonces claimed but not yet in the `nonces` tree, by tree key. A claim checks here
-/// and in the tree and records here, so the per-request claim takes none of sled's write
-/// locks (which every transaction holds exclusively); each flush first writes them to the tree
-/// in one batch. A claim is durable once such a flush has run, as [`Store::claim_request_nonce`]
-/// promises.
-#[derive(Debug, Default)]
-struct PendingNonces(std::sync::Mutex<HashMap<Vec<u8>, Option<UnixTime>>>);
-
-impl PendingNonces {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Option<UnixTime>>> {
-        // Plain map; each change is a single insert or a clear after a successful write.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -346,12 +341,37 @@ fn seq_key(vault: VaultId, seq: u64) -> Vec<u8> {
     key2(vault.as_bytes(), &seq.to_be_bytes())
 }
 
-fn nonce_key(kind: NonceKind, nonce: Nonce) -> Vec<u8> {
-    let tag = match kind {
-        NonceKind::Grant => b'g',
-        NonceKind::Request => b'r',
-    };
-    key2(&[tag], nonce.as_bytes())
+fn grant_nonce_key(nonce: Nonce) -> Vec<u8> {
+    key2(b"g", nonce.as_bytes())
+}
+
+/// A time as 8 bytes that sort as the times do (big-endian with the sign bit flipped).
+fn time_key(t: UnixTime) -> [u8; 8] {
+    (t ^ i64::MIN).to_be_bytes()
+}
+
+fn time_from_key(key: &[u8]) -> StoreResult<UnixTime> {
+    let raw: [u8; 8] = key
+        .get(..8)
+        .and_then(|k| k.try_into().ok())
+        .ok_or(StoreError::Corrupt {
+            tree: "request_nonces",
+        })?;
+    Ok(i64::from_be_bytes(raw) ^ i64::MIN)
+}
+
+/// The nonces in a `request_nonces` value.
+fn stored_nonces(value: &[u8]) -> StoreResult<impl Iterator<Item = Nonce> + '_> {
+    if value.len() % 16 != 0 {
+        return Err(StoreError::Corrupt {
+            tree: "request_nonces",
+        });
+    }
+    Ok(value.chunks_exact(16).map(|chunk| {
+        let mut nonce = [0u8; 16];
+        nonce.copy_from_slice(chunk);
+        Nonce::from_bytes(nonce)
+    }))
 }
 
 /// The body file's committed length recorded in `meta` (0 before the first body).
@@ -379,6 +399,7 @@ impl SledStore {
         store.check_version(FORMAT_VERSION, MIGRATIONS)?;
         // Left by the upgrade to version 2 (dropped only once that upgrade is recorded).
         store.db.drop_tree(V1_ITEMS).map_err(backend)?;
+        store.index_written_nonces()?;
         Ok(store)
     }
 
@@ -398,7 +419,7 @@ impl SledStore {
             t,
             bodies: BodyFile::open(dir, committed)?,
             flusher: GroupFlush::default(),
-            pending_nonces: PendingNonces::default(),
+            request_nonces: std::sync::Mutex::default(),
             vaults: WrittenOnce::default(),
             parties: WrittenOnce::default(),
             devices: WrittenOnce::default(),
@@ -466,21 +487,83 @@ impl SledStore {
         self.db.flush().map(drop).map_err(backend)
     }
 
-    /// Moves the pending nonce claims into their tree, in one batch.
+    /// Moves the pending nonce claims into their tree, in one batch: one value per expiry
+    /// second, the nonces concatenated, under `time(expiry) ‖ be64(flush id)`.
     fn write_pending_nonces(&self) -> StoreResult<()> {
-        let mut pending = self.pending_nonces.lock();
+        let mut index = self.nonce_index();
+        let pending = index.pending_by_expiry();
         if pending.is_empty() {
             return Ok(());
         }
-        // Written while the claims still stand in the map, so that a concurrent replay finds
-        // its nonce in one place or the other.
+        let flush_id = self.db.generate_id().map_err(backend)?;
+        // Written while the claims are still pending, so that a concurrent replay finds its
+        // nonce in one place or the other.
         let mut batch = sled::Batch::default();
-        for (key, expires_at) in pending.iter() {
-            batch.insert(key.as_slice(), enc(expires_at)?);
+        for (expires_at, nonces) in pending {
+            batch.insert(key2(&time_key(expires_at), &flush_id.to_be_bytes()), nonces);
         }
-        self.t.nonces.apply_batch(batch).map_err(backend)?;
-        pending.clear();
+        self.t.request_nonces.apply_batch(batch).map_err(backend)?;
+        index.written();
         Ok(())
+    }
+
+    fn nonce_index(&self) -> std::sync::MutexGuard<'_, NonceIndex> {
+        // Each change is a single insert, a clear after a successful write, or a split.
+        self.request_nonces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether `claim` is in the tree: reads the values of its expiry second.
+    fn nonce_written(&self, claim: &Claim) -> StoreResult<bool> {
+        for value in self
+            .t
+            .request_nonces
+            .scan_prefix(time_key(claim.expires_at))
+            .values()
+        {
+            if stored_nonces(&value.map_err(backend)?)?.any(|n| n == claim.nonce) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Fills the nonce index's filters from the tree, on open.
+    fn index_written_nonces(&self) -> StoreResult<()> {
+        let mut index = self.nonce_index();
+        for kv in &self.t.request_nonces {
+            let (key, value) = kv.map_err(backend)?;
+            let expires_at = time_from_key(&key)?;
+            for nonce in stored_nonces(&value)? {
+                index.remember_written(Claim { expires_at, nonce });
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the request nonces that expired by `now`: a prefix of their tree. None of them
+    /// can be claimed again, as their requests fail the clock check first.
+    fn purge_request_nonces(&self, now: UnixTime) -> StoreResult<usize> {
+        /// Values per removal batch, bounding the memory a purge takes.
+        const CHUNK: usize = 1_000;
+        let end = time_key(now.saturating_add(1));
+        let mut removed = 0;
+        loop {
+            let mut batch = sled::Batch::default();
+            let mut values = 0;
+            for kv in self.t.request_nonces.range(..end).take(CHUNK) {
+                let (key, value) = kv.map_err(backend)?;
+                removed += value.len() / 16;
+                batch.remove(key);
+                values += 1;
+            }
+            if values == 0 {
+                self.nonce_index().forget_expired(now);
+                return Ok(removed);
+            }
+            self.t.request_nonces.apply_batch(batch).map_err(backend)?;
+        }
     }
 
     /// Writes a copy of the whole store to a new sled directory `dest`, usable as a data
@@ -1142,13 +1225,18 @@ impl Store for SledStore {
         nonce: Nonce,
         expires_at: UnixTime,
     ) -> StoreResult<(NonceClaim, SyncMark)> {
-        let key = nonce_key(NonceKind::Request, nonce);
+        let claim = Claim { expires_at, nonce };
         let outcome = {
-            let mut pending = self.pending_nonces.lock();
-            if pending.contains_key(&key) || self.t.nonces.contains_key(&key).map_err(backend)? {
+            let mut index = self.nonce_index();
+            let seen = match index.lookup(&claim) {
+                Known::Pending => true,
+                Known::Maybe => self.nonce_written(&claim)?,
+                Known::No => false,
+            };
+            if seen {
                 NonceClaim::Replayed
             } else {
-                pending.insert(key, Some(expires_at));
+                index.claim(claim);
                 NonceClaim::Fresh
             }
         };
@@ -1182,7 +1270,7 @@ impl Store for SledStore {
                 if grants.get(grant.id.as_bytes())?.is_some() {
                     return Ok(InsertGrant::Exists);
                 }
-                let nonce = nonce_key(NonceKind::Grant, grant.nonce);
+                let nonce = grant_nonce_key(grant.nonce);
                 if nonces.get(&nonce)?.is_some() {
                     return Ok(InsertGrant::NonceReplayed);
                 }
@@ -1395,9 +1483,7 @@ impl Store for SledStore {
             sessions: purge(&self.t.sessions, "sessions", |s: SessionRecord| {
                 s.expires_at <= now
             })?,
-            nonces: purge(&self.t.nonces, "nonces", |e: Option<UnixTime>| {
-                e.is_some_and(|e| e <= now)
-            })?,
+            nonces: self.purge_request_nonces(now)?,
             requests: purge(&self.t.requests, "requests", |r: RequestRecord| {
                 r.expires_at <= now
             })?,
@@ -1530,6 +1616,46 @@ fn move_item_bodies_out(store: &SledStore) -> StoreResult<()> {
         }
     }
     store.move_bodies(&chunk)
+}
+
+/// Upgrade 2 → 3: moves request nonces (tag `r` in `nonces`, their expiry in the value) to
+/// `request_nonces`, grouped by expiry second. Each chunk is in the new tree before it leaves
+/// the old one, so an upgrade cut off halfway just runs again (a nonce stored twice is
+/// harmless).
+fn move_request_nonces(store: &SledStore) -> StoreResult<()> {
+    /// Nonces per pair of batches.
+    const CHUNK: usize = 10_000;
+    let corrupt = || StoreError::Corrupt { tree: "nonces" };
+    loop {
+        let chunk = store
+            .t
+            .nonces
+            .scan_prefix(b"r")
+            .take(CHUNK)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(backend)?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let mut by_expiry = BTreeMap::<UnixTime, Vec<u8>>::new();
+        let mut gone = sled::Batch::default();
+        for (key, value) in chunk {
+            let nonce = key.get(1..).filter(|n| n.len() == 16).ok_or_else(corrupt)?;
+            let expires_at = dec::<Option<UnixTime>>("nonces", &value)?.ok_or_else(corrupt)?;
+            by_expiry
+                .entry(expires_at)
+                .or_default()
+                .extend_from_slice(nonce);
+            gone.remove(key);
+        }
+        let chunk_id = store.db.generate_id().map_err(backend)?;
+        let mut moved = sled::Batch::default();
+        for (expires_at, nonces) in by_expiry {
+            moved.insert(key2(&time_key(expires_at), &chunk_id.to_be_bytes()), nonces);
+        }
+        store.t.request_nonces.apply_batch(moved).map_err(backend)?;
+        store.t.nonces.apply_batch(gone).map_err(backend)?;
+    }
 }
 
 /// Keeps appended bodies when their transaction committed, or may have: sled applies a
@@ -1865,7 +1991,7 @@ mod tests {
         let (dir, vault, items) = version_1_store(2_500);
 
         let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
-        assert_eq!(s.stored_version().unwrap(), Some(2));
+        assert_eq!(s.stored_version().unwrap(), Some(FORMAT_VERSION));
         for (seq, wanted) in (1u64..).zip(&items).step_by(499) {
             let found = s.item(vault, wanted.id).unwrap().unwrap();
             assert_eq!((found.seq, found.stored_at), (SyncCursor(seq), 7));
@@ -2032,6 +2158,114 @@ mod tests {
         let restored = SledStore::open(&dest, SledOptions::default()).unwrap();
         assert_eq!(restored.item(vault, first.id).unwrap().unwrap().item, first);
         assert_eq!(restored.stored_version().unwrap(), Some(FORMAT_VERSION));
+    }
+
+    fn any_grant() -> GrantRecord {
+        super::super::conformance::grant(
+            VaultId::random(&mut OsRng),
+            PartyId::random(&mut OsRng),
+            &[(Scope::Notities, Mode::Read)],
+        )
+    }
+
+    fn claim(s: &SledStore, nonce: Nonce, expires_at: UnixTime) -> NonceClaim {
+        let (claim, mark) = s.claim_request_nonce(nonce, expires_at).unwrap();
+        s.sync(mark).unwrap();
+        claim
+    }
+
+    #[test]
+    fn a_request_nonce_stays_claimed_across_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let nonces: Vec<Nonce> = (0..50).map(|_| Nonce::random(&mut OsRng)).collect();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            for (n, expires_at) in nonces.iter().zip((1_000..).step_by(7)) {
+                assert_eq!(claim(&s, *n, expires_at), NonceClaim::Fresh);
+            }
+        }
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        for (n, expires_at) in nonces.iter().zip((1_000..).step_by(7)) {
+            assert_eq!(claim(&s, *n, expires_at), NonceClaim::Replayed);
+        }
+        assert_eq!(
+            claim(&s, Nonce::random(&mut OsRng), 1_000),
+            NonceClaim::Fresh,
+            "a new nonce of a known second"
+        );
+    }
+
+    #[test]
+    fn version_2_request_nonces_move_to_their_own_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, grant_nonce) = (Nonce::random(&mut OsRng), Nonce::random(&mut OsRng));
+        {
+            // A version-2 store: request nonces as `r ‖ nonce` in `nonces`, expiry in the value.
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            let g = any_grant();
+            let g = GrantRecord {
+                nonce: grant_nonce,
+                ..g
+            };
+            assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+            s.t.nonces
+                .insert(key2(b"r", old.as_bytes()), enc(&Some(5_000i64)).unwrap())
+                .unwrap();
+            s.set_version(2).unwrap();
+        }
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        assert_eq!(s.stored_version().unwrap(), Some(FORMAT_VERSION));
+        assert_eq!(claim(&s, old, 5_000), NonceClaim::Replayed, "still claimed");
+        assert_eq!(s.t.nonces.scan_prefix(b"r").count(), 0, "moved out");
+        let again = GrantRecord {
+            id: GrantId::random(&mut OsRng),
+            nonce: grant_nonce,
+            ..any_grant()
+        };
+        assert_eq!(
+            s.insert_grant(&again, None).unwrap(),
+            InsertGrant::NonceReplayed,
+            "grant nonces stay"
+        );
+        assert_eq!(
+            s.purge_expired(5_000).unwrap().nonces,
+            1,
+            "and the moved nonce expires as before"
+        );
+        assert_eq!(claim(&s, old, 5_000), NonceClaim::Fresh);
+    }
+
+    #[test]
+    fn a_torn_request_nonce_value_is_reported_not_misread() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+            s.t.request_nonces
+                .insert(key2(&time_key(9_000), &1u64.to_be_bytes()), &[7u8; 15][..])
+                .unwrap();
+            s.flush().unwrap();
+        }
+        let err = SledStore::open(dir.path(), SledOptions::default()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Corrupt {
+                    tree: "request_nonces"
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn times_sort_as_their_keys_do() {
+        let times = [i64::MIN, -1, 0, 1, 1_780_000_000, i64::MAX];
+        for pair in times.windows(2) {
+            assert!(time_key(pair[0]) < time_key(pair[1]), "{pair:?}");
+        }
+        for t in times {
+            assert_eq!(time_from_key(&time_key(t)).unwrap(), t);
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! In-memory [`Store`]: one mutex over plain maps. Every method computes its changes first and
 //! applies them while holding the lock, so it is trivially atomic. For tests and demos.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use crypto::encoding::UnixTime;
@@ -29,7 +29,9 @@ struct Inner {
     last_seq: HashMap<VaultId, u64>,
     scope_keys: BTreeMap<(VaultId, PartyId, Scope, u32), WrappedKeyRecord>,
     requests: HashMap<Nonce, RequestRecord>,
-    nonces: HashMap<(NonceKind, Nonce), Option<UnixTime>>,
+    grant_nonces: HashSet<Nonce>,
+    /// Claimed request nonces by expiry, as the sled store keeps them.
+    request_nonces: BTreeSet<(UnixTime, Nonce)>,
     grants: BTreeMap<GrantId, GrantRecord>,
     links: HashMap<LinkId, LinkRecord>,
     log: BTreeMap<(VaultId, u64), LogEntryRecord>,
@@ -452,12 +454,12 @@ impl Store for MemoryStore {
         expires_at: UnixTime,
     ) -> StoreResult<(NonceClaim, SyncMark)> {
         let mut s = self.lock();
-        let key = (NonceKind::Request, nonce);
-        if s.nonces.contains_key(&key) {
-            return Ok((NonceClaim::Replayed, SyncMark(0)));
-        }
-        s.nonces.insert(key, Some(expires_at));
-        Ok((NonceClaim::Fresh, SyncMark(0)))
+        let claim = if s.request_nonces.insert((expires_at, nonce)) {
+            NonceClaim::Fresh
+        } else {
+            NonceClaim::Replayed
+        };
+        Ok((claim, SyncMark(0)))
     }
 
     fn sync(&self, _mark: SyncMark) -> StoreResult<()> {
@@ -478,13 +480,13 @@ impl Store for MemoryStore {
         if s.grants.contains_key(&grant.id) {
             return Ok(InsertGrant::Exists);
         }
-        if s.nonces.contains_key(&(NonceKind::Grant, grant.nonce)) {
+        if s.grant_nonces.contains(&grant.nonce) {
             return Ok(InsertGrant::NonceReplayed);
         }
         if let Err(head) = s.at_head(grant.vault, log) {
             return Ok(InsertGrant::LogHeadMoved(head));
         }
-        s.nonces.insert((NonceKind::Grant, grant.nonce), None);
+        s.grant_nonces.insert(grant.nonce);
         s.grants.insert(grant.id, grant.clone());
         if let Some(entry) = log {
             s.append_entry(grant.vault, entry.clone());
@@ -677,13 +679,13 @@ impl Store for MemoryStore {
 
     fn purge_expired(&self, now: UnixTime) -> StoreResult<Purged> {
         let mut s = self.lock();
-        let before = (s.sessions.len(), s.nonces.len(), s.requests.len());
+        let before = (s.sessions.len(), s.request_nonces.len(), s.requests.len());
         s.sessions.retain(|_, r| now < r.expires_at);
-        s.nonces.retain(|_, exp| exp.is_none_or(|e| now < e));
+        s.request_nonces.retain(|(expires_at, _)| now < *expires_at);
         s.requests.retain(|_, r| now < r.expires_at);
         Ok(Purged {
             sessions: before.0 - s.sessions.len(),
-            nonces: before.1 - s.nonces.len(),
+            nonces: before.1 - s.request_nonces.len(),
             requests: before.2 - s.requests.len(),
         })
     }

@@ -20,6 +20,7 @@ mod bodies;
 pub(crate) mod conformance;
 mod disk;
 mod memory;
+mod nonces;
 mod records;
 
 pub use disk::{Migration, SledOptions, SledStore};
@@ -35,7 +36,7 @@ use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, 
 use crate::ids::AccountId;
 
 /// Version of the persisted format. Bump it with a migration in `disk::MIGRATIONS`.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A storage failure: never a domain outcome (those are the `Ok` enums below).
 #[derive(Debug, thiserror::Error)]
@@ -520,8 +521,10 @@ pub trait Store: Send + Sync + 'static {
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert>;
     /// The request with this reference, unless expired at `now`.
     fn request(&self, reference: Nonce, now: UnixTime) -> StoreResult<Option<RequestRecord>>;
-    /// Records a request's single-use nonce; it may be purged after `expires_at`. (A grant's
-    /// nonce is claimed by [`Store::insert_grant`], in the grant's own write.)
+    /// Records a request's single-use nonce; it may be purged after `expires_at`. A claim is
+    /// the pair: the same nonce with another `expires_at` is another claim (the caller derives
+    /// `expires_at` from the signed request's time, which a replay repeats). (A grant's nonce
+    /// is claimed by [`Store::insert_grant`], in the grant's own write.)
     ///
     /// The one exception to "durable before `Ok`": the claim is visible to every later claim at
     /// once (so a concurrent replay is refused), but it is durable only after

@@ -299,15 +299,6 @@ pub struct RequestRecord {
     pub expires_at: UnixTime,
 }
 
-/// What a single-use nonce protects; the kinds are separate namespaces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum NonceKind {
-    /// The nonce binding a grant to its request.
-    Grant,
-    /// The nonce of a signed API request.
-    Request,
-}
-
 /// A grant as the server enforces it. `signed` is the grant the inwoner signed; the other
 /// fields were extracted from it after verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
