@@ -7,7 +7,10 @@
 //! append-only body file of [`super::bodies`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use fs2::FileExt as _;
 
 use crypto::encoding::UnixTime;
 use crypto::{
@@ -144,6 +147,47 @@ pub struct SledStore {
     vaults: WrittenOnce<VaultId, VaultRecord>,
     parties: WrittenOnce<PartyId, PartyRecord>,
     devices: WrittenOnce<PartyId, DeviceRecord>,
+    /// Declared last, so dropped after sled's handles above.
+    _released: Released,
+}
+
+/// Makes dropping a [`SledStore`] return only once sled has closed its lock on the data
+/// directory. sled's I/O threads can still hold the database for a moment after its last handle
+/// is gone, and a store opened again in the same process in that moment (a restart in the
+/// tests, a backup opened after it was written) was refused as [`StoreError::Locked`] now and
+/// then: on a busy machine, in up to one run in eight of the store's tests.
+#[derive(Debug)]
+struct Released {
+    /// The file sled locks (`db` in the directory).
+    lock_file: PathBuf,
+}
+
+/// How long a drop waits for sled to let go of the directory before it gives up and says so.
+const RELEASE_WAIT: Duration = Duration::from_secs(5);
+
+impl Released {
+    /// For the sled database in `dir`. Declare it before the database's handles, so that it
+    /// is dropped after them.
+    fn of(dir: &Path) -> Self {
+        Self {
+            lock_file: dir.join("db"),
+        }
+    }
+}
+
+impl Drop for Released {
+    fn drop(&mut self) {
+        let deadline = Instant::now() + RELEASE_WAIT;
+        while Instant::now() < deadline {
+            match std::fs::File::open(&self.lock_file).map(|f| f.try_lock_exclusive()) {
+                // Locked here means free; the lock goes with the file at the end of the arm.
+                // A file that cannot be opened holds no lock either.
+                Ok(Ok(())) | Err(_) => return,
+                Ok(Err(_)) => std::thread::sleep(Duration::from_millis(1)),
+            }
+        }
+        tracing::warn!("sled still holds the data directory after the store was dropped");
+    }
 }
 
 /// Records written once and never changed or removed (vaults, parties, devices), kept in
@@ -423,6 +467,7 @@ impl SledStore {
             vaults: WrittenOnce::default(),
             parties: WrittenOnce::default(),
             devices: WrittenOnce::default(),
+            _released: Released::of(dir),
         };
         match store.stored_version()? {
             Some(found) if found > FORMAT_VERSION => Err(StoreError::TooNew {
@@ -585,6 +630,7 @@ impl SledStore {
     }
 
     fn write_backup(&self, dest: &Path) -> StoreResult<()> {
+        let _released = Released::of(dest);
         let copy = sled::Config::new().path(dest).open().map_err(backend)?;
         copy.import(self.db.export());
         copy.flush().map_err(backend)?;
@@ -1890,6 +1936,31 @@ mod tests {
     }
 
     #[test]
+    fn a_dropped_store_can_be_opened_again_at_once() {
+        // sled's I/O threads can hold the directory a moment after the store is gone; with the
+        // CPU busy (here: eight stores at once) a reopen right after a drop was refused as
+        // `Locked` before the store waited for sled to let go.
+        let reopen_again_and_again = || {
+            let dir = tempfile::tempdir().unwrap();
+            for round in 0..50 {
+                let s = SledStore::open(dir.path(), SledOptions::default())
+                    .unwrap_or_else(|e| panic!("reopen {round} refused: {e}"));
+                for _ in 0..20 {
+                    assert_eq!(
+                        s.insert_grant(&any_grant(), None).unwrap(),
+                        InsertGrant::Inserted
+                    );
+                }
+            }
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(reopen_again_and_again);
+            }
+        });
+    }
+
+    #[test]
     fn a_second_process_is_refused_while_the_store_is_open() {
         let dir = tempfile::tempdir().unwrap();
         let _open = SledStore::open(dir.path(), SledOptions::default()).unwrap();
@@ -1941,6 +2012,7 @@ mod tests {
     /// Writes `items` of `vault` the way format version 1 kept them (bodies inline in the
     /// `items` tree), in a store recorded as version 1.
     fn write_version_1(dir: &Path, vault: VaultId, items: &[NewItem]) {
+        let _released = Released::of(dir);
         let db = sled::open(dir).unwrap();
         let (old, ids, heads) = (
             db.open_tree(V1_ITEMS).unwrap(),
@@ -2032,6 +2104,7 @@ mod tests {
         let (dir, vault, items) = version_1_store(3);
         {
             // As if a first attempt wrote part of the new tree and the body file, then died.
+            let _released = Released::of(dir.path());
             let db = sled::open(dir.path()).unwrap();
             db.open_tree("item_records")
                 .unwrap()
