@@ -33,6 +33,11 @@ pub const DOMAIN_ENTRY: &str = "rugzak/v1/log-entry";
 pub const DOMAIN_ENTRY_HASH: &str = "rugzak/v1/log-entry-hash";
 /// The `prev` of entry 0.
 pub const GENESIS_PREV: Digest = Digest::from_bytes([0; 32]);
+/// The signature of a **deferred** server entry: all zeros, which no key can produce and
+/// `verify_strict` never accepts (its `R` is a point of small order). A deferred entry is
+/// covered by the next server-signed entry of the chain, whose signature commits to it through
+/// `prev`; the server signs once per vault per write instead of once per entry.
+pub const DEFERRED_SIGNATURE: Signature = Signature([0; 64]);
 
 /// What happened. Postcard encodes the variant index, so new kinds are only ever appended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -320,7 +325,8 @@ pub struct SignedEntry {
     /// The signed content.
     pub entry: LogEntry,
     /// Signature by the vault or server key (per `entry.signer`) over
-    /// `canonical(DOMAIN_ENTRY, entry)`.
+    /// `canonical(DOMAIN_ENTRY, entry)`, or [`DEFERRED_SIGNATURE`] on a server entry that a
+    /// later server-signed entry covers.
     pub signature: Signature,
 }
 
@@ -354,7 +360,7 @@ impl SignedEntry {
     ) -> Result<Self, CreateEntryError> {
         let keys = vault.public();
         Self::create(
-            vault,
+            Some(vault),
             Signer::Vault,
             keys.vault_id(),
             keys.party_id(),
@@ -372,7 +378,7 @@ impl SignedEntry {
         event: Event,
     ) -> Result<Self, CreateEntryError> {
         Self::create(
-            server,
+            Some(server),
             Signer::Server,
             vault.vault_id(),
             vault.party_id(),
@@ -381,8 +387,27 @@ impl SignedEntry {
         )
     }
 
+    /// Like [`Self::by_server`], but deferred: the entry carries [`DEFERRED_SIGNATURE`] and
+    /// must be followed, in the same write, by a server-signed entry of the same vault, which
+    /// covers it (a verifier refuses a chain where it is not).
+    pub fn deferred_by_server(
+        vault: &crate::identity::PublicKeys,
+        prev: Option<&LogHead>,
+        event: Event,
+    ) -> Result<Self, CreateEntryError> {
+        Self::create(
+            None,
+            Signer::Server,
+            vault.vault_id(),
+            vault.party_id(),
+            prev,
+            event,
+        )
+    }
+
+    /// `key` signs the entry; `None` defers a server entry's signature.
     fn create(
-        key: &Identity,
+        key: Option<&Identity>,
         signer: Signer,
         vault: VaultId,
         vault_party: PartyId,
@@ -406,8 +431,14 @@ impl SignedEntry {
             event,
         };
         rules::check(&entry, vault_party)?;
-        let signature = key.sign(DOMAIN_ENTRY, &entry);
+        let signature = key.map_or(DEFERRED_SIGNATURE, |key| key.sign(DOMAIN_ENTRY, &entry));
         Ok(Self { entry, signature })
+    }
+
+    /// Whether this is a deferred server entry, covered by a later server-signed one.
+    #[must_use]
+    pub fn is_deferred(&self) -> bool {
+        self.entry.signer == Signer::Server && self.signature == DEFERRED_SIGNATURE
     }
 
     /// The entry's hash: SHA-256 of `canonical(DOMAIN_ENTRY_HASH, self)`.

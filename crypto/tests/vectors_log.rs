@@ -12,7 +12,7 @@ use crypto::encoding::{b64, canonical, sha256, UnixTime};
 use crypto::http_sig::SignedCall;
 use crypto::log::{
     ActionCode, Actor, DenyReason, Event, EventKind, LogHead, LogObject, LogVerifier, Outcome,
-    SignedEntry, Signer, DOMAIN_ENTRY, DOMAIN_ENTRY_HASH, GENESIS_PREV,
+    SignedEntry, Signer, DEFERRED_SIGNATURE, DOMAIN_ENTRY, DOMAIN_ENTRY_HASH, GENESIS_PREV,
 };
 use crypto::{
     Digest, GrantId, Identity, ItemId, LinkId, Mode, Nonce, PartyId, Permission, PublicKeys, Role,
@@ -126,6 +126,13 @@ fn party(id: &Identity) -> Party {
     }
 }
 
+/// Who makes an entry of the honest chain.
+enum By {
+    Vault,
+    Server,
+    DeferredServer,
+}
+
 struct Keys {
     vault: Identity,
     server: Identity,
@@ -167,8 +174,9 @@ impl Keys {
         SignedCall::sign(&self.huisarts, method, path, body.as_bytes(), time, nonce).unwrap()
     }
 
-    /// The honest chain: grant, access, append, share-link create, a refused share-link open,
-    /// a refused access, revoke.
+    /// The honest chain: grant, access, append, share-link create, a refused share-link open
+    /// (deferred: the server signature on the refused access after it covers it), a refused
+    /// access, revoke.
     fn chain(&self) -> Vec<SignedEntry> {
         let grant = GrantId::from_bytes(id16("grant"));
         let link = LinkId::from_bytes(*seed("link").as_bytes());
@@ -185,9 +193,9 @@ impl Keys {
             grant,
             proof,
         };
-        let events: [(Signer, Event); 7] = [
+        let events: [(By, Event); 7] = [
             (
-                Signer::Vault,
+                By::Vault,
                 event(
                     T,
                     EventKind::Grant,
@@ -209,7 +217,7 @@ impl Keys {
                 ),
             ),
             (
-                Signer::Server,
+                By::Server,
                 event(
                     T + 60,
                     EventKind::Access,
@@ -228,7 +236,7 @@ impl Keys {
                 ),
             ),
             (
-                Signer::Server,
+                By::Server,
                 event(
                     T + 120,
                     EventKind::Append,
@@ -250,7 +258,7 @@ impl Keys {
                 ),
             ),
             (
-                Signer::Vault,
+                By::Vault,
                 event(
                     T + 180,
                     EventKind::ShareLinkCreate,
@@ -263,7 +271,7 @@ impl Keys {
                 ),
             ),
             (
-                Signer::Server,
+                By::DeferredServer,
                 event(
                     T + 240,
                     EventKind::ShareLinkOpen,
@@ -276,7 +284,7 @@ impl Keys {
                 ),
             ),
             (
-                Signer::Server,
+                By::Server,
                 event(
                     T + 300,
                     EventKind::Access,
@@ -295,7 +303,7 @@ impl Keys {
                 ),
             ),
             (
-                Signer::Vault,
+                By::Vault,
                 event(
                     T + 360,
                     EventKind::Revoke,
@@ -311,18 +319,22 @@ impl Keys {
         let mut chain: Vec<SignedEntry> = Vec::new();
         for (signer, event) in events {
             let prev = chain.last().map(SignedEntry::head);
+            let vault = self.vault.public();
             let entry = match signer {
-                Signer::Vault => SignedEntry::by_vault(&self.vault, prev.as_ref(), event),
-                Signer::Server => {
-                    SignedEntry::by_server(&self.server, &self.vault.public(), prev.as_ref(), event)
-                }
+                By::Vault => SignedEntry::by_vault(&self.vault, prev.as_ref(), event),
+                By::Server => SignedEntry::by_server(&self.server, &vault, prev.as_ref(), event),
+                By::DeferredServer => SignedEntry::deferred_by_server(&vault, prev.as_ref(), event),
             };
             chain.push(entry.unwrap());
         }
         chain
     }
 
+    /// Signs `entry` again after a change; a deferred entry stays deferred.
     fn resign(&self, entry: &mut SignedEntry) {
+        if entry.is_deferred() {
+            return;
+        }
         let key = match entry.entry.signer {
             Signer::Vault => &self.vault,
             Signer::Server => &self.server,
@@ -572,6 +584,48 @@ fn generate() -> Vectors {
     blind.resolve_actors = false;
     cases.push(blind);
 
+    cases.push(case(
+        "deferred-entry-at-the-end",
+        &chain,
+        None,
+        &chain[..5],
+        err("unsealed", 4),
+    ));
+
+    let mut vault_after_deferred = chain[..5].to_vec();
+    let mut revoke = chain[6].clone();
+    revoke.entry.seq = 5;
+    vault_after_deferred.push(revoke);
+    k.relink(&mut vault_after_deferred, 5);
+    cases.push(case(
+        "deferred-entry-followed-by-a-vault-entry",
+        &chain,
+        None,
+        &vault_after_deferred,
+        err("unsealed", 4),
+    ));
+
+    let mut changed_deferred = chain.clone();
+    changed_deferred[4].entry.event.outcome = Outcome::Success;
+    cases.push(case(
+        "deferred-entry-changed",
+        &chain,
+        None,
+        &changed_deferred,
+        err("wrong-prev", 5),
+    ));
+
+    let mut unsigned_consent = chain.clone();
+    unsigned_consent[3].signature = DEFERRED_SIGNATURE;
+    k.relink(&mut unsigned_consent, 4);
+    cases.push(case(
+        "vault-entry-with-the-deferred-marker",
+        &chain,
+        None,
+        &unsigned_consent,
+        err("bad-signature", 3),
+    ));
+
     let mut forked_head = head(4);
     forked_head.hash = forked[4].hash();
     let head_cases = vec![
@@ -605,7 +659,9 @@ fn generate() -> Vectors {
         description: "Consent log: entry signature over canonical(domain_entry, entry) by the \
                       vault or server key; entry hash = SHA-256(canonical(domain_entry_hash, \
                       signed entry)); prev of entry 0 is 32 zero bytes. Case entries are either \
-                      {\"chain\": i} (unchanged chain entry i) or a full signed entry. Each case \
+                      {\"chain\": i} (unchanged chain entry i) or a full signed entry. A server entry whose \
+                      signature is 64 zero bytes is deferred: the next server-signed entry covers \
+                      it. Each case \
                       verifies its entries against its seen head. See spec/parts/log.md."
             .into(),
         domain_entry: DOMAIN_ENTRY.into(),
@@ -668,11 +724,12 @@ fn stored_chain_reproduces_byte_for_byte() {
             Signer::Vault => &vault,
             Signer::Server => &server,
         };
-        assert_eq!(
-            key.sign(&v.domain_entry, entry),
-            c.signed.signature,
-            "entry {i} signature"
-        );
+        let signature = if c.signed.is_deferred() {
+            DEFERRED_SIGNATURE
+        } else {
+            key.sign(&v.domain_entry, entry)
+        };
+        assert_eq!(signature, c.signed.signature, "entry {i} signature");
         let hash = sha256(&canonical(&v.domain_entry_hash, &c.signed));
         assert_eq!(hash, c.hash, "entry {i} hash");
         assert_eq!(c.signed.hash(), c.hash);

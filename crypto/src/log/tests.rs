@@ -131,6 +131,25 @@ impl Parties {
         out
     }
 
+    /// grant (vault), then `deferred` accesses with deferred signatures, then one server-signed
+    /// access that covers them.
+    fn deferred_chain(&self, deferred: u64) -> Vec<SignedEntry> {
+        let grant = GrantId::random(&mut OsRng);
+        let mut out =
+            vec![SignedEntry::by_vault(&self.vault, None, self.grant_event(T0, grant)).unwrap()];
+        for seq in 1..=deferred + 1 {
+            let prev = out.last().map(SignedEntry::head);
+            let event = self.access_event(T0 + i64::try_from(seq).unwrap(), grant);
+            let keys = self.vault.public();
+            out.push(if seq <= deferred {
+                SignedEntry::deferred_by_server(&keys, prev.as_ref(), event).unwrap()
+            } else {
+                SignedEntry::by_server(&self.server, &keys, prev.as_ref(), event).unwrap()
+            });
+        }
+        out
+    }
+
     /// Re-signs `entry` as its signer would (a dishonest signer rewriting its own entries).
     fn resign(&self, entry: &mut SignedEntry) {
         let key = match entry.entry.signer {
@@ -479,6 +498,52 @@ fn weak_or_invalid_trusted_keys_are_refused() {
     );
 }
 
+#[test]
+fn deferred_entries_verify_once_a_server_signature_covers_them() {
+    let p = Parties::new();
+    let chain = p.deferred_chain(3);
+    assert!(chain[1..4].iter().all(SignedEntry::is_deferred));
+    assert!(!chain[4].is_deferred());
+    let v = p.verifier();
+    assert_eq!(v.verify(None, &chain).unwrap(), Some(chain[4].head()));
+    // A page may start inside a run of deferred entries; it is tied to the seen head.
+    assert_eq!(
+        v.verify(Some(&chain[1].head()), &chain[2..]).unwrap(),
+        Some(chain[4].head())
+    );
+    // Without the covering entry, nothing after the grant is accepted.
+    assert_eq!(
+        v.verify(None, &chain[..4]),
+        Err(VerifyLogError::Unsealed { seq: 1 })
+    );
+    assert_eq!(
+        v.verify(Some(&chain[1].head()), &chain[2..4]),
+        Err(VerifyLogError::Unsealed { seq: 2 })
+    );
+}
+
+#[test]
+fn the_deferred_marker_is_no_signature_of_any_key() {
+    let p = Parties::new();
+    let chain = p.deferred_chain(1);
+    let message = crate::encoding::canonical(DOMAIN_ENTRY, &chain[1].entry);
+    for who in [&p.server, &p.vault, &p.huisarts] {
+        let key = who.public().verifying_key().unwrap();
+        assert!(key
+            .verify_strict(&message, &DEFERRED_SIGNATURE.to_dalek())
+            .is_err());
+    }
+    // Only a server entry can be deferred: on a vault entry the marker is a bad signature.
+    let mut consent = chain.clone();
+    consent[0].signature = DEFERRED_SIGNATURE;
+    p.relink(&mut consent, 1);
+    assert!(!consent[0].is_deferred());
+    assert_eq!(
+        p.verifier().verify(None, &consent),
+        Err(VerifyLogError::BadSignature { seq: 0 })
+    );
+}
+
 fn flip(bytes: &mut [u8], bit: usize) {
     let bit = bit % (bytes.len() * 8);
     bytes[bit / 8] ^= 1 << (bit % 8);
@@ -493,6 +558,20 @@ proptest! {
     fn any_flipped_bit_in_an_entry_is_rejected(index in 0usize..4, bit in any::<usize>()) {
         let p = Parties::new();
         let chain = p.chain(4);
+        let mut bytes = postcard::to_allocvec(&chain[index]).unwrap();
+        flip(&mut bytes, bit);
+        if let Ok(changed) = postcard::from_bytes::<SignedEntry>(&bytes) {
+            let mut tampered = chain.clone();
+            tampered[index] = changed;
+            prop_assert!(p.verifier().verify(None, &tampered).is_err());
+        }
+    }
+
+    /// The same for a run of deferred entries and the one signature that covers them.
+    #[test]
+    fn any_flipped_bit_in_a_deferred_run_is_rejected(index in 1usize..5, bit in any::<usize>()) {
+        let p = Parties::new();
+        let chain = p.deferred_chain(3);
         let mut bytes = postcard::to_allocvec(&chain[index]).unwrap();
         flip(&mut bytes, bit);
         if let Ok(changed) = postcard::from_bytes::<SignedEntry>(&bytes) {

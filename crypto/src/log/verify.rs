@@ -73,6 +73,13 @@ pub enum VerifyLogError {
         /// The entry.
         seq: u64,
     },
+    /// A deferred (unsigned) server entry is not followed, within the run, by a server-signed
+    /// entry that covers it: the run ends on it, or a vault-signed entry comes first.
+    #[error("entry {seq} is unsigned and no later server-signed entry covers it")]
+    Unsealed {
+        /// The first entry left uncovered.
+        seq: u64,
+    },
     /// An entry's proof names an actor whose keys are not known.
     #[error("entry {seq} names an actor whose keys are unknown")]
     UnknownActor {
@@ -125,6 +132,7 @@ impl VerifyLogError {
             Self::WrongPrev { .. } => "wrong-prev",
             Self::Rule { .. } => "rule-violation",
             Self::BadSignature { .. } => "bad-signature",
+            Self::Unsealed { .. } => "unsealed",
             Self::UnknownActor { .. } => "unknown-actor",
             Self::BadProofSignature { .. } => "bad-proof-signature",
             Self::ProofReused { .. } => "proof-reused",
@@ -146,6 +154,7 @@ impl VerifyLogError {
             | Self::WrongPrev { seq }
             | Self::Rule { seq, .. }
             | Self::BadSignature { seq }
+            | Self::Unsealed { seq }
             | Self::UnknownActor { seq }
             | Self::BadProofSignature { seq }
             | Self::ProofReused { seq }
@@ -304,6 +313,8 @@ struct Walk<'v, F> {
     actor_cache: BTreeMap<PartyId, Option<VerifyingKey>>,
     proof_nonces: BTreeSet<(PartyId, Nonce)>,
     batch: Batch,
+    /// The first deferred entry not yet covered by a server-signed one.
+    unsealed: Option<u64>,
 }
 
 impl<F: Fn(PartyId) -> Option<PublicKeys>> LogVerifier<F> {
@@ -346,6 +357,7 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> LogVerifier<F> {
             actor_cache: BTreeMap::new(),
             proof_nonces: BTreeSet::new(),
             batch: Batch::with_capacity(entries.len()),
+            unsealed: None,
         };
         let walked = walk.entries(anchor, entries);
         // A bad signature on an entry is reported before the broken link it causes further on.
@@ -411,6 +423,9 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
             expected_prev = Some(head.hash);
             last = Some(head);
         }
+        if let Some(seq) = self.unsealed {
+            return Err(VerifyLogError::Unsealed { seq });
+        }
         last.map(|head| (head, seen_hash))
             .ok_or(VerifyLogError::Internal)
     }
@@ -427,16 +442,7 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
     ) -> Result<(), VerifyLogError> {
         let entry = &signed.entry;
         let seq = entry.seq;
-        let key = match entry.signer {
-            Signer::Vault => self.vault_key,
-            Signer::Server => self.server_key,
-        };
-        self.batch.push(
-            canonical(DOMAIN_ENTRY, entry),
-            &signed.signature,
-            key,
-            Origin::Entry(seq),
-        );
+        self.signature(signed)?;
         if seq > expected_seq {
             return Err(VerifyLogError::Gap {
                 expected: expected_seq,
@@ -461,6 +467,35 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
         rules::check(entry, self.vault_party)
             .map_err(|violation| VerifyLogError::Rule { seq, violation })?;
         self.proof(signed)
+    }
+
+    /// Queues the entry's signature, or notes a deferred one until a server-signed entry
+    /// covers it (a server signature commits, through `prev`, to every entry before it).
+    fn signature(&mut self, signed: &SignedEntry) -> Result<(), VerifyLogError> {
+        let entry = &signed.entry;
+        if signed.is_deferred() {
+            self.unsealed.get_or_insert(entry.seq);
+            return Ok(());
+        }
+        let key = match entry.signer {
+            Signer::Vault => {
+                if let Some(seq) = self.unsealed {
+                    return Err(VerifyLogError::Unsealed { seq });
+                }
+                self.vault_key
+            }
+            Signer::Server => {
+                self.unsealed = None;
+                self.server_key
+            }
+        };
+        self.batch.push(
+            canonical(DOMAIN_ENTRY, entry),
+            &signed.signature,
+            key,
+            Origin::Entry(entry.seq),
+        );
+        Ok(())
     }
 
     /// Queues the proof's signature (by the actor's own key) and checks it was not used before.
