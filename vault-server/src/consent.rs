@@ -12,8 +12,8 @@ use crypto::{Identity, Mode, PublicKeys, Scope};
 
 use crate::error::{AppError, GranteeRefusal};
 use crate::store::{
-    AccessEvent, Blob, GrantDenied, LinkOutcome, LogEntryRecord, LogHead, Refusal, StoreError,
-    StoreResult, PASSCODE_FAILURE_LIMIT,
+    AccessEvent, Blob, GrantDenied, LinkOutcome, LogEntryRecord, LogHead, Refusal, Sealing,
+    StoreError, StoreResult, PASSCODE_FAILURE_LIMIT,
 };
 
 /// Makes the server-signed entries of one request.
@@ -32,10 +32,26 @@ pub struct EntryMaker<'a> {
 impl EntryMaker<'_> {
     /// The log entry for `event` at `head` (a [`crate::store::LogBuilder`]).
     pub fn build(&self, head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord> {
+        self.build_read(head, event, Sealing::Signed)
+    }
+
+    /// The log entry for `event` at `head`, signed or deferred (a
+    /// [`crate::store::ReadLogBuilder`]).
+    pub fn build_read(
+        &self,
+        head: LogHead,
+        event: AccessEvent<'_>,
+        sealing: Sealing,
+    ) -> StoreResult<LogEntryRecord> {
         let prev = chain_head(head);
-        let signed =
-            SignedEntry::by_server(self.server, self.vault, prev.as_ref(), self.event(event))
-                .map_err(|_| StoreError::Internal("server log entry breaks a log rule"))?;
+        let event = self.event(event);
+        let signed = match sealing {
+            Sealing::Signed => {
+                SignedEntry::by_server(self.server, self.vault, prev.as_ref(), event)
+            }
+            Sealing::Deferred => SignedEntry::deferred_by_server(self.vault, prev.as_ref(), event),
+        }
+        .map_err(|_| StoreError::Internal("server log entry breaks a log rule"))?;
         record(&signed)
     }
 

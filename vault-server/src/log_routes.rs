@@ -13,8 +13,9 @@ use crate::auth::{Json as Body, NoBody, Owner};
 use crate::consent::{check_owner_entry, decode};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::ApiQuery;
+use crate::group_commit::MAX_READS;
 use crate::state::AppState;
-use crate::store::AppendLog;
+use crate::store::{AppendLog, LogEntryRecord, Store, StoreError, StoreResult};
 
 /// Most entries returned at once.
 const MAX_ENTRIES: usize = 10_000;
@@ -40,10 +41,39 @@ async fn entries(
     vault: crypto::VaultId,
     from: u64,
 ) -> Result<Vec<SignedEntry>, AppError> {
-    let records = state
-        .store(move |s| s.log_from(vault, from, MAX_ENTRIES))
-        .await?;
-    Ok(records.iter().map(decode).collect::<Result<_, _>>()?)
+    state
+        .store(move |s| page(s, vault, from, MAX_ENTRIES))
+        .await
+}
+
+/// Up to `limit` entries from `from` on, and then any more up to the entry that covers a
+/// deferred last one: a page never ends on a deferred entry, so each page verifies on its own
+/// (spec/parts/log.md, Deferred server entries).
+pub(crate) fn page(
+    s: &dyn Store,
+    vault: crypto::VaultId,
+    from: u64,
+    limit: usize,
+) -> StoreResult<Vec<SignedEntry>> {
+    let mut entries = decode_all(&s.log_from(vault, from, limit)?)?;
+    while let Some(last) = entries.last().filter(|e| e.is_deferred()) {
+        let next = last.entry.seq.checked_add(1);
+        let more = match next {
+            Some(next) => s.log_from(vault, next, MAX_READS)?,
+            None => Vec::new(),
+        };
+        if more.is_empty() {
+            return Err(StoreError::Internal(
+                "the log ends on a deferred entry that nothing covers",
+            ));
+        }
+        entries.extend(decode_all(&more)?);
+    }
+    Ok(entries)
+}
+
+fn decode_all(records: &[LogEntryRecord]) -> StoreResult<Vec<SignedEntry>> {
+    records.iter().map(decode).collect()
 }
 
 /// The vault's consent log from a sequence number.

@@ -184,6 +184,20 @@ fn test_log(head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord
     })
 }
 
+/// [`test_log`] for a grantee read: the entry's label also says how it is sealed.
+fn test_read_log(
+    head: LogHead,
+    event: AccessEvent<'_>,
+    sealing: Sealing,
+) -> StoreResult<LogEntryRecord> {
+    let mut entry = test_log(head, event)?;
+    entry
+        .entry
+        .0
+        .extend_from_slice(format!(" {sealing:?}").as_bytes());
+    Ok(entry)
+}
+
 /// A grantee read of items the way the server makes one: read, log, sync.
 fn read_items(
     s: &Arc<dyn Store>,
@@ -223,11 +237,19 @@ fn log_one(
     now: UnixTime,
     log: LogBuilder<'_>,
 ) -> StoreResult<Result<LogEntryRecord, GrantDenied>> {
+    let signed = |head: LogHead, event: AccessEvent<'_>, sealing: Sealing| {
+        assert_eq!(
+            sealing,
+            Sealing::Signed,
+            "a read alone in its batch is signed"
+        );
+        log(head, event)
+    };
     let (mut outcomes, mark) = s.log_grantee_reads(&[LoggedRead {
         access: *access,
         read,
         now,
-        log,
+        log: &signed,
     }])?;
     s.sync(mark)?;
     assert_eq!(outcomes.len(), 1, "one outcome per read");
@@ -1285,7 +1307,7 @@ pub(super) fn batched_reads_recheck_each_grant_in_order(s: &Arc<dyn Store>) {
         access,
         read: &nothing,
         now: NOW,
-        log: &test_log,
+        log: &test_read_log,
     });
     let (outcomes, mark) = s.log_grantee_reads(&batch).unwrap();
     s.sync(mark).unwrap();
@@ -1306,6 +1328,15 @@ pub(super) fn batched_reads_recheck_each_grant_in_order(s: &Arc<dyn Store>) {
         "each read is checked after the ones before it; each vault's chain goes on"
     );
     let logged = |i: usize| outcomes[i].clone().unwrap();
+    let sealing = |i: usize| {
+        let label = String::from_utf8(logged(i).entry.0).unwrap();
+        label.rsplit(' ').next().unwrap().to_owned()
+    };
+    assert_eq!(
+        (sealing(0), sealing(3), sealing(2)),
+        ("Deferred".into(), "Signed".into(), "Signed".into()),
+        "each vault's last entry of the batch is signed and covers the ones before it"
+    );
     assert_eq!(s.log_from(v, 0, 10).unwrap(), vec![logged(0), logged(3)]);
     assert_eq!(s.log_from(w, 0, 10).unwrap(), vec![logged(2)]);
     assert_eq!(
@@ -1334,7 +1365,7 @@ pub(super) fn a_read_batch_outlasts_writers_that_keep_moving_the_head(s: &Arc<dy
         reason: Refusal::NoGrant,
     };
     let calls = AtomicUsize::new(0);
-    let overtaken = |head: LogHead, event: AccessEvent<'_>| {
+    let overtaken = |head: LogHead, event: AccessEvent<'_>, _: Sealing| {
         if calls.fetch_add(1, Ordering::SeqCst) < 3 {
             let _ = s.log_event(v, refusal, &test_log)?;
         }

@@ -144,6 +144,21 @@ pub enum Refusal {
 pub type LogBuilder<'a> =
     &'a (dyn Fn(LogHead, AccessEvent<'_>) -> StoreResult<LogEntryRecord> + Sync);
 
+/// How the entry of a grantee read is signed. In a batch of reads each vault's last entry is
+/// signed and covers the deferred ones before it (`crypto::log::DEFERRED_SIGNATURE`): one
+/// server signature per vault per batch, and a vault's log never ends on a deferred entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealing {
+    /// Signed by the server now.
+    Signed,
+    /// Deferred: a later entry of the same batch and vault is signed.
+    Deferred,
+}
+
+/// Builds the log entry of a grantee read, as [`LogBuilder`] does, signed or deferred.
+pub type ReadLogBuilder<'a> =
+    &'a (dyn Fn(LogHead, AccessEvent<'_>, Sealing) -> StoreResult<LogEntryRecord> + Sync);
+
 /// What a grantee read, held back until its log entry is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GranteeRead {
@@ -174,7 +189,7 @@ pub struct LoggedRead<'a> {
     /// When, by the server clock (the grant is re-checked at this time).
     pub now: UnixTime,
     /// Makes its entry.
-    pub log: LogBuilder<'a>,
+    pub log: ReadLogBuilder<'a>,
 }
 
 impl std::fmt::Debug for LoggedRead<'_> {
@@ -204,13 +219,16 @@ struct ReadPlan {
 }
 
 impl ReadPlan {
-    /// Works out `reads` in order, reading grants and heads through the lookups once each.
+    /// Works out `reads` in order, reading grants and heads through the lookups once each:
+    /// first which reads their grants still allow (counting each use), then their entries,
+    /// each vault's last one signed.
     fn new<E: From<StoreError>>(
         reads: &[LoggedRead<'_>],
         mut grant: impl FnMut(GrantId) -> Result<Option<GrantRecord>, E>,
         mut head: impl FnMut(VaultId) -> Result<LogHead, E>,
     ) -> Result<Self, E> {
         let mut plan = Self::default();
+        let mut verdicts = Vec::with_capacity(reads.len());
         for read in reads {
             let access = read.access;
             if let Entry::Vacant(slot) = plan.grants.entry(access.grant) {
@@ -221,29 +239,53 @@ impl ReadPlan {
                 let found = head(access.vault)?;
                 slot.insert((found, found));
             }
-            let outcome = plan.apply(read)?;
+            verdicts.push(plan.count_use(read));
+        }
+        let last_of_vault: BTreeMap<VaultId, usize> = verdicts
+            .iter()
+            .enumerate()
+            .filter(|(_, verdict)| verdict.is_ok())
+            .map(|(i, _)| (reads[i].access.vault, i))
+            .collect();
+        for (i, (read, verdict)) in reads.iter().zip(verdicts).enumerate() {
+            let sealing = if last_of_vault.get(&read.access.vault) == Some(&i) {
+                Sealing::Signed
+            } else {
+                Sealing::Deferred
+            };
+            let outcome = match verdict {
+                Ok(()) => Ok(plan.log(read, sealing)?),
+                Err(denied) => Err(denied),
+            };
             plan.outcomes.push(outcome);
         }
         Ok(plan)
     }
 
-    /// Checks one read's grant and, if it is still active, counts the use and adds the entry.
-    fn apply(&mut self, read: &LoggedRead<'_>) -> StoreResult<Result<LogEntryRecord, GrantDenied>> {
+    /// Checks one read's grant and, if it is still active, counts the use.
+    fn count_use(&mut self, read: &LoggedRead<'_>) -> Result<(), GrantDenied> {
         let access = read.access;
         let Some((_, Some(grant))) = self.grants.get_mut(&access.grant) else {
-            return Ok(Err(GrantDenied::Unknown));
+            return Err(GrantDenied::Unknown);
         };
-        if let Err(denied) = grant.check_active(access.vault, access.grantee, read.now) {
-            return Ok(Err(denied));
-        }
+        grant.check_active(access.vault, access.grantee, read.now)?;
         grant.use_count += 1;
-        let Some((_, head)) = self.heads.get_mut(&access.vault) else {
-            return Err(StoreError::Internal("read plan without the vault's head"));
+        Ok(())
+    }
+
+    /// Adds the entry of an allowed read at its vault's head.
+    fn log(&mut self, read: &LoggedRead<'_>, sealing: Sealing) -> StoreResult<LogEntryRecord> {
+        let access = read.access;
+        let (Some((_, Some(grant))), Some((_, head))) = (
+            self.grants.get(&access.grant),
+            self.heads.get_mut(&access.vault),
+        ) else {
+            return Err(StoreError::Internal("read plan without the grant or head"));
         };
-        let entry = checked_entry(*head, (read.log)(*head, read.read.event(grant)))?;
+        let entry = checked_entry(*head, (read.log)(*head, read.read.event(grant), sealing))?;
         *head = head_after(&entry);
         self.entries.push((access.vault, entry.clone()));
-        Ok(Ok(entry))
+        Ok(entry)
     }
 }
 
