@@ -12,7 +12,7 @@ use crypto::{Identity, Mode, PublicKeys, Scope};
 
 use crate::error::{AppError, GranteeRefusal};
 use crate::store::{
-    AccessEvent, Blob, GrantDenied, LinkOutcome, LogEntryRecord, LogHead, Refusal, Sealing,
+    AccessEvent, Blob, EntrySigning, GrantDenied, LinkOutcome, LogEntryRecord, LogHead, Refusal,
     StoreError, StoreResult, PASSCODE_FAILURE_LIMIT,
 };
 
@@ -32,7 +32,7 @@ pub struct EntryMaker<'a> {
 impl EntryMaker<'_> {
     /// The log entry for `event` at `head` (a [`crate::store::LogBuilder`]).
     pub fn build(&self, head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord> {
-        self.build_read(head, event, Sealing::Signed)
+        self.build_read(head, event, EntrySigning::Signed)
     }
 
     /// The log entry for `event` at `head`, signed or deferred (a
@@ -41,15 +41,17 @@ impl EntryMaker<'_> {
         &self,
         head: LogHead,
         event: AccessEvent<'_>,
-        sealing: Sealing,
+        signing: EntrySigning,
     ) -> StoreResult<LogEntryRecord> {
         let prev = chain_head(head);
         let event = self.event(event);
-        let signed = match sealing {
-            Sealing::Signed => {
+        let signed = match signing {
+            EntrySigning::Signed => {
                 SignedEntry::by_server(self.server, self.vault, prev.as_ref(), event)
             }
-            Sealing::Deferred => SignedEntry::deferred_by_server(self.vault, prev.as_ref(), event),
+            EntrySigning::Deferred => {
+                SignedEntry::deferred_by_server(self.vault, prev.as_ref(), event)
+            }
         }
         .map_err(|_| StoreError::Internal("server log entry breaks a log rule"))?;
         record(&signed)

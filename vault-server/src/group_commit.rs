@@ -23,8 +23,8 @@ use tokio::sync::{oneshot, watch};
 use crate::consent::EntryMaker;
 use crate::error::AppError;
 use crate::store::{
-    AccessEvent, GrantDenied, GranteeAccess, GranteeRead, LogEntryRecord, LogHead, LoggedRead,
-    LoggedReads, Sealing, Store, StoreError, StoreResult, SyncMark,
+    AccessEvent, EntrySigning, GrantDenied, GranteeAccess, GranteeRead, LogEntryRecord, LogHead,
+    LoggedRead, LoggedReads, Store, StoreError, StoreResult, SyncMark,
 };
 
 /// Shortest time between the starts of two log-writer rounds: under load a round then covers
@@ -289,8 +289,8 @@ fn log_reads(store: &dyn Store, server: &Identity, reads: &[Waiting]) -> StoreRe
     let builders: Vec<_> = makers
         .iter()
         .map(|maker| {
-            move |head: LogHead, event: AccessEvent<'_>, sealing: Sealing| {
-                maker.build_read(head, event, sealing)
+            move |head: LogHead, event: AccessEvent<'_>, signing: EntrySigning| {
+                maker.build_read(head, event, signing)
             }
         })
         .collect();

@@ -188,13 +188,13 @@ fn test_log(head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord
 fn test_read_log(
     head: LogHead,
     event: AccessEvent<'_>,
-    sealing: Sealing,
+    signing: EntrySigning,
 ) -> StoreResult<LogEntryRecord> {
     let mut entry = test_log(head, event)?;
     entry
         .entry
         .0
-        .extend_from_slice(format!(" {sealing:?}").as_bytes());
+        .extend_from_slice(format!(" {signing:?}").as_bytes());
     Ok(entry)
 }
 
@@ -237,10 +237,10 @@ fn log_one(
     now: UnixTime,
     log: LogBuilder<'_>,
 ) -> StoreResult<Result<LogEntryRecord, GrantDenied>> {
-    let signed = |head: LogHead, event: AccessEvent<'_>, sealing: Sealing| {
+    let signed = |head: LogHead, event: AccessEvent<'_>, signing: EntrySigning| {
         assert_eq!(
-            sealing,
-            Sealing::Signed,
+            signing,
+            EntrySigning::Signed,
             "a read alone in its batch is signed"
         );
         log(head, event)
@@ -1328,12 +1328,12 @@ pub(super) fn batched_reads_recheck_each_grant_in_order(s: &Arc<dyn Store>) {
         "each read is checked after the ones before it; each vault's chain goes on"
     );
     let logged = |i: usize| outcomes[i].clone().unwrap();
-    let sealing = |i: usize| {
+    let signing = |i: usize| {
         let label = String::from_utf8(logged(i).entry.0).unwrap();
         label.rsplit(' ').next().unwrap().to_owned()
     };
     assert_eq!(
-        (sealing(0), sealing(3), sealing(2)),
+        (signing(0), signing(3), signing(2)),
         ("Deferred".into(), "Signed".into(), "Signed".into()),
         "each vault's last entry of the batch is signed and covers the ones before it"
     );
@@ -1365,7 +1365,7 @@ pub(super) fn a_read_batch_outlasts_writers_that_keep_moving_the_head(s: &Arc<dy
         reason: Refusal::NoGrant,
     };
     let calls = AtomicUsize::new(0);
-    let overtaken = |head: LogHead, event: AccessEvent<'_>, _: Sealing| {
+    let overtaken = |head: LogHead, event: AccessEvent<'_>, _: EntrySigning| {
         if calls.fetch_add(1, Ordering::SeqCst) < 3 {
             let _ = s.log_event(v, refusal, &test_log)?;
         }

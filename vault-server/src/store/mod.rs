@@ -148,7 +148,7 @@ pub type LogBuilder<'a> =
 /// signed and covers the deferred ones before it (`crypto::log::DEFERRED_SIGNATURE`): one
 /// server signature per vault per batch, and a vault's log never ends on a deferred entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sealing {
+pub enum EntrySigning {
     /// Signed by the server now.
     Signed,
     /// Deferred: a later entry of the same batch and vault is signed.
@@ -157,7 +157,7 @@ pub enum Sealing {
 
 /// Builds the log entry of a grantee read, as [`LogBuilder`] does, signed or deferred.
 pub type ReadLogBuilder<'a> =
-    &'a (dyn Fn(LogHead, AccessEvent<'_>, Sealing) -> StoreResult<LogEntryRecord> + Sync);
+    &'a (dyn Fn(LogHead, AccessEvent<'_>, EntrySigning) -> StoreResult<LogEntryRecord> + Sync);
 
 /// What a grantee read, held back until its log entry is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,13 +248,13 @@ impl ReadPlan {
             .map(|(i, _)| (reads[i].access.vault, i))
             .collect();
         for (i, (read, verdict)) in reads.iter().zip(verdicts).enumerate() {
-            let sealing = if last_of_vault.get(&read.access.vault) == Some(&i) {
-                Sealing::Signed
+            let signing = if last_of_vault.get(&read.access.vault) == Some(&i) {
+                EntrySigning::Signed
             } else {
-                Sealing::Deferred
+                EntrySigning::Deferred
             };
             let outcome = match verdict {
-                Ok(()) => Ok(plan.log(read, sealing)?),
+                Ok(()) => Ok(plan.log(read, signing)?),
                 Err(denied) => Err(denied),
             };
             plan.outcomes.push(outcome);
@@ -274,7 +274,7 @@ impl ReadPlan {
     }
 
     /// Adds the entry of an allowed read at its vault's head.
-    fn log(&mut self, read: &LoggedRead<'_>, sealing: Sealing) -> StoreResult<LogEntryRecord> {
+    fn log(&mut self, read: &LoggedRead<'_>, signing: EntrySigning) -> StoreResult<LogEntryRecord> {
         let access = read.access;
         let (Some((_, Some(grant))), Some((_, head))) = (
             self.grants.get(&access.grant),
@@ -282,7 +282,7 @@ impl ReadPlan {
         ) else {
             return Err(StoreError::Internal("read plan without the grant or head"));
         };
-        let entry = checked_entry(*head, (read.log)(*head, read.read.event(grant), sealing))?;
+        let entry = checked_entry(*head, (read.log)(*head, read.read.event(grant), signing))?;
         *head = head_after(&entry);
         self.entries.push((access.vault, entry.clone()));
         Ok(entry)
