@@ -41,6 +41,7 @@ macro_rules! all_cases {
             link_revocation_is_logged_in_the_same_write,
             log_append_is_compare_and_set, parallel_grantee_reads_keep_the_log_chain_intact,
             batched_reads_recheck_each_grant_in_order,
+            read_batches_and_other_log_writers_keep_one_chain,
             a_from_now_grant_pages_only_items_stored_since,
             purge_removes_only_expired,
         );
@@ -185,7 +186,7 @@ fn test_log(head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord
 }
 
 /// [`test_log`] for a grantee read: the entry's label also says how it is sealed.
-fn test_read_log(
+pub(super) fn test_read_log(
     head: LogHead,
     event: AccessEvent<'_>,
     signing: EntrySigning,
@@ -1350,11 +1351,13 @@ pub(super) fn batched_reads_recheck_each_grant_in_order(s: &Arc<dyn Store>) {
     assert_eq!((uses(&open), uses(&revoked), uses(&once)), (2, 0, 1));
 }
 
-/// sled only (the memory store plans under its lock, where nobody can overtake it): other
-/// writers that keep moving the head while a batch is planned make it be worked out again,
-/// the last time inside its transaction, and the chain stays whole.
-pub(super) fn a_read_batch_outlasts_writers_that_keep_moving_the_head(s: &Arc<dyn Store>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+/// Batches of grantee reads and other writers of the same log (refusals) from many threads
+/// at once: every entry lands at its own seq, each links to the one before, and every logged
+/// read counts one use.
+pub(super) fn read_batches_and_other_log_writers_keep_one_chain(s: &Arc<dyn Store>) {
+    const THREADS: usize = 4;
+    const ROUNDS: usize = 15;
+    const BATCH: usize = 5;
     let v = vault();
     let g = grant(v, party(), &[(Scope::Notities, Mode::Read)]);
     assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
@@ -1364,44 +1367,46 @@ pub(super) fn a_read_batch_outlasts_writers_that_keep_moving_the_head(s: &Arc<dy
         mode: Mode::Read,
         reason: Refusal::NoGrant,
     };
-    let calls = AtomicUsize::new(0);
-    let overtaken = |head: LogHead, event: AccessEvent<'_>, _: EntrySigning| {
-        if calls.fetch_add(1, Ordering::SeqCst) < 3 {
-            let _ = s.log_event(v, refusal, &test_log)?;
-        }
-        test_log(head, event)
-    };
     let nothing = GranteeRead::Items(Vec::new());
-    let (outcomes, mark) = s
-        .log_grantee_reads(&[LoggedRead {
-            access: access(&g),
-            read: &nothing,
-            now: NOW,
-            log: &overtaken,
-        }])
-        .unwrap();
-    s.sync(mark).unwrap();
-    assert_eq!(
-        outcomes[0].as_ref().map(|e| e.seq),
-        Ok(3),
-        "after the three entries that overtook it"
-    );
-    assert_eq!(
-        calls.load(Ordering::SeqCst),
-        4,
-        "three plans outside the transaction, the last one inside"
-    );
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS {
+            scope.spawn(|| {
+                for _ in 0..ROUNDS {
+                    let batch = [LoggedRead {
+                        access: access(&g),
+                        read: &nothing,
+                        now: NOW,
+                        log: &test_read_log,
+                    }; BATCH];
+                    let (outcomes, mark) = s.log_grantee_reads(&batch).unwrap();
+                    assert!(outcomes.iter().all(Result::is_ok));
+                    s.sync(mark).unwrap();
+                }
+            });
+            scope.spawn(|| {
+                for _ in 0..ROUNDS {
+                    s.log_event(v, refusal, &test_log).unwrap();
+                }
+            });
+        }
+    });
+    let total = THREADS * ROUNDS * (BATCH + 1);
+    let entries = s.log_from(v, 0, total + 10).unwrap();
+    assert_eq!(entries.len(), total);
     let mut head = LogHead::default();
-    for e in s.log_from(v, 0, 10).unwrap() {
+    for e in &entries {
+        assert_eq!(e.seq, head.next_seq, "one entry per seq, in order");
         assert_eq!(
             e.hash,
             test_log(head, refusal).unwrap().hash,
-            "chain unbroken"
+            "each entry links to the one before"
         );
-        head = head_after(&e);
+        head = head_after(e);
     }
-    assert_eq!(head.next_seq, 4);
-    assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, 1);
+    assert_eq!(s.log_head(v).unwrap(), head);
+    let reads = u64::try_from(THREADS * ROUNDS * BATCH).unwrap();
+    assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, reads);
+    assert_eq!(s.grants_for_vault(v).unwrap()[0].use_count, reads);
 }
 
 pub(super) fn purge_removes_only_expired(s: &Arc<dyn Store>) {

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use fs2::FileExt as _;
@@ -25,6 +26,7 @@ use sled::transaction::{
 use sled::{Transactional as _, Tree};
 
 use super::bodies::{self, Appended, BodyFile, BodyRef};
+use super::journal::{self, Framed, Journal, JournalRecord, Run};
 use super::nonces::{Claim, Known, NonceIndex};
 use super::*;
 use crate::ids::AccountId;
@@ -53,11 +55,19 @@ const MIGRATIONS: &[Migration] = &[
         from: 2,
         run: move_request_nonces,
     },
+    Migration {
+        from: 3,
+        run: start_access_log_journal,
+    },
 ];
 
 /// Key in the `meta` tree holding the body file's committed length (be64), written in the
 /// transaction that commits references into it.
 const BODIES_END_KEY: &[u8] = b"bodies_end";
+
+/// Key in the `meta` tree holding the length of the access-log journal (be64) whose records
+/// sled holds the effects of: heads, use counts and runs (see [`LogOverlay`]).
+const JOURNAL_APPLIED_KEY: &[u8] = b"journal_applied";
 
 /// Version 1's tree of items with their bodies inline; emptied into `item_records` and the
 /// body file by the upgrade to version 2, then dropped.
@@ -106,6 +116,8 @@ struct Trees {
     links: Tree,
     log: Tree,
     log_heads: Tree,
+    /// Where runs of grantee-read entries lie in the journal, by vault and first seq.
+    log_runs: Tree,
 }
 
 impl Trees {
@@ -132,6 +144,7 @@ impl Trees {
             links: db.open_tree("links")?,
             log: db.open_tree("log")?,
             log_heads: db.open_tree("log_heads")?,
+            log_runs: db.open_tree("log_runs")?,
         })
     }
 }
@@ -147,6 +160,12 @@ pub struct SledStore {
     vaults: WrittenOnce<VaultId, VaultRecord>,
     parties: WrittenOnce<PartyId, PartyRecord>,
     devices: WrittenOnce<PartyId, DeviceRecord>,
+    /// The entries of grantee reads (see [`journal`]).
+    journal: Journal,
+    /// What those entries changed that sled does not hold yet. Every write of a log head or
+    /// a grant holds its lock: a round of reads for its whole write, other writers after
+    /// first writing it out ([`SledStore::log_settled`]), so they never interleave.
+    log_overlay: Mutex<LogOverlay>,
     /// Declared last, so dropped after sled's handles above.
     _released: Released,
 }
@@ -418,15 +437,14 @@ fn stored_nonces(value: &[u8]) -> StoreResult<impl Iterator<Item = Nonce> + '_> 
     }))
 }
 
-/// The body file's committed length recorded in `meta` (0 before the first body).
-fn bodies_end(meta: &Tree) -> StoreResult<u64> {
-    meta.get(BODIES_END_KEY)
-        .map_err(backend)?
-        .map_or(Ok(0), |raw| {
-            <[u8; 8]>::try_from(raw.as_ref())
-                .map(u64::from_be_bytes)
-                .map_err(|_| StoreError::Corrupt { tree: "meta" })
-        })
+/// A file length recorded in `meta` under `key` (0 when none is): the body file's committed
+/// length, or how much of the journal sled has applied.
+fn meta_len(meta: &Tree, key: &[u8]) -> StoreResult<u64> {
+    meta.get(key).map_err(backend)?.map_or(Ok(0), |raw| {
+        <[u8; 8]>::try_from(raw.as_ref())
+            .map(u64::from_be_bytes)
+            .map_err(|_| StoreError::Corrupt { tree: "meta" })
+    })
 }
 
 fn seq_from(bytes: &[u8]) -> StoreResult<u64> {
@@ -436,14 +454,83 @@ fn seq_from(bytes: &[u8]) -> StoreResult<u64> {
     Ok(u64::from_be_bytes(raw))
 }
 
+/// What rounds of grantee reads changed that sled does not hold yet: kept in memory, written
+/// into sled by the next flush ([`SledStore::write_log_overlay`]), rebuilt from the journal
+/// after a crash ([`SledStore::replay_journal`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct LogOverlay {
+    /// Heads of the vaults whose log grew.
+    heads: HashMap<VaultId, LogHead>,
+    /// Use counts of the grants used.
+    uses: HashMap<GrantId, u64>,
+    /// New runs of entries in the journal.
+    runs: Vec<(VaultId, Run)>,
+}
+
+impl LogOverlay {
+    fn is_empty(&self) -> bool {
+        self.heads.is_empty() && self.uses.is_empty() && self.runs.is_empty()
+    }
+
+    /// `grant` with its uses in these rounds counted.
+    fn counted(&self, mut grant: GrantRecord) -> GrantRecord {
+        if let Some(&uses) = self.uses.get(&grant.id) {
+            grant.use_count = grant.use_count.max(uses);
+        }
+        grant
+    }
+
+    fn runs_of(&self, vault: VaultId) -> Vec<Run> {
+        self.runs
+            .iter()
+            .filter(|(v, _)| *v == vault)
+            .map(|(_, run)| *run)
+            .collect()
+    }
+
+    /// Adds a record written at `framed` (its offset and length): its vault's head and its
+    /// place, extending the vault's last run when it follows on; and `uses`, its grant's use
+    /// count with it, when known.
+    fn add(&mut self, record: &JournalRecord, framed: (u64, u32), uses: Option<u64>) {
+        let (offset, len) = framed;
+        self.heads.insert(record.vault, head_after(&record.entry));
+        if let Some(uses) = uses {
+            self.uses.insert(record.grant, uses);
+        }
+        match self.runs.last_mut() {
+            Some((vault, run))
+                if *vault == record.vault && run.offset + u64::from(run.len) == offset =>
+            {
+                run.len += len;
+            }
+            _ => self.runs.push((
+                record.vault,
+                Run {
+                    offset,
+                    len,
+                    first_seq: record.entry.seq,
+                },
+            )),
+        }
+    }
+
+    /// Drops what `written` holds and has not changed since it was taken.
+    fn forget(&mut self, written: &Self) {
+        self.heads.retain(|v, h| written.heads.get(v) != Some(h));
+        self.uses.retain(|g, u| written.uses.get(g) != Some(u));
+        self.runs.retain(|run| !written.runs.contains(run));
+    }
+}
+
 impl SledStore {
     /// Opens (or creates) the store in `dir`, upgrading an older format and refusing a newer one.
     pub fn open(dir: &Path, options: SledOptions) -> StoreResult<Self> {
-        let store = Self::open_as_it_is(dir, options)?;
+        let (store, unapplied) = Self::open_parts(dir, options)?;
         store.check_version(FORMAT_VERSION, MIGRATIONS)?;
         // Left by the upgrade to version 2 (dropped only once that upgrade is recorded).
         store.db.drop_tree(V1_ITEMS).map_err(backend)?;
         store.index_written_nonces()?;
+        store.replay_journal(unapplied)?;
         Ok(store)
     }
 
@@ -451,13 +538,19 @@ impl SledStore {
     /// data as it is, so that the server that wrote it can still read the copy); refuses a
     /// newer format.
     pub fn open_as_it_is(dir: &Path, options: SledOptions) -> StoreResult<Self> {
+        Self::open_parts(dir, options).map(|(store, _)| store)
+    }
+
+    /// Opens the store as it is, with the journal records sled has not applied yet.
+    fn open_parts(dir: &Path, options: SledOptions) -> StoreResult<(Self, Vec<Framed>)> {
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(options.cache_bytes)
             .open()
             .map_err(backend)?;
         let t = Trees::open(&db).map_err(backend)?;
-        let committed = bodies_end(&t.meta)?;
+        let committed = meta_len(&t.meta, BODIES_END_KEY)?;
+        let (journal, unapplied) = Journal::open(dir, meta_len(&t.meta, JOURNAL_APPLIED_KEY)?)?;
         let store = Self {
             db,
             t,
@@ -467,6 +560,8 @@ impl SledStore {
             vaults: WrittenOnce::default(),
             parties: WrittenOnce::default(),
             devices: WrittenOnce::default(),
+            journal,
+            log_overlay: Mutex::default(),
             _released: Released::of(dir),
         };
         match store.stored_version()? {
@@ -474,7 +569,7 @@ impl SledStore {
                 found,
                 supported: FORMAT_VERSION,
             }),
-            _ => Ok(store),
+            _ => Ok((store, unapplied)),
         }
     }
 
@@ -526,10 +621,170 @@ impl SledStore {
         self.flusher.flush(|| self.write_out())
     }
 
-    /// One flush: the pending nonce claims into their tree, then everything to disk.
+    /// One flush: the pending nonce claims into their tree, the journal and what its rounds
+    /// changed, then everything to disk.
     fn write_out(&self) -> StoreResult<()> {
         self.write_pending_nonces()?;
+        self.write_log_overlay()?;
         self.db.flush().map(drop).map_err(backend)
+    }
+
+    fn log_overlay(&self) -> MutexGuard<'_, LogOverlay> {
+        // Each change is a whole round or a clear after a successful write.
+        self.log_overlay
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Syncs the journal, then writes what its rounds changed into sled (without holding the
+    /// overlay's lock through the sync, so rounds go on meanwhile).
+    fn write_log_overlay(&self) -> StoreResult<()> {
+        let (snapshot, applied) = {
+            let overlay = self.log_overlay();
+            if overlay.is_empty() {
+                return Ok(());
+            }
+            (overlay.clone(), self.journal.len())
+        };
+        self.journal.sync()?;
+        self.apply_overlay(&snapshot, applied)?;
+        self.log_overlay().forget(&snapshot);
+        Ok(())
+    }
+
+    /// Takes the overlay's lock for a write of log heads or grants outside a round, after
+    /// writing the overlay into sled (journal synced first), so the write's transaction sees
+    /// every round before it. Drop the guard before flushing: the flusher takes the lock too.
+    fn log_settled(&self) -> StoreResult<MutexGuard<'_, LogOverlay>> {
+        let mut overlay = self.log_overlay();
+        if !overlay.is_empty() {
+            let applied = self.journal.sync()?;
+            self.apply_overlay(&overlay, applied)?;
+            *overlay = LogOverlay::default();
+        }
+        Ok(overlay)
+    }
+
+    /// Writes `overlay` into sled with `applied`, the journal length it accounts for, in one
+    /// transaction. Values only ever grow (use counts, heads by seq, runs, the applied length),
+    /// so a snapshot written after a newer write changes nothing.
+    fn apply_overlay(&self, overlay: &LogOverlay, applied: u64) -> StoreResult<()> {
+        let trees = (
+            &self.t.grants,
+            &self.t.log_heads,
+            &self.t.log_runs,
+            &self.t.meta,
+        );
+        trees
+            .transaction(|(grants, heads, runs, meta)| {
+                for (id, &uses) in &overlay.uses {
+                    let found = tx_get::<GrantRecord>(grants, "grants", id.as_bytes())?;
+                    if let Some(mut grant) = found.filter(|g| g.use_count < uses) {
+                        grant.use_count = uses;
+                        tx_put(grants, id.as_bytes(), &grant)?;
+                    }
+                }
+                for (vault, head) in &overlay.heads {
+                    let stored: LogHead =
+                        tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default();
+                    if stored.next_seq < head.next_seq {
+                        tx_put(heads, vault.as_bytes(), head)?;
+                    }
+                }
+                for (vault, run) in &overlay.runs {
+                    // A run grows while later rounds extend it: keep the longest.
+                    let key = seq_key(*vault, run.first_seq);
+                    let stored = tx_get::<Run>(runs, "log_runs", &key)?;
+                    if stored.is_none_or(|s| s.len < run.len) {
+                        tx_put(runs, &key, run)?;
+                    }
+                }
+                let stored = match meta.get(JOURNAL_APPLIED_KEY)? {
+                    Some(raw) => <[u8; 8]>::try_from(raw.as_ref())
+                        .map(u64::from_be_bytes)
+                        .map_err(|_| StoreError::Corrupt { tree: "meta" })?,
+                    None => 0,
+                };
+                if stored < applied {
+                    meta.insert(JOURNAL_APPLIED_KEY, &applied.to_be_bytes())?;
+                }
+                Ok(())
+            })
+            .map_err(from_tx)
+    }
+
+    /// Applies the journal records sled has not (a crash before their flush wrote them out),
+    /// in order, as far as they continue each vault's chain: a record that does not was
+    /// never answered (its flush would have made the entries before it durable), so it and
+    /// everything after it is cut off.
+    fn replay_journal(&self, unapplied: Vec<Framed>) -> StoreResult<()> {
+        let Some(first) = unapplied.first() else {
+            return Ok(());
+        };
+        let mut overlay = LogOverlay::default();
+        let mut applied = first.offset;
+        for framed in unapplied {
+            let record = &framed.record;
+            let head = self.head_with(&overlay, record.vault)?;
+            if record.entry.seq != head.next_seq {
+                tracing::warn!(
+                    seq = record.entry.seq,
+                    "access-log journal cut off where it no longer continues a chain"
+                );
+                break;
+            }
+            let uses = self.grant_with(&overlay, record.grant)?;
+            overlay.add(
+                record,
+                (framed.offset, framed.len),
+                uses.map(|g| g.use_count + 1),
+            );
+            applied = framed.offset + u64::from(framed.len);
+        }
+        if applied < self.journal.len() {
+            self.journal.cut(applied)?;
+        }
+        self.journal.sync()?;
+        self.apply_overlay(&overlay, applied)?;
+        self.flush()
+    }
+
+    /// The log head of `vault`, the rounds in `overlay` included.
+    fn head_with(&self, overlay: &LogOverlay, vault: VaultId) -> StoreResult<LogHead> {
+        match overlay.heads.get(&vault) {
+            Some(head) => Ok(*head),
+            None => Ok(get(&self.t.log_heads, "log_heads", vault.as_bytes())?.unwrap_or_default()),
+        }
+    }
+
+    /// The grant, its uses in the rounds in `overlay` counted.
+    fn grant_with(&self, overlay: &LogOverlay, id: GrantId) -> StoreResult<Option<GrantRecord>> {
+        Ok(
+            get::<GrantRecord>(&self.t.grants, "grants", id.as_bytes())?
+                .map(|g| overlay.counted(g)),
+        )
+    }
+
+    /// Runs of `vault`'s journal entries that may hold entries from `from_seq` on, at most
+    /// `limit` beyond the one holding `from_seq`, those not yet in sled included; by first seq.
+    fn runs_from(&self, vault: VaultId, from_seq: u64, limit: usize) -> StoreResult<Vec<Run>> {
+        let mut runs = self.log_overlay().runs_of(vault);
+        let holding = self
+            .t
+            .log_runs
+            .range(seq_key(vault, 0)..=seq_key(vault, from_seq))
+            .next_back();
+        let after = self
+            .t
+            .log_runs
+            .range(seq_key(vault, from_seq.saturating_add(1))..=seq_key(vault, u64::MAX))
+            .take(limit);
+        for kv in holding.into_iter().chain(after) {
+            runs.push(dec("log_runs", &kv.map_err(backend)?.1)?);
+        }
+        runs.sort_by_key(|r| r.first_seq);
+        runs.dedup_by_key(|r| r.first_seq);
+        Ok(runs)
     }
 
     /// Moves the pending nonce claims into their tree, in one batch: one value per expiry
@@ -635,6 +890,7 @@ impl SledStore {
         copy.import(self.db.export());
         copy.flush().map_err(backend)?;
         self.bodies.copy_to(&dest.join(bodies::FILE_NAME))?;
+        self.journal.copy_to(&dest.join(journal::FILE_NAME))?;
         if copy.checksum().map_err(backend)? == self.db.checksum().map_err(backend)? {
             Ok(())
         } else {
@@ -693,8 +949,7 @@ impl SledStore {
         access: &GranteeAccess,
         now: UnixTime,
     ) -> StoreResult<Result<GrantRecord, GrantDenied>> {
-        let Some(grant) = get::<GrantRecord>(&self.t.grants, "grants", access.grant.as_bytes())?
-        else {
+        let Some(grant) = self.grant(access.grant)? else {
             return Ok(Err(GrantDenied::Unknown));
         };
         Ok(grant
@@ -724,7 +979,8 @@ impl SledStore {
                 out.push(g);
             }
         }
-        Ok(out)
+        let overlay = self.log_overlay();
+        Ok(out.into_iter().map(|g| overlay.counted(g)).collect())
     }
 }
 
@@ -775,43 +1031,6 @@ fn tx_append_at_head(
     tx_put(log, &seq_key(vault, entry.seq), entry)?;
     tx_put(heads, vault.as_bytes(), &head_after(entry))?;
     Ok(Ok(()))
-}
-
-/// Attempts at a batch of grantee reads, the last one inside its transaction: an earlier one
-/// is worked out again when a concurrent write moved what it depends on.
-const MAX_PLAN_ATTEMPTS: usize = 4;
-
-/// Inside a transaction: writes a read plan if every grant and head it was worked out from is
-/// unchanged; `false` (nothing written) otherwise.
-fn tx_apply_plan(
-    grants: &TransactionalTree,
-    log: &TransactionalTree,
-    heads: &TransactionalTree,
-    plan: &ReadPlan,
-) -> ConflictableTransactionResult<bool, StoreError> {
-    for (id, (before, _)) in &plan.grants {
-        if tx_get::<GrantRecord>(grants, "grants", id.as_bytes())? != *before {
-            return Ok(false);
-        }
-    }
-    for (vault, (before, _)) in &plan.heads {
-        let current: LogHead = tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default();
-        if current != *before {
-            return Ok(false);
-        }
-    }
-    for (id, (before, after)) in &plan.grants {
-        if let Some(after) = after.as_ref().filter(|a| Some(*a) != before.as_ref()) {
-            tx_put(grants, id.as_bytes(), after)?;
-        }
-    }
-    for (vault, (_, after)) in &plan.heads {
-        tx_put(heads, vault.as_bytes(), after)?;
-    }
-    for (vault, entry) in &plan.entries {
-        tx_put(log, &seq_key(*vault, entry.seq), entry)?;
-    }
-    Ok(true)
 }
 
 /// Inside a transaction: counts one use of a grant.
@@ -1137,6 +1356,7 @@ impl Store for SledStore {
             &self.t.item_heads,
             &self.t.meta,
         );
+        let log_order = self.log_settled()?;
         let result = trees.transaction(|(grants, log_t, heads, items_t, ids, item_heads, meta)| {
             let grant = match tx_active_grant(grants, access, now)? {
                 Ok(g) => g,
@@ -1171,6 +1391,7 @@ impl Store for SledStore {
             let entry = tx_log(log_t, heads, access.vault, log, event)?;
             Ok(Ok((record, entry)))
         });
+        drop(log_order);
         settle(body, &result, Result::is_ok);
         let out = result.map_err(from_tx)?;
         if out.is_ok() {
@@ -1215,41 +1436,38 @@ impl Store for SledStore {
     }
 
     fn log_grantee_reads(&self, reads: &[LoggedRead<'_>]) -> StoreResult<LoggedReads> {
-        // Entries are built and signed outside the transaction (sled runs every transaction
-        // under one process-wide lock), then written only if no grant or head they depend on
-        // changed meanwhile; else worked out again. If other writers keep winning, the last
-        // attempt builds them inside the transaction, where nobody else can write.
-        for _ in 1..MAX_PLAN_ATTEMPTS {
-            let plan = ReadPlan::new(
-                reads,
-                |id| get(&self.t.grants, "grants", id.as_bytes()),
-                |vault| {
-                    Ok(get(&self.t.log_heads, "log_heads", vault.as_bytes())?.unwrap_or_default())
-                },
-            )?;
-            let written = (&self.t.grants, &self.t.log, &self.t.log_heads)
-                .transaction(|(grants, log, heads)| tx_apply_plan(grants, log, heads, &plan))
-                .map_err(from_tx)?;
-            if written {
-                // Taken after the commit: any flush started later makes it durable.
-                return Ok((plan.outcomes, SyncMark(self.flusher.mark())));
+        // Under the overlay's lock nobody else writes a head or a grant, so the plan stays
+        // valid while its entries are appended to the journal.
+        let mut overlay = self.log_overlay();
+        let plan = ReadPlan::new(
+            reads,
+            |id| self.grant_with(&overlay, id),
+            |vault| self.head_with(&overlay, vault),
+        )?;
+        // Entries grouped by vault (a stable sort keeps each vault's order), so that each
+        // vault's entries of the round lie together in the journal, as one run.
+        let mut records: Vec<JournalRecord> = plan
+            .entries
+            .iter()
+            .map(|(access, entry)| JournalRecord {
+                vault: access.vault,
+                grant: access.grant,
+                entry: entry.clone(),
+            })
+            .collect();
+        records.sort_by_key(|r| r.vault);
+        let places = self.journal.append(&records)?;
+        for (record, place) in records.iter().zip(places) {
+            overlay.add(record, place, None);
+        }
+        for (id, (before, after)) in &plan.grants {
+            if let Some(after) = after.as_ref().filter(|a| Some(*a) != before.as_ref()) {
+                overlay.uses.insert(*id, after.use_count);
             }
         }
-        let outcomes = (&self.t.grants, &self.t.log, &self.t.log_heads)
-            .transaction(|(grants, log, heads)| {
-                let plan = ReadPlan::new(
-                    reads,
-                    |id| tx_get(grants, "grants", id.as_bytes()),
-                    |vault| Ok(tx_get(heads, "log_heads", vault.as_bytes())?.unwrap_or_default()),
-                )?;
-                if tx_apply_plan(grants, log, heads, &plan)? {
-                    Ok(plan.outcomes)
-                } else {
-                    Err(StoreError::Internal("a plan made in its transaction is stale").into())
-                }
-            })
-            .map_err(from_tx)?;
-        Ok((outcomes, SyncMark(self.flusher.mark())))
+        drop(overlay);
+        // Taken after the append: any flush started later syncs it.
+        Ok((plan.outcomes, SyncMark(self.flusher.mark())))
     }
 
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert> {
@@ -1311,6 +1529,7 @@ impl Store for SledStore {
             &self.t.log,
             &self.t.log_heads,
         );
+        let log_order = self.log_settled()?;
         let out = trees
             .transaction(|(grants, nonces, by_vault, by_grantee, log_t, heads)| {
                 if grants.get(grant.id.as_bytes())?.is_some() {
@@ -1330,12 +1549,13 @@ impl Store for SledStore {
                 Ok(InsertGrant::Inserted)
             })
             .map_err(from_tx)?;
+        drop(log_order);
         self.flush()?;
         Ok(out)
     }
 
     fn grant(&self, id: GrantId) -> StoreResult<Option<GrantRecord>> {
-        get(&self.t.grants, "grants", id.as_bytes())
+        self.grant_with(&self.log_overlay(), id)
     }
 
     fn grants_for_vault(&self, vault: VaultId) -> StoreResult<Vec<GrantRecord>> {
@@ -1354,6 +1574,7 @@ impl Store for SledStore {
         revocation: &Blob,
         log: Option<&LogEntryRecord>,
     ) -> StoreResult<RevokeGrant> {
+        let log_order = self.log_settled()?;
         let out = (&self.t.grants, &self.t.log, &self.t.log_heads)
             .transaction(|(grants, log_t, heads)| {
                 let Some(mut grant) = tx_get::<GrantRecord>(grants, "grants", id.as_bytes())?
@@ -1373,6 +1594,7 @@ impl Store for SledStore {
                 Ok(RevokeGrant::Revoked(grant))
             })
             .map_err(from_tx)?;
+        drop(log_order);
         self.flush()?;
         Ok(out)
     }
@@ -1382,6 +1604,7 @@ impl Store for SledStore {
         link: &LinkRecord,
         log: Option<&LogEntryRecord>,
     ) -> StoreResult<InsertLink> {
+        let log_order = self.log_settled()?;
         let out = (&self.t.links, &self.t.log, &self.t.log_heads)
             .transaction(|(links, log_t, heads)| {
                 if links.get(link.id.as_bytes())?.is_some() {
@@ -1394,6 +1617,7 @@ impl Store for SledStore {
                 Ok(InsertLink::Inserted)
             })
             .map_err(from_tx)?;
+        drop(log_order);
         self.flush()?;
         Ok(out)
     }
@@ -1409,6 +1633,7 @@ impl Store for SledStore {
         passcode_ok: PasscodeCheck<'_>,
         log: LogBuilder<'_>,
     ) -> StoreResult<OpenLink> {
+        let log_order = self.log_settled()?;
         let out = (&self.t.links, &self.t.log, &self.t.log_heads)
             .transaction(|(links, log_t, heads)| {
                 let Some(link) =
@@ -1443,6 +1668,7 @@ impl Store for SledStore {
                 })
             })
             .map_err(from_tx)?;
+        drop(log_order);
         self.flush()?;
         Ok(out)
     }
@@ -1453,6 +1679,7 @@ impl Store for SledStore {
         id: LinkId,
         log: Option<&LogEntryRecord>,
     ) -> StoreResult<RevokeLink> {
+        let log_order = self.log_settled()?;
         let out = (&self.t.links, &self.t.log, &self.t.log_heads)
             .transaction(|(links, log_t, heads)| {
                 let Some(mut link) = tx_get::<LinkRecord>(links, "links", id.as_bytes())?
@@ -1471,12 +1698,13 @@ impl Store for SledStore {
                 Ok(RevokeLink::Revoked)
             })
             .map_err(from_tx)?;
+        drop(log_order);
         self.flush()?;
         Ok(out)
     }
 
     fn log_head(&self, vault: VaultId) -> StoreResult<LogHead> {
-        Ok(get(&self.t.log_heads, "log_heads", vault.as_bytes())?.unwrap_or_default())
+        self.head_with(&self.log_overlay(), vault)
     }
 
     fn log_event(
@@ -1485,14 +1713,17 @@ impl Store for SledStore {
         event: AccessEvent<'_>,
         log: LogBuilder<'_>,
     ) -> StoreResult<LogEntryRecord> {
+        let log_order = self.log_settled()?;
         let entry = (&self.t.log, &self.t.log_heads)
             .transaction(|(log_t, heads)| tx_log(log_t, heads, vault, log, event))
             .map_err(from_tx)?;
+        drop(log_order);
         self.flush()?;
         Ok(entry)
     }
 
     fn append_log(&self, vault: VaultId, entry: &LogEntryRecord) -> StoreResult<AppendLog> {
+        let log_order = self.log_settled()?;
         let out = (&self.t.log, &self.t.log_heads)
             .transaction(|(log_t, heads)| {
                 let head: LogHead =
@@ -1505,6 +1736,7 @@ impl Store for SledStore {
                 Ok(AppendLog::Appended)
             })
             .map_err(from_tx)?;
+        drop(log_order);
         self.flush()?;
         Ok(out)
     }
@@ -1515,12 +1747,31 @@ impl Store for SledStore {
         from_seq: u64,
         limit: usize,
     ) -> StoreResult<Vec<LogEntryRecord>> {
-        self.t
+        // Read runs first: a run the flusher moves from the overlay into sled meanwhile is
+        // then found in one place or both, never in neither.
+        let runs = self.runs_from(vault, from_seq, limit)?;
+        let mut entries: Vec<LogEntryRecord> = self
+            .t
             .log
             .range(seq_key(vault, from_seq)..=seq_key(vault, u64::MAX))
             .take(limit)
             .map(|kv| dec("log", &kv.map_err(backend)?.1))
-            .collect()
+            .collect::<StoreResult<_>>()?;
+        let mut from_journal = 0;
+        for run in &runs {
+            if from_journal >= limit {
+                break;
+            }
+            for record in self.journal.read(run)? {
+                if record.entry.seq >= from_seq {
+                    entries.push(record.entry);
+                    from_journal += 1;
+                }
+            }
+        }
+        entries.sort_by_key(|e| e.seq);
+        entries.truncate(limit);
+        Ok(entries)
     }
 
     fn purge_expired(&self, now: UnixTime) -> StoreResult<Purged> {
@@ -1662,6 +1913,13 @@ fn move_item_bodies_out(store: &SledStore) -> StoreResult<()> {
         }
     }
     store.move_bodies(&chunk)
+}
+
+/// Format 3 to 4: grantee-read entries go to the access-log journal from now on; the entries
+/// already in the `log` tree stay there (`log_from` reads both), so nothing moves.
+#[allow(clippy::unnecessary_wraps, reason = "a migration's signature")]
+fn start_access_log_journal(_: &SledStore) -> StoreResult<()> {
+    Ok(())
 }
 
 /// Upgrade 2 → 3: moves request nonces (tag `r` in `nonces`, their expiry in the value) to
@@ -1881,14 +2139,6 @@ mod tests {
             .put_items(VaultId::random(&mut OsRng), &[item()], 1)
             .unwrap();
         assert!(s.is_durable(mark), "a later durable write covers the claim");
-    }
-
-    #[test]
-    fn a_read_batch_outlasts_writers_that_keep_moving_the_head() {
-        let dir = tempfile::tempdir().unwrap();
-        let s: std::sync::Arc<dyn Store> =
-            std::sync::Arc::new(SledStore::open(dir.path(), SledOptions::default()).unwrap());
-        super::super::conformance::a_read_batch_outlasts_writers_that_keep_moving_the_head(&s);
     }
 
     #[test]
@@ -2231,6 +2481,158 @@ mod tests {
         let restored = SledStore::open(&dest, SledOptions::default()).unwrap();
         assert_eq!(restored.item(vault, first.id).unwrap().unwrap().item, first);
         assert_eq!(restored.stored_version().unwrap(), Some(FORMAT_VERSION));
+    }
+
+    /// Copies a data directory as it is on disk now: what a crash would leave.
+    fn crash_image(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                crash_image(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    /// Logs `n` reads of `g` as one batch; `flushed` also waits for their flush.
+    fn log_reads(s: &SledStore, g: &GrantRecord, n: usize, flushed: bool) {
+        let nothing = GranteeRead::Items(Vec::new());
+        let access = GranteeAccess {
+            vault: g.vault,
+            grant: g.id,
+            grantee: g.grantee,
+        };
+        let batch: Vec<_> = (0..n)
+            .map(|_| LoggedRead {
+                access,
+                read: &nothing,
+                now: super::super::conformance::NOW,
+                log: &super::super::conformance::test_read_log,
+            })
+            .collect();
+        let (outcomes, mark) = s.log_grantee_reads(&batch).unwrap();
+        assert!(outcomes.iter().all(Result::is_ok));
+        if flushed {
+            s.sync(mark).unwrap();
+        }
+    }
+
+    /// The log of `vault` is one unbroken chain of `len` entries.
+    fn assert_whole_chain(s: &SledStore, vault: VaultId, len: u64) {
+        let entries = s.log_from(vault, 0, 1000).unwrap();
+        let seqs: Vec<u64> = entries.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (0..len).collect::<Vec<_>>());
+        for pair in entries.windows(2) {
+            let head = head_after(&pair[0]);
+            let expected = super::super::conformance::test_read_log(
+                head,
+                AccessEvent::Refused {
+                    grant: None,
+                    grantee: PartyId::random(&mut OsRng),
+                    mode: Mode::Read,
+                    reason: Refusal::NoGrant,
+                },
+                EntrySigning::Signed,
+            )
+            .unwrap();
+            assert_eq!(
+                pair[1].hash, expected.hash,
+                "entry {} links on",
+                pair[1].seq
+            );
+        }
+        assert_eq!(s.log_head(vault).unwrap().next_seq, len);
+    }
+
+    #[test]
+    fn grantee_reads_survive_a_crash_before_sled_held_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let g = any_grant();
+        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        log_reads(&s, &g, 3, true);
+        log_reads(&s, &g, 4, false);
+        assert!(
+            meta_len(&s.t.meta, JOURNAL_APPLIED_KEY).unwrap() < s.journal.len(),
+            "the last round is only in the journal"
+        );
+        let image = tempfile::tempdir().unwrap();
+        crash_image(dir.path(), image.path());
+        drop(s);
+
+        let copy = SledStore::open(image.path(), SledOptions::default()).unwrap();
+        assert_whole_chain(&copy, g.vault, 7);
+        assert_eq!(copy.grant(g.id).unwrap().unwrap().use_count, 7);
+        assert_eq!(
+            meta_len(&copy.t.meta, JOURNAL_APPLIED_KEY).unwrap(),
+            copy.journal.len(),
+            "replayed into sled at open"
+        );
+        // Reads go on after the replay, and a backup carries the journal along.
+        log_reads(&copy, &g, 2, true);
+        let backup = image.path().join("backup");
+        copy.backup_to(&backup).unwrap();
+        drop(copy);
+        let restored = SledStore::open(&backup, SledOptions::default()).unwrap();
+        assert_whole_chain(&restored, g.vault, 9);
+        assert_eq!(restored.grant(g.id).unwrap().unwrap().use_count, 9);
+    }
+
+    #[test]
+    fn a_torn_or_stray_journal_tail_is_cut_off_and_the_chain_stays_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let g = any_grant();
+        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        log_reads(&s, &g, 3, true);
+        log_reads(&s, &g, 2, false);
+        let image = tempfile::tempdir().unwrap();
+        crash_image(dir.path(), image.path());
+        drop(s);
+        // The crash tore the last record, and a stray record that continues no chain
+        // follows (as if from a round whose head was lost).
+        let path = image.path().join(journal::FILE_NAME);
+        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        let len = file.metadata().unwrap().len();
+        file.set_len(len - 5).unwrap();
+        drop(file);
+        let copy = SledStore::open(image.path(), SledOptions::default()).unwrap();
+        assert_whole_chain(&copy, g.vault, 4);
+        assert_eq!(copy.grant(g.id).unwrap().unwrap().use_count, 4);
+        let stray = JournalRecord {
+            vault: g.vault,
+            grant: g.id,
+            entry: LogEntryRecord {
+                seq: 40,
+                hash: crypto::encoding::sha256(b"stray"),
+                entry: Blob(b"stray".to_vec()),
+            },
+        };
+        let before = copy.journal.len();
+        copy.journal.append(&[stray]).unwrap();
+        drop(copy);
+        let copy = SledStore::open(image.path(), SledOptions::default()).unwrap();
+        assert_eq!(copy.journal.len(), before, "the stray record is cut off");
+        assert_whole_chain(&copy, g.vault, 4);
+        assert_eq!(copy.grant(g.id).unwrap().unwrap().use_count, 4);
+    }
+
+    #[test]
+    fn a_store_whose_journal_is_lost_refuses_to_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let g = any_grant();
+        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        log_reads(&s, &g, 2, true);
+        drop(s);
+        std::fs::remove_file(dir.path().join(journal::FILE_NAME)).unwrap();
+        assert!(matches!(
+            SledStore::open(dir.path(), SledOptions::default()),
+            Err(StoreError::Corrupt { .. })
+        ));
     }
 
     fn any_grant() -> GrantRecord {

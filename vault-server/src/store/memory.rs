@@ -424,8 +424,8 @@ impl Store for MemoryStore {
                 s.grants.insert(id, after);
             }
         }
-        for (vault, entry) in plan.entries {
-            s.append_entry(vault, entry);
+        for (access, entry) in plan.entries {
+            s.append_entry(access.vault, entry);
         }
         Ok((plan.outcomes, SyncMark(0)))
     }

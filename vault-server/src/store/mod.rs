@@ -19,6 +19,7 @@ mod bodies;
 #[cfg(test)]
 pub(crate) mod conformance;
 mod disk;
+mod journal;
 mod memory;
 mod nonces;
 mod records;
@@ -36,7 +37,7 @@ use crypto::{Digest, GrantId, ItemId, LinkId, Mode, Nonce, PartyId, RootSecret, 
 use crate::ids::AccountId;
 
 /// Version of the persisted format. Bump it with a migration in `disk::MIGRATIONS`.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A storage failure: never a domain outcome (those are the `Ok` enums below).
 #[derive(Debug, thiserror::Error)]
@@ -214,8 +215,8 @@ struct ReadPlan {
     grants: BTreeMap<GrantId, (Option<GrantRecord>, Option<GrantRecord>)>,
     /// Per vault: the head as read, and after this batch's entries.
     heads: BTreeMap<VaultId, (LogHead, LogHead)>,
-    /// The new entries, in order.
-    entries: Vec<(VaultId, LogEntryRecord)>,
+    /// The new entries, in order, with the access each accounts for.
+    entries: Vec<(GranteeAccess, LogEntryRecord)>,
 }
 
 impl ReadPlan {
@@ -284,7 +285,7 @@ impl ReadPlan {
         };
         let entry = checked_entry(*head, (read.log)(*head, read.read.event(grant), signing))?;
         *head = head_after(&entry);
-        self.entries.push((access.vault, entry.clone()));
+        self.entries.push((access, entry.clone()));
         Ok(entry)
     }
 }
