@@ -437,6 +437,21 @@ fn stored_nonces(value: &[u8]) -> StoreResult<impl Iterator<Item = Nonce> + '_> 
     }))
 }
 
+/// The format version recorded in `meta`, if any.
+fn stored_version(meta: &Tree) -> StoreResult<Option<u32>> {
+    let Some(raw) = meta.get(VERSION_KEY).map_err(backend)? else {
+        return Ok(None);
+    };
+    let bytes: [u8; 4] = raw
+        .as_ref()
+        .try_into()
+        .map_err(|_| StoreError::Corrupt { tree: "meta" })?;
+    Ok(Some(u32::from_be_bytes(bytes)))
+}
+
+/// The first format with the access-log journal.
+const JOURNAL_SINCE: u32 = 4;
+
 /// A file length recorded in `meta` under `key` (0 when none is): the body file's committed
 /// length, or how much of the journal sled has applied.
 fn meta_len(meta: &Tree, key: &[u8]) -> StoreResult<u64> {
@@ -465,11 +480,27 @@ struct LogOverlay {
     uses: HashMap<GrantId, u64>,
     /// New runs of entries in the journal.
     runs: Vec<(VaultId, Run)>,
+    /// Since when it holds something sled does not.
+    unwritten_since: Option<Instant>,
 }
+
+/// Longest time rounds stay in the overlay before a flush writes them into sled: bounds the
+/// journal a replay after a crash reads (about this many seconds of reads).
+const OVERLAY_WRITE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Most runs the overlay holds before a flush writes them into sled, whatever the time.
+const MAX_UNWRITTEN_RUNS: usize = 4096;
 
 impl LogOverlay {
     fn is_empty(&self) -> bool {
         self.heads.is_empty() && self.uses.is_empty() && self.runs.is_empty()
+    }
+
+    /// Whether the next flush should write it into sled.
+    fn due(&self) -> bool {
+        self.unwritten_since
+            .is_some_and(|since| since.elapsed() >= OVERLAY_WRITE_INTERVAL)
+            || self.runs.len() >= MAX_UNWRITTEN_RUNS
     }
 
     /// `grant` with its uses in these rounds counted.
@@ -493,6 +524,7 @@ impl LogOverlay {
     /// count with it, when known.
     fn add(&mut self, record: &JournalRecord, framed: (u64, u32), uses: Option<u64>) {
         let (offset, len) = framed;
+        self.unwritten_since.get_or_insert_with(Instant::now);
         self.heads.insert(record.vault, head_after(&record.entry));
         if let Some(uses) = uses {
             self.uses.insert(record.grant, uses);
@@ -519,6 +551,7 @@ impl LogOverlay {
         self.heads.retain(|v, h| written.heads.get(v) != Some(h));
         self.uses.retain(|g, u| written.uses.get(g) != Some(u));
         self.runs.retain(|run| !written.runs.contains(run));
+        self.unwritten_since = (!self.is_empty()).then(Instant::now);
     }
 }
 
@@ -550,7 +583,9 @@ impl SledStore {
             .map_err(backend)?;
         let t = Trees::open(&db).map_err(backend)?;
         let committed = meta_len(&t.meta, BODIES_END_KEY)?;
-        let (journal, unapplied) = Journal::open(dir, meta_len(&t.meta, JOURNAL_APPLIED_KEY)?)?;
+        let applied = meta_len(&t.meta, JOURNAL_APPLIED_KEY)?;
+        let had_journal = stored_version(&t.meta)?.is_some_and(|v| v >= JOURNAL_SINCE);
+        let (journal, unapplied) = Journal::open(dir, applied, !had_journal)?;
         let store = Self {
             db,
             t,
@@ -598,14 +633,7 @@ impl SledStore {
     }
 
     fn stored_version(&self) -> StoreResult<Option<u32>> {
-        let Some(raw) = self.t.meta.get(VERSION_KEY).map_err(backend)? else {
-            return Ok(None);
-        };
-        let bytes: [u8; 4] = raw
-            .as_ref()
-            .try_into()
-            .map_err(|_| StoreError::Corrupt { tree: "meta" })?;
-        Ok(Some(u32::from_be_bytes(bytes)))
+        stored_version(&self.t.meta)
     }
 
     fn set_version(&self, version: u32) -> StoreResult<()> {
@@ -625,7 +653,10 @@ impl SledStore {
     /// changed, then everything to disk.
     fn write_out(&self) -> StoreResult<()> {
         self.write_pending_nonces()?;
-        self.write_log_overlay()?;
+        self.journal.sync()?;
+        if self.log_overlay().due() {
+            self.write_log_overlay()?;
+        }
         self.db.flush().map(drop).map_err(backend)
     }
 
@@ -637,7 +668,9 @@ impl SledStore {
     }
 
     /// Syncs the journal, then writes what its rounds changed into sled (without holding the
-    /// overlay's lock through the sync, so rounds go on meanwhile).
+    /// overlay's lock through the sync, so rounds go on meanwhile). Done now and then, not on
+    /// every flush: a sled write per flush cost about as much as writing the entries into sled
+    /// did, while the journal alone makes the rounds durable.
     fn write_log_overlay(&self) -> StoreResult<()> {
         let (snapshot, applied) = {
             let overlay = self.log_overlay();
@@ -2579,6 +2612,31 @@ mod tests {
         let restored = SledStore::open(&backup, SledOptions::default()).unwrap();
         assert_whole_chain(&restored, g.vault, 9);
         assert_eq!(restored.grant(g.id).unwrap().unwrap().use_count, 9);
+    }
+
+    #[test]
+    fn flushes_write_the_rounds_into_sled_only_now_and_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let g = any_grant();
+        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        let applied = || meta_len(&s.t.meta, JOURNAL_APPLIED_KEY).unwrap();
+        log_reads(&s, &g, 2, true);
+        assert_eq!(applied(), 0, "durable in the journal, not yet in sled");
+        assert_eq!(
+            s.grant(g.id).unwrap().unwrap().use_count,
+            2,
+            "counted meanwhile"
+        );
+        std::thread::sleep(OVERLAY_WRITE_INTERVAL);
+        log_reads(&s, &g, 1, true);
+        assert_eq!(
+            applied(),
+            s.journal.len(),
+            "written out once the interval passed"
+        );
+        assert!(s.log_overlay().is_empty());
+        assert_whole_chain(&s, g.vault, 3);
     }
 
     #[test]

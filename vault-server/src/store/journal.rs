@@ -18,6 +18,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Read as _;
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,8 @@ pub struct Journal {
     file: File,
     /// The file's length: where the next record goes.
     end: Mutex<u64>,
+    /// The length the last sync covered: a flush with no new record skips the sync.
+    synced: AtomicU64,
 }
 
 fn io_error(e: std::io::Error) -> StoreError {
@@ -82,16 +85,17 @@ fn io_error(e: std::io::Error) -> StoreError {
 const CORRUPT: StoreError = StoreError::Corrupt { tree: FILE_NAME };
 
 impl Journal {
-    /// Opens the journal in `dir`, of which sled has applied everything up to byte `applied`
-    /// (0: nothing, the file is created if missing). Returns it with the records beyond
-    /// `applied`, each with its frame's offset and length, for replay; cuts off a torn tail. A
-    /// file shorter than `applied` (lost, or restored without it) is refused.
-    pub fn open(dir: &Path, applied: u64) -> StoreResult<(Self, Vec<Framed>)> {
+    /// Opens the journal in `dir`, of which sled has applied everything up to byte `applied`.
+    /// `create`: the store has had no journal so far (new, or of a format before it), so a
+    /// missing file is created; otherwise a missing file is refused, as is one shorter than
+    /// `applied` (lost, or restored without it). Returns the journal with the records beyond
+    /// `applied`, each with its frame's offset and length, for replay; cuts off a torn tail.
+    pub fn open(dir: &Path, applied: u64, create: bool) -> StoreResult<(Self, Vec<Framed>)> {
         let path = dir.join(FILE_NAME);
         let file = OpenOptions::new()
             .read(true)
             .write(true)
-            .create(applied == 0)
+            .create(create)
             .truncate(false)
             .open(&path)
             .map_err(|e| match e.kind() {
@@ -129,6 +133,7 @@ impl Journal {
             Self {
                 file,
                 end: Mutex::new(end),
+                synced: AtomicU64::new(end),
             },
             records,
         ))
@@ -177,13 +182,17 @@ impl Journal {
         self.file.set_len(len).map_err(io_error)?;
         self.file.sync_all().map_err(io_error)?;
         *end = len;
+        self.synced.store(len, Ordering::Release);
         Ok(())
     }
 
     /// Makes everything appended so far durable; returns the length it covers.
     pub fn sync(&self) -> StoreResult<u64> {
         let covered = self.len();
-        self.file.sync_data().map_err(io_error)?;
+        if self.synced.load(Ordering::Acquire) < covered {
+            self.file.sync_data().map_err(io_error)?;
+            self.synced.fetch_max(covered, Ordering::AcqRel);
+        }
         Ok(covered)
     }
 
@@ -265,7 +274,7 @@ mod tests {
     #[test]
     fn records_read_back_and_replay_from_where_sled_stopped() {
         let dir = tempfile::tempdir().unwrap();
-        let (journal, replay) = Journal::open(dir.path(), 0).unwrap();
+        let (journal, replay) = Journal::open(dir.path(), 0, true).unwrap();
         assert!(replay.is_empty());
         let records: Vec<_> = (0..5).map(record).collect();
         let places = journal.append(&records).unwrap();
@@ -277,7 +286,7 @@ mod tests {
         };
         assert_eq!(journal.read(&run).unwrap(), records[1..3].to_vec());
         drop(journal);
-        let (_, replay) = Journal::open(dir.path(), places[3].0).unwrap();
+        let (_, replay) = Journal::open(dir.path(), places[3].0, false).unwrap();
         let found: Vec<_> = replay
             .into_iter()
             .map(|f| (f.offset, f.len, f.record))
@@ -294,7 +303,7 @@ mod tests {
     #[test]
     fn a_torn_or_damaged_tail_is_cut_off_at_open() {
         let dir = tempfile::tempdir().unwrap();
-        let (journal, _) = Journal::open(dir.path(), 0).unwrap();
+        let (journal, _) = Journal::open(dir.path(), 0, true).unwrap();
         let records: Vec<_> = (0..3).map(record).collect();
         let places = journal.append(&records).unwrap();
         let full = journal.len();
@@ -303,7 +312,7 @@ mod tests {
         // Torn: the last record only half written.
         let file = OpenOptions::new().write(true).open(&path).unwrap();
         file.set_len(full - 10).unwrap();
-        let (journal, replay) = Journal::open(dir.path(), 0).unwrap();
+        let (journal, replay) = Journal::open(dir.path(), 0, true).unwrap();
         assert_eq!(replay.len(), 2);
         assert_eq!(
             journal.len(),
@@ -313,7 +322,7 @@ mod tests {
         drop(journal);
         // Damaged: a flipped byte in the second record's payload ends the valid records.
         file.write_all_at(&[0xff], places[1].0 + 20).unwrap();
-        let (journal, replay) = Journal::open(dir.path(), 0).unwrap();
+        let (journal, replay) = Journal::open(dir.path(), 0, true).unwrap();
         assert_eq!(replay.len(), 1);
         assert_eq!(replay[0].record, records[0]);
         assert_eq!(journal.len(), places[1].0);
@@ -322,17 +331,17 @@ mod tests {
     #[test]
     fn a_journal_shorter_than_what_sled_applied_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let (journal, _) = Journal::open(dir.path(), 0).unwrap();
+        let (journal, _) = Journal::open(dir.path(), 0, true).unwrap();
         journal.append(&[record(0)]).unwrap();
         let len = journal.len();
         drop(journal);
         assert!(matches!(
-            Journal::open(dir.path(), len + 1),
+            Journal::open(dir.path(), len + 1, false),
             Err(StoreError::Corrupt { .. })
         ));
         std::fs::remove_file(dir.path().join(FILE_NAME)).unwrap();
         assert!(matches!(
-            Journal::open(dir.path(), len),
+            Journal::open(dir.path(), 0, false),
             Err(StoreError::Corrupt { .. })
         ));
     }
