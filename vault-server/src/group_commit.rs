@@ -31,9 +31,9 @@ use crate::store::{
 /// several reads, so a store transaction's fixed cost is shared.
 const MIN_LOG_INTERVAL: Duration = Duration::from_millis(2);
 
-/// Most reads in one log-writer round: their entries are built before the transaction (each
-/// vault's last one signed, about 25 µs), and a concurrent log write in that time means
-/// building them again, so a round is kept short. It also bounds a run of deferred entries.
+/// Most reads in one log-writer round: a round holds the store's lock for log writes while it
+/// builds its entries (each vault's last one signed, about 25 µs) and appends them, so it is
+/// kept short. It also bounds a run of deferred entries.
 pub(crate) const MAX_READS: usize = 64;
 
 /// Shortest time between the starts of two flushes. A flush costs the same few hundred

@@ -206,15 +206,16 @@ impl std::fmt::Debug for LoggedRead<'_> {
 /// sync before answering.
 pub type LoggedReads = (Vec<Result<LogEntryRecord, GrantDenied>>, SyncMark);
 
-/// A batch of grantee reads worked out against the grants and heads it started from, before
-/// anything is written: each store validates the `before` values and applies the `after`s.
+/// A batch of grantee reads worked out against the grants and heads it started from, under
+/// the store's lock for log writes, before anything is written; each store then writes the
+/// entries and the grants' new use counts.
 #[derive(Debug, Default)]
 struct ReadPlan {
     outcomes: Vec<Result<LogEntryRecord, GrantDenied>>,
     /// Per grant: as read (`None`: unknown), and with the uses of this batch counted.
     grants: BTreeMap<GrantId, (Option<GrantRecord>, Option<GrantRecord>)>,
-    /// Per vault: the head as read, and after this batch's entries.
-    heads: BTreeMap<VaultId, (LogHead, LogHead)>,
+    /// Per vault: the head after this batch's entries so far.
+    heads: BTreeMap<VaultId, LogHead>,
     /// The new entries, in order, with the access each accounts for.
     entries: Vec<(GranteeAccess, LogEntryRecord)>,
 }
@@ -237,8 +238,7 @@ impl ReadPlan {
                 slot.insert((found.clone(), found));
             }
             if let Entry::Vacant(slot) = plan.heads.entry(access.vault) {
-                let found = head(access.vault)?;
-                slot.insert((found, found));
+                slot.insert(head(access.vault)?);
             }
             verdicts.push(plan.count_use(read));
         }
@@ -277,7 +277,7 @@ impl ReadPlan {
     /// Adds the entry of an allowed read at its vault's head.
     fn log(&mut self, read: &LoggedRead<'_>, signing: EntrySigning) -> StoreResult<LogEntryRecord> {
         let access = read.access;
-        let (Some((_, Some(grant))), Some((_, head))) = (
+        let (Some((_, Some(grant))), Some(head)) = (
             self.grants.get(&access.grant),
             self.heads.get_mut(&access.vault),
         ) else {
