@@ -15,10 +15,9 @@
 //! and is cut off at open.
 
 use std::fs::{File, OpenOptions};
-use std::io::Read as _;
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
@@ -44,6 +43,9 @@ pub struct JournalRecord {
     pub grant: GrantId,
     /// The entry.
     pub entry: LogEntryRecord,
+    /// The last record of its round: a replay applies only whole rounds, so a round cut off
+    /// by a crash never leaves a vault's log ending on a deferred entry.
+    pub ends_round: bool,
 }
 
 /// Where a run of records lies in the file: consecutive entries of one vault.
@@ -76,6 +78,9 @@ pub struct Journal {
     end: Mutex<u64>,
     /// The length the last sync covered: a flush with no new record skips the sync.
     synced: AtomicU64,
+    /// A sync failed: what it should have made durable may be lost even if a later sync
+    /// succeeds (Linux may drop the dirty pages), so every later write and sync fails too.
+    failed: AtomicBool,
 }
 
 fn io_error(e: std::io::Error) -> StoreError {
@@ -106,14 +111,8 @@ impl Journal {
         if found < applied {
             return Err(CORRUPT);
         }
-        let mut tail = Vec::new();
-        (&file)
-            .take(found)
-            .read_to_end(&mut tail)
-            .map_err(io_error)?;
-        let tail = tail
-            .get(usize::try_from(applied).map_err(|_| CORRUPT)?..)
-            .unwrap_or(&[]);
+        let mut tail = vec![0; usize::try_from(found - applied).map_err(|_| CORRUPT)?];
+        file.read_exact_at(&mut tail, applied).map_err(io_error)?;
         let mut records = Vec::new();
         let mut valid = 0;
         while let Some((record, len)) = frame_at(&tail[valid..]) {
@@ -126,14 +125,25 @@ impl Journal {
         }
         let end = applied + valid as u64;
         if end < found {
+            tracing::warn!(
+                cut = found - end,
+                "access-log journal: a torn or damaged tail is cut off"
+            );
             file.set_len(end).map_err(io_error)?;
-            file.sync_all().map_err(io_error)?;
+        }
+        // Also what a killed process wrote but never synced: replay makes sled depend on it.
+        file.sync_all().map_err(io_error)?;
+        if create {
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io_error)?;
         }
         Ok((
             Self {
                 file,
                 end: Mutex::new(end),
                 synced: AtomicU64::new(end),
+                failed: AtomicBool::new(false),
             },
             records,
         ))
@@ -152,6 +162,7 @@ impl Journal {
     /// Appends `records` with one write, not synced ([`Self::sync`] does that). Returns the
     /// offset and length of each record's frame. A failed write is cut off again.
     pub fn append(&self, records: &[JournalRecord]) -> StoreResult<Vec<(u64, u32)>> {
+        self.check_not_failed()?;
         let mut end = self.lock();
         let mut buffer = Vec::new();
         let mut places = Vec::with_capacity(records.len());
@@ -188,12 +199,26 @@ impl Journal {
 
     /// Makes everything appended so far durable; returns the length it covers.
     pub fn sync(&self) -> StoreResult<u64> {
+        self.check_not_failed()?;
         let covered = self.len();
         if self.synced.load(Ordering::Acquire) < covered {
-            self.file.sync_data().map_err(io_error)?;
+            if let Err(e) = self.file.sync_data() {
+                self.failed.store(true, Ordering::Release);
+                return Err(io_error(e));
+            }
             self.synced.fetch_max(covered, Ordering::AcqRel);
         }
         Ok(covered)
+    }
+
+    fn check_not_failed(&self) -> StoreResult<()> {
+        if self.failed.load(Ordering::Acquire) {
+            Err(StoreError::Backend(
+                "access-log journal: an earlier sync failed".into(),
+            ))
+        } else {
+            Ok(())
+        }
     }
 
     /// The records of `run`, in order.
@@ -222,14 +247,21 @@ impl Journal {
     /// Copies the file's content to `dest` (a new file) and syncs the copy.
     pub fn copy_to(&self, dest: &Path) -> StoreResult<()> {
         let end = self.lock();
-        let mut bytes = vec![0; usize::try_from(*end).map_err(|_| CORRUPT)?];
-        self.file.read_exact_at(&mut bytes, 0).map_err(io_error)?;
         let copy = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(dest)
             .map_err(io_error)?;
-        copy.write_all_at(&bytes, 0).map_err(io_error)?;
+        let mut chunk = vec![0; 1 << 20];
+        let mut at = 0;
+        while at < *end {
+            let n = usize::try_from((*end - at).min(chunk.len() as u64)).map_err(|_| CORRUPT)?;
+            self.file
+                .read_exact_at(&mut chunk[..n], at)
+                .map_err(io_error)?;
+            copy.write_all_at(&chunk[..n], at).map_err(io_error)?;
+            at += n as u64;
+        }
         copy.sync_all().map_err(io_error)
     }
 }
@@ -268,6 +300,7 @@ mod tests {
                 hash: crypto::encoding::sha256(&seq.to_be_bytes()),
                 entry: Blob(vec![7; 300]),
             },
+            ends_round: true,
         }
     }
 
