@@ -2567,6 +2567,14 @@ mod tests {
         }
     }
 
+    /// A new store in `dir` holding one grant.
+    fn store_with_grant(dir: &Path) -> (SledStore, GrantRecord) {
+        let s = SledStore::open(dir, SledOptions::default()).unwrap();
+        let g = any_grant();
+        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        (s, g)
+    }
+
     /// Logs `n` reads of `g` as one batch; `flushed` also waits for their flush.
     fn log_reads(s: &SledStore, g: &GrantRecord, n: usize, flushed: bool) {
         let nothing = GranteeRead::Items(Vec::new());
@@ -2620,9 +2628,7 @@ mod tests {
     #[test]
     fn grantee_reads_survive_a_crash_before_sled_held_them() {
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
-        let g = any_grant();
-        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        let (s, g) = store_with_grant(dir.path());
         log_reads(&s, &g, 3, true);
         log_reads(&s, &g, 4, false);
         assert!(
@@ -2654,9 +2660,7 @@ mod tests {
     #[test]
     fn flushes_write_the_rounds_into_sled_only_now_and_then() {
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
-        let g = any_grant();
-        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        let (s, g) = store_with_grant(dir.path());
         let applied = || meta_len(&s.t.meta, JOURNAL_APPLIED_KEY).unwrap();
         log_reads(&s, &g, 2, true);
         assert_eq!(applied(), 0, "durable in the journal, not yet in sled");
@@ -2679,9 +2683,7 @@ mod tests {
     #[test]
     fn a_torn_round_or_stray_record_is_cut_off_and_the_chain_stays_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
-        let g = any_grant();
-        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        let (s, g) = store_with_grant(dir.path());
         log_reads(&s, &g, 3, true);
         log_reads(&s, &g, 2, false);
         let image = tempfile::tempdir().unwrap();
@@ -2721,9 +2723,7 @@ mod tests {
     #[test]
     fn a_store_whose_journal_is_lost_refuses_to_open() {
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
-        let g = any_grant();
-        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        let (s, g) = store_with_grant(dir.path());
         log_reads(&s, &g, 2, true);
         drop(s);
         std::fs::remove_file(dir.path().join(journal::FILE_NAME)).unwrap();
