@@ -2598,8 +2598,9 @@ mod tests {
         }
     }
 
-    /// The log of `vault` is one unbroken chain of `len` entries.
-    fn assert_whole_chain(s: &SledStore, vault: VaultId, len: u64) {
+    /// The log of `g`'s vault is one unbroken chain of `len` reads under `g`, each counted.
+    fn assert_reads_logged(s: &SledStore, g: &GrantRecord, len: u64) {
+        let vault = g.vault;
         let entries = s.log_from(vault, 0, 1000).unwrap();
         let seqs: Vec<u64> = entries.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, (0..len).collect::<Vec<_>>());
@@ -2623,6 +2624,7 @@ mod tests {
             );
         }
         assert_eq!(s.log_head(vault).unwrap().next_seq, len);
+        assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, len);
     }
 
     #[test]
@@ -2640,8 +2642,7 @@ mod tests {
         drop(s);
 
         let copy = SledStore::open(image.path(), SledOptions::default()).unwrap();
-        assert_whole_chain(&copy, g.vault, 7);
-        assert_eq!(copy.grant(g.id).unwrap().unwrap().use_count, 7);
+        assert_reads_logged(&copy, &g, 7);
         assert_eq!(
             meta_len(&copy.t.meta, JOURNAL_APPLIED_KEY).unwrap(),
             copy.journal.len(),
@@ -2653,8 +2654,7 @@ mod tests {
         copy.backup_to(&backup).unwrap();
         drop(copy);
         let restored = SledStore::open(&backup, SledOptions::default()).unwrap();
-        assert_whole_chain(&restored, g.vault, 9);
-        assert_eq!(restored.grant(g.id).unwrap().unwrap().use_count, 9);
+        assert_reads_logged(&restored, &g, 9);
     }
 
     #[test]
@@ -2677,7 +2677,7 @@ mod tests {
             "written out once the interval passed"
         );
         assert!(s.log_overlay().is_empty());
-        assert_whole_chain(&s, g.vault, 3);
+        assert_reads_logged(&s, &g, 3);
     }
 
     #[test]
@@ -2699,8 +2699,7 @@ mod tests {
         let copy = SledStore::open(image.path(), SledOptions::default()).unwrap();
         // The torn round goes as a whole: its first entry alone would be deferred, covered by
         // nothing.
-        assert_whole_chain(&copy, g.vault, 3);
-        assert_eq!(copy.grant(g.id).unwrap().unwrap().use_count, 3);
+        assert_reads_logged(&copy, &g, 3);
         let stray = JournalRecord {
             vault: g.vault,
             grant: g.id,
@@ -2716,8 +2715,7 @@ mod tests {
         drop(copy);
         let copy = SledStore::open(image.path(), SledOptions::default()).unwrap();
         assert_eq!(copy.journal.len(), before, "the stray record is cut off");
-        assert_whole_chain(&copy, g.vault, 3);
-        assert_eq!(copy.grant(g.id).unwrap().unwrap().use_count, 3);
+        assert_reads_logged(&copy, &g, 3);
     }
 
     #[test]
