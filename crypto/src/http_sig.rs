@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::replay::{MemoryReplayGuard, NonceUse, ReplayGuard, ReplayGuardFull};
 use crate::encoding::{b64, canonical, sha256, UnixTime};
-use crate::identity::{Identity, PublicKeys, Signature, Verifier};
+use crate::identity::{Identity, PublicKeys, Signature, SignatureCheck, Verifier};
 use crate::ids::{Digest, Nonce, PartyId};
 
 /// Domain tag of the signed request claims.
@@ -292,26 +292,59 @@ impl SignedCall {
     }
 
     fn check_signature(&self, signer: &Verifier) -> Result<(), RequestSignatureError> {
+        if self.signature_check(signer)?.holds() {
+            Ok(())
+        } else {
+            Err(RequestSignatureError::BadSignature)
+        }
+    }
+
+    /// The check of this request's signature by `signer`, to run alone or, on a busy server,
+    /// in one batch with other requests' ([`crate::identity::verify_all`]); fails at once if
+    /// the request names another key.
+    pub fn signature_check(
+        &self,
+        signer: &Verifier,
+    ) -> Result<SignatureCheck, RequestSignatureError> {
         if signer.keys().party_id() != self.claims.key {
             return Err(RequestSignatureError::KeyMismatch);
         }
-        signer
-            .verify(DOMAIN, &self.claims, &self.signature)
-            .map_err(|_| RequestSignatureError::BadSignature)
+        Ok(SignatureCheck::new(
+            canonical(DOMAIN, &self.claims),
+            &self.signature,
+            signer,
+        ))
     }
 
-    /// The server-side check: signature by `signer`, signing time within [`MAX_CLOCK_SKEW`]
-    /// of `now`, and a nonce never used before by this key (recorded in `guard` on success).
+    /// The server-side check: signing time within [`MAX_CLOCK_SKEW`] of `now`, signature by
+    /// `signer`, and a nonce never used before by this key (recorded in `guard` on success).
     ///
-    /// The guard is consulted last, so unsigned or stale requests never take up its memory.
+    /// The guard is consulted last, so unsigned or stale requests never take up its memory. A
+    /// server checking many requests' signatures in one batch runs the same steps itself:
+    /// [`Self::check_time`], [`Self::signature_check`], then [`Self::claim_nonce`].
     pub fn verify<G: ReplayGuard>(
         &self,
         signer: &Verifier,
         now: UnixTime,
         guard: &G,
     ) -> Result<(), VerifyRequestError<G::Error>> {
-        check_skew(self.claims.timestamp, now)?;
+        self.check_time(now)?;
         self.check_signature(signer)?;
+        self.claim_nonce(now, guard)
+    }
+
+    /// Step one of [`Self::verify`]: the signing time is within [`MAX_CLOCK_SKEW`] of `now`.
+    pub fn check_time<E>(&self, now: UnixTime) -> Result<(), VerifyRequestError<E>> {
+        check_skew(self.claims.timestamp, now)
+    }
+
+    /// The last step of [`Self::verify`], once the signature holds: records the nonce in
+    /// `guard`, refusing one this key used before.
+    pub fn claim_nonce<G: ReplayGuard>(
+        &self,
+        now: UnixTime,
+        guard: &G,
+    ) -> Result<(), VerifyRequestError<G::Error>> {
         match guard
             .first_use(
                 self.claims.key,
@@ -324,11 +357,6 @@ impl SignedCall {
             NonceUse::First => Ok(()),
             NonceUse::Again => Err(VerifyRequestError::Replayed),
         }
-    }
-
-    /// The bytes the signature covers, for batch verification of consent-log proofs.
-    pub(crate) fn signed_bytes(&self) -> Vec<u8> {
-        canonical(DOMAIN, &self.claims)
     }
 }
 

@@ -13,7 +13,8 @@ pub mod ids;
 pub mod scope;
 
 pub use identity::{
-    BadSignature, Identity, Profile, PublicKeys, Role, RootSecret, Signature, Verifier,
+    verify_all, BadSignature, Identity, Profile, PublicKeys, Role, RootSecret, Signature,
+    SignatureCheck, Verifier,
 };
 pub use ids::{Digest, GrantId, IdParseError, ItemId, LinkId, Nonce, PartyId, VaultId};
 pub use scope::{Mode, Permission, Scope};

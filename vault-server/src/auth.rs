@@ -193,9 +193,6 @@ impl ReplayGuard for StoreGuard<'_> {
     }
 }
 
-/// What a verification claimed: the nonce's durability mark, when it got that far.
-type Claimed = Option<SyncMark>;
-
 /// Decoded signing keys of recent callers (see [`crypto::Verifier`]). Only a computation
 /// cache: which keys a party has enrolled is still read from the store on every request, and
 /// an entry is used only for exactly the keys it was made from.
@@ -227,21 +224,26 @@ impl KeyCache {
     }
 }
 
-/// Verifies `request` with `signer` at `now` (signature, skew, then single-use nonce).
-fn verify(
-    store: &dyn Store,
-    request: &http_sig::SignedCall,
-    signer: Result<Verifier, AppError>,
-    now: UnixTime,
-) -> Result<(Result<(), AppError>, Claimed), StoreError> {
-    let signer = match signer {
-        Ok(signer) => signer,
-        Err(e) => return Ok((Err(e), None)),
-    };
-    let guard = StoreGuard(store, Cell::new(None));
-    let outcome = request.verify(&signer, now, &guard);
-    let claimed = guard.1.get();
-    Ok((verdict(outcome)?, claimed))
+/// Verifies the received request as signed by `signer`, in the spec's order: clock, key and
+/// signature (checked in one batch with other requests waiting), then the single-use nonce,
+/// whose claim is settled (see [`durable_nonces`]) before this returns.
+async fn verify(state: &AppState, received: &Received, signer: &Verifier) -> Result<(), AppError> {
+    let now = state.now();
+    let request = &received.request;
+    verdict(request.check_time(now))??;
+    let check = request
+        .signature_check(signer)
+        .map_err(|_| AppError::BadSignature)?;
+    if !state.signatures().holds(check).await? {
+        return Err(AppError::BadSignature);
+    }
+    let (outcome, claimed) = state.store_now(|s| {
+        let guard = StoreGuard(s, Cell::new(None));
+        let outcome = request.claim_nonce(now, &guard);
+        Ok((outcome, guard.1.get()))
+    })?;
+    settle(state, received.pending.as_ref(), claimed).await?;
+    verdict(outcome)?
 }
 
 /// The answer to a verification outcome.
@@ -267,35 +269,34 @@ pub fn enrolled_keys(store: &dyn Store, party: PartyId) -> Result<Option<PublicK
     Ok(store.device(party)?.map(|d| d.keys))
 }
 
-/// Authenticates a received request of an enrolled party.
-async fn authenticate(state: &AppState, received: &Received) -> Result<Caller, AppError> {
-    let request = received.request.clone();
-    let now = state.now();
-    let (caller, claimed) =
-        state.store_now(|s| check_caller(s, state.key_cache(), request, now))?;
-    settle(state, received.pending.as_ref(), claimed).await?;
-    caller
-}
-
-/// Looks up the signer's enrolled keys and verifies the request with them.
-fn check_caller(
+/// The signer of `request`, decoded: its enrolled keys, or why there are none to check with.
+fn enrolled_signer(
     s: &dyn Store,
     cache: &KeyCache,
-    request: http_sig::SignedCall,
-    now: UnixTime,
-) -> Result<(Result<Caller, AppError>, Claimed), StoreError> {
+    request: &http_sig::SignedCall,
+) -> Result<Result<Verifier, AppError>, StoreError> {
     let Some(keys) = enrolled_keys(s, request.claims.key)? else {
-        return Ok((Err(AppError::UnknownKey), None));
+        return Ok(Err(AppError::UnknownKey));
     };
     // Only enrolled keys are cached: anybody can present new keys to the self-signed routes.
-    let (verdict, claimed) = verify(s, &request, cache.verifier(&keys), now)?;
-    Ok((
-        verdict.map(|()| Caller {
-            keys,
-            proof: request,
-        }),
-        claimed,
-    ))
+    Ok(cache.verifier(&keys))
+}
+
+/// Authenticates a received request of an enrolled party.
+async fn authenticate(state: &AppState, received: Received) -> Result<(Caller, Bytes), AppError> {
+    let signer =
+        state.store_now(|s| enrolled_signer(s, state.key_cache(), &received.request))??;
+    verify(state, &received, &signer).await?;
+    Ok(caller(signer, received))
+}
+
+/// The caller of a verified request, and the request's body.
+fn caller(signer: Verifier, received: Received) -> (Caller, Bytes) {
+    let caller = Caller {
+        keys: *signer.keys(),
+        proof: received.request,
+    };
+    (caller, received.body)
 }
 
 /// Any enrolled party, with body `B`.
@@ -312,8 +313,8 @@ impl<B: RequestBody> FromRequest<AppState> for Signed<B> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
         let received = receive(req, state).await?;
-        let caller = authenticate(state, &received).await?;
-        let body = B::parse(&received.body)?;
+        let (caller, body) = authenticate(state, received).await?;
+        let body = B::parse(&body)?;
         Ok(Self { caller, body })
     }
 }
@@ -339,17 +340,12 @@ impl<T: DeserializeOwned + CarriesKeys + Send + 'static> FromRequest<AppState> f
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
         let received = receive(req, state).await?;
         let Json(body) = Json::<T>::parse(&received.body)?;
-        let keys = *body.keys();
-        let request = received.request.clone();
-        let now = state.now();
-        let proof = request.clone();
-        let (verdict, claimed) = state.store_now(|s| {
-            let signer = keys.verifier().map_err(|_| AppError::BadSignature);
-            verify(s, &request, signer, now)
-        })?;
-        settle(state, received.pending.as_ref(), claimed).await?;
-        verdict?;
-        Ok(Self { proof, body })
+        let signer = body.keys().verifier().map_err(|_| AppError::BadSignature)?;
+        verify(state, &received, &signer).await?;
+        Ok(Self {
+            proof: received.request,
+            body,
+        })
     }
 }
 
@@ -373,18 +369,16 @@ async fn vault_request<B: RequestBody>(
     let (mut parts, body) = req.into_parts();
     let vault = path_vault(&mut parts, state).await?;
     let received = receive(Request::from_parts(parts, body), state).await?;
-    let request = received.request.clone();
-    let now = state.now();
-    let (outcome, claimed) = state.store_now(|s| {
+    let (vault, signer) = state.store_now(|s| {
         let Some(vault) = s.vault(vault)? else {
-            return Ok((Err(AppError::UnknownVault), None));
+            return Ok(Err(AppError::UnknownVault));
         };
-        let (caller, claimed) = check_caller(s, state.key_cache(), request, now)?;
-        Ok((caller.map(|c| (vault, c)), claimed))
-    })?;
-    settle(state, received.pending.as_ref(), claimed).await?;
-    let (vault, caller) = outcome?;
-    let body = B::parse(&received.body)?;
+        let signer = enrolled_signer(s, state.key_cache(), &received.request)?;
+        Ok(signer.map(|signer| (vault, signer)))
+    })??;
+    verify(state, &received, &signer).await?;
+    let (caller, body) = caller(signer, received);
+    let body = B::parse(&body)?;
     Ok((vault, caller, body))
 }
 

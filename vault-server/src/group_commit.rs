@@ -220,7 +220,7 @@ impl Drop for GroupCommit {
 /// Waits for the next job, then at least until `interval` has passed since the last round
 /// started, and returns it with what else is waiting by then, up to `most` jobs in all (the
 /// rest go in the next round, so a round's work stays bounded).
-fn next_round<T>(
+pub(crate) fn next_round<T>(
     queue: &mpsc::Receiver<T>,
     last_start: &mut Option<Instant>,
     interval: Duration,

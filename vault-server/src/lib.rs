@@ -20,6 +20,7 @@ pub mod links;
 pub mod log_routes;
 pub mod rate_limit;
 pub mod session;
+pub mod signatures;
 pub mod state;
 pub mod store;
 pub mod vaults;

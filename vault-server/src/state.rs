@@ -13,6 +13,7 @@ use crate::config::ServerConfig;
 use crate::error::AppError;
 use crate::group_commit::{GroupCommit, Logged, ReadToLog};
 use crate::rate_limit::RateLimiters;
+use crate::signatures::SignatureChecker;
 use crate::store::{Store, StoreResult, SyncMark};
 
 /// The server clock: seconds since the Unix epoch. Replaceable so tests can move time.
@@ -47,6 +48,8 @@ struct Inner {
     group_commit: GroupCommit,
     /// Decoded keys of recent callers.
     key_cache: KeyCache,
+    /// Checks request signatures, many at once.
+    signatures: SignatureChecker,
 }
 
 impl std::fmt::Debug for AppState {
@@ -66,7 +69,7 @@ pub enum StateError {
     /// The server's signing key could not be loaded from or stored in the store.
     #[error("cannot load the server key: {0}")]
     ServerKey(#[from] crate::store::StoreError),
-    /// The group-commit thread could not be started.
+    /// A group-commit or signature-checker thread could not be started.
     #[error("cannot start a server thread: {0}")]
     Thread(#[from] std::io::Error),
 }
@@ -91,6 +94,7 @@ impl AppState {
             store.server_root(&RootSecret::generate(&mut OsRng))?,
         ));
         let group_commit = GroupCommit::start(Arc::clone(&store), Arc::clone(&identity))?;
+        let signatures = SignatureChecker::start()?;
         let ttl = i64::try_from(config.ceremony_ttl.as_secs()).unwrap_or(i64::MAX);
         Ok(Self {
             inner: Arc::new(Inner {
@@ -103,6 +107,7 @@ impl AppState {
                 identity,
                 group_commit,
                 key_cache: KeyCache::default(),
+                signatures,
             }),
         })
     }
@@ -143,6 +148,12 @@ impl AppState {
     #[must_use]
     pub fn key_cache(&self) -> &KeyCache {
         &self.inner.key_cache
+    }
+
+    /// The request-signature checker.
+    #[must_use]
+    pub fn signatures(&self) -> &SignatureChecker {
+        &self.inner.signatures
     }
 
     /// Logs a grantee read and returns it once its entry is durable (see [`GroupCommit`]).

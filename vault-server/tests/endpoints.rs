@@ -13,6 +13,7 @@ use common::consent::answer;
 use common::world::{item, World};
 use common::{harness_on, harness_with, T0};
 use crypto::grant::History;
+use crypto::http_sig::SignedCall;
 use crypto::log::{ActionCode, DenyReason, EventKind, LogObject, Outcome, SignedEntry};
 use crypto::request::{AccessDuration, Permissions};
 use crypto::{
@@ -714,6 +715,71 @@ async fn parties_are_looked_up_by_enrolled_callers() {
     assert_eq!(r.code(), "unknown_key");
     let r = look_up(&w.vault, "not-an-id").await;
     assert_eq!(r.error(), (StatusCode::BAD_REQUEST, "malformed_id"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampered_and_stale_requests_are_refused_among_good_ones_checked_at_once() {
+    let w = Arc::new(World::new().await);
+    let items = w.path("/items");
+    let sign =
+        |at: i64, nonce: Nonce| SignedCall::sign(&w.vault, "GET", &items, b"", at, nonce).unwrap();
+    // Many requests at once, so that their signatures are checked in batches; every fourth
+    // carries its signature with one bit flipped.
+    let calls: Vec<(SignedCall, bool)> = (0..32)
+        .map(|i| (sign(w.h.now(), Nonce::random(&mut OsRng)), i % 4 == 1))
+        .collect();
+    let tasks: Vec<_> = calls
+        .iter()
+        .map(|(call, tampered)| {
+            let (w, path, mut sent) = (Arc::clone(&w), items.clone(), call.clone());
+            if *tampered {
+                sent.signature.0[7] ^= 0x10;
+            }
+            tokio::spawn(
+                async move { w.h.send_call(&sent, Method::GET, &path, vec![], None).await },
+            )
+        })
+        .collect();
+    for ((_, tampered), task) in calls.iter().zip(tasks) {
+        let r = task.await.unwrap();
+        if *tampered {
+            assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "bad_signature"));
+        } else {
+            assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        }
+    }
+    // A refused signature claims no nonce: the request as signed still goes through, once.
+    let (refused, _) = calls.iter().find(|(_, tampered)| *tampered).unwrap();
+    let r =
+        w.h.send_call(refused, Method::GET, &items, vec![], None)
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r =
+        w.h.send_call(refused, Method::GET, &items, vec![], None)
+            .await;
+    assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "replayed_request"));
+    // Signed more than five minutes away from the server clock, either way.
+    for skew in [-301, 301] {
+        let stale = sign(w.h.now() + skew, Nonce::random(&mut OsRng));
+        let r =
+            w.h.send_call(&stale, Method::GET, &items, vec![], None)
+                .await;
+        assert_eq!(
+            r.error(),
+            (StatusCode::UNAUTHORIZED, "clock_skew"),
+            "{skew}"
+        );
+    }
+    // A signature by another key than the one named.
+    let mut foreign = sign(w.h.now(), Nonce::random(&mut OsRng));
+    foreign.signature =
+        SignedCall::sign(&w.gp, "GET", &items, b"", w.h.now(), foreign.claims.nonce)
+            .unwrap()
+            .signature;
+    let r =
+        w.h.send_call(&foreign, Method::GET, &items, vec![], None)
+            .await;
+    assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "bad_signature"));
 }
 
 #[tokio::test]

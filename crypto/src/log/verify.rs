@@ -4,12 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use ed25519_dalek::VerifyingKey;
-
 use super::rules::{self, RuleViolation};
 use super::{LogHead, SignedEntry, Signer, DOMAIN_ENTRY, GENESIS_PREV};
-use crate::encoding::canonical;
-use crate::identity::PublicKeys;
+use crate::identity::{verify_all, PublicKeys, SignatureCheck, Verifier};
 use crate::ids::{Digest, Nonce, PartyId, VaultId};
 use crate::log::Actor;
 
@@ -247,60 +244,37 @@ enum Origin {
     Proof(u64),
 }
 
-/// Signatures collected for one batch verification.
+/// Signatures collected for one batch verification, with where each comes from.
 struct Batch {
-    messages: Vec<Vec<u8>>,
-    signatures: Vec<ed25519_dalek::Signature>,
-    keys: Vec<VerifyingKey>,
+    checks: Vec<SignatureCheck>,
     origins: Vec<Origin>,
 }
 
 impl Batch {
     fn with_capacity(n: usize) -> Self {
         Self {
-            messages: Vec::with_capacity(n),
-            signatures: Vec::with_capacity(n),
-            keys: Vec::with_capacity(n),
+            checks: Vec::with_capacity(n),
             origins: Vec::with_capacity(n),
         }
     }
 
-    fn push(
-        &mut self,
-        message: Vec<u8>,
-        signature: &crate::Signature,
-        key: VerifyingKey,
-        origin: Origin,
-    ) {
-        self.messages.push(message);
-        self.signatures.push(signature.to_dalek());
-        self.keys.push(key);
+    fn push(&mut self, check: SignatureCheck, origin: Origin) {
+        self.checks.push(check);
         self.origins.push(origin);
     }
 
-    /// One batch verification; when it fails, single strict verifications name the culprit.
+    /// One batch verification; when it fails, the first signature that fails names the culprit.
     fn verify(&self) -> Result<(), VerifyLogError> {
-        let messages: Vec<&[u8]> = self.messages.iter().map(Vec::as_slice).collect();
-        if ed25519_dalek::verify_batch(&messages, &self.signatures, &self.keys).is_ok() {
+        let holds = verify_all(&self.checks);
+        let Some(culprit) = holds.iter().position(|ok| !ok) else {
             return Ok(());
-        }
-        let culprit = (0..self.origins.len()).find(|&i| {
-            self.keys[i]
-                .verify_strict(&self.messages[i], &self.signatures[i])
-                .is_err()
-        });
-        match culprit.map(|i| self.origins[i]) {
-            Some(Origin::Entry(seq)) => Err(VerifyLogError::BadSignature { seq }),
-            Some(Origin::Proof(seq)) => Err(VerifyLogError::BadProofSignature { seq }),
+        };
+        match self.origins.get(culprit) {
+            Some(Origin::Entry(seq)) => Err(VerifyLogError::BadSignature { seq: *seq }),
+            Some(Origin::Proof(seq)) => Err(VerifyLogError::BadProofSignature { seq: *seq }),
             None => Err(VerifyLogError::Internal),
         }
     }
-}
-
-/// A usable verifying key: a valid point that is not of small order (as `verify_strict`
-/// demands; batch verification does not check this itself).
-fn strict_key(keys: &PublicKeys) -> Option<VerifyingKey> {
-    keys.verifying_key().ok().filter(|k| !k.is_weak())
 }
 
 /// State carried along the chain while checking entries one by one.
@@ -308,9 +282,9 @@ struct Walk<'v, F> {
     verifier: &'v LogVerifier<F>,
     vault_id: VaultId,
     vault_party: PartyId,
-    vault_key: VerifyingKey,
-    server_key: VerifyingKey,
-    actor_cache: BTreeMap<PartyId, Option<VerifyingKey>>,
+    vault_key: Verifier,
+    server_key: Verifier,
+    actor_cache: BTreeMap<PartyId, Option<Verifier>>,
     proof_nonces: BTreeSet<(PartyId, Nonce)>,
     batch: Batch,
     /// The first deferred entry not yet covered by a server-signed one.
@@ -348,12 +322,18 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> LogVerifier<F> {
             verifier: self,
             vault_id: self.vault.vault_id(),
             vault_party: self.vault.party_id(),
-            vault_key: strict_key(&self.vault).ok_or(VerifyLogError::InvalidKey {
-                signer: Signer::Vault,
-            })?,
-            server_key: strict_key(&self.server).ok_or(VerifyLogError::InvalidKey {
-                signer: Signer::Server,
-            })?,
+            vault_key: self
+                .vault
+                .verifier()
+                .map_err(|_| VerifyLogError::InvalidKey {
+                    signer: Signer::Vault,
+                })?,
+            server_key: self
+                .server
+                .verifier()
+                .map_err(|_| VerifyLogError::InvalidKey {
+                    signer: Signer::Server,
+                })?,
             actor_cache: BTreeMap::new(),
             proof_nonces: BTreeSet::new(),
             batch: Batch::with_capacity(entries.len()),
@@ -490,9 +470,7 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
             }
         };
         self.batch.push(
-            canonical(DOMAIN_ENTRY, entry),
-            &signed.signature,
-            key,
+            key.check(DOMAIN_ENTRY, entry, &signed.signature),
             Origin::Entry(entry.seq),
         );
         Ok(())
@@ -512,12 +490,10 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
         let Some(key) = key else {
             return Err(VerifyLogError::BadProofSignature { seq });
         };
-        self.batch.push(
-            proof.signed_bytes(),
-            &proof.signature,
-            key,
-            Origin::Proof(seq),
-        );
+        let check = proof
+            .signature_check(&key)
+            .map_err(|_| VerifyLogError::BadProofSignature { seq })?;
+        self.batch.push(check, Origin::Proof(seq));
         if !self.proof_nonces.insert((id, proof.claims.nonce)) {
             return Err(VerifyLogError::ProofReused { seq });
         }
@@ -525,12 +501,12 @@ impl<F: Fn(PartyId) -> Option<PublicKeys>> Walk<'_, F> {
     }
 
     /// The actor's verifying key: `None` when unknown, `Some(None)` when not a usable key.
-    fn actor_key(&mut self, id: PartyId) -> Option<Option<VerifyingKey>> {
+    fn actor_key(&mut self, id: PartyId) -> Option<Option<Verifier>> {
         if let Some(cached) = self.actor_cache.get(&id) {
             return Some(*cached);
         }
         let keys = (self.verifier.actor_keys)(id)?;
-        let key = strict_key(&keys).filter(|_| keys.party_id() == id);
+        let key = keys.verifier().ok().filter(|_| keys.party_id() == id);
         self.actor_cache.insert(id, key);
         Some(key)
     }

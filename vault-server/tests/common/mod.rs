@@ -174,7 +174,7 @@ impl Harness {
         bytes: Vec<u8>,
         content_type: Option<&str>,
     ) -> Reply {
-        let sig = crypto::http_sig::SignedCall::sign(
+        let call = crypto::http_sig::SignedCall::sign(
             who,
             method.as_str(),
             path,
@@ -183,8 +183,22 @@ impl Harness {
             nonce,
         )
         .unwrap();
+        self.send_call(&call, method, path, bytes, content_type)
+            .await
+    }
+
+    /// Sends `call`'s signature headers on a request to `path` (signed for it or, in tamper
+    /// tests, for another).
+    pub async fn send_call(
+        &self,
+        call: &crypto::http_sig::SignedCall,
+        method: Method,
+        path: &str,
+        bytes: Vec<u8>,
+        content_type: Option<&str>,
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
-        for (name, value) in sig.headers() {
+        for (name, value) in call.headers() {
             req = req.header(name, value);
         }
         if let Some(ct) = content_type {
