@@ -21,17 +21,15 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::response::IntoResponse as _;
-use crypto::encoding::{sha256, UnixTime};
-use crypto::http_sig::{
-    self, NonceUse, ParseHeadersError, ReplayGuard, VerifyRequestError, MAX_CLOCK_SKEW,
-};
+use crypto::encoding::UnixTime;
+use crypto::http_sig::{self, NonceUse, ParseHeadersError, ReplayGuard, VerifyRequestError};
 use crypto::{Nonce, PartyId, PublicKeys, VaultId, Verifier};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 use crate::extract::parse_json;
 use crate::state::AppState;
-use crate::store::{NonceClaim, Store, StoreError, SyncMark, VaultRecord};
+use crate::store::{request_nonce_claim, NonceClaim, Store, StoreError, SyncMark, VaultRecord};
 
 /// The authenticated caller: its keys and the verified signed request (kept as proof in
 /// consent-log entries).
@@ -41,6 +39,8 @@ pub struct Caller {
     pub keys: PublicKeys,
     /// The verified request.
     pub proof: http_sig::SignedCall,
+    /// Where [`durable_nonces`] looks for the request nonce's claim still to make durable.
+    nonce: Option<PendingNonce>,
 }
 
 impl Caller {
@@ -48,6 +48,15 @@ impl Caller {
     #[must_use]
     pub fn party(&self) -> PartyId {
         self.proof.claims.key
+    }
+
+    /// Says that the request is kept as proof in a logged, durable consent-log entry, which
+    /// keeps its nonce claim durable too ([`Store::log_grantee_reads`]): the answer then waits
+    /// for no flush.
+    pub fn proof_logged(&self) {
+        if let Some(pending) = &self.nonce {
+            *pending.0.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        }
     }
 }
 
@@ -177,14 +186,8 @@ impl ReplayGuard for StoreGuard<'_> {
         timestamp: UnixTime,
         _now: UnixTime,
     ) -> Result<NonceUse, StoreError> {
-        // Nonces are per key: the stored value binds both.
-        let digest = sha256(&[key.as_bytes().as_slice(), nonce.as_bytes()].concat());
-        let mut bound = [0u8; 16];
-        bound.copy_from_slice(&digest.as_bytes()[..16]);
-        let keep_until = timestamp.saturating_add(2 * MAX_CLOCK_SKEW);
-        let (claim, mark) = self
-            .0
-            .claim_request_nonce(Nonce::from_bytes(bound), keep_until)?;
+        let (bound, keep_until) = request_nonce_claim(key, nonce, timestamp);
+        let (claim, mark) = self.0.claim_request_nonce(bound, keep_until)?;
         self.1.set(Some(mark));
         Ok(match claim {
             NonceClaim::Fresh => NonceUse::First,
@@ -295,6 +298,7 @@ fn caller(signer: Verifier, received: Received) -> (Caller, Bytes) {
     let caller = Caller {
         keys: *signer.keys(),
         proof: received.request,
+        nonce: received.pending,
     };
     (caller, received.body)
 }

@@ -1,15 +1,15 @@
-//! Group commit: the access-log entries of grantee reads and the flushes that make them (and
-//! request nonces) durable, each done for many requests at once, on two threads.
+//! Group commit: the access-log entries of grantee reads, and the flushes that make request
+//! nonces durable, each done for many requests at once, on two threads.
 //!
 //! The hot-path writes do not flush on their own: a request nonce claim returns a
 //! [`SyncMark`], and a grantee read is only read, its log entry still to be written. Request
 //! tasks hand these over and sleep. The log writer takes every read that arrived during its
-//! last round and writes their entries in one store write ([`Store::log_grantee_reads`]); the
-//! flusher takes every mark that arrived during its last flush and runs one flush for all of
-//! them, then wakes the tasks. The two overlap: round n+1's entries are signed and written
-//! while round n is flushed. A store write and a flush cost about the same whether they cover
-//! one request or a hundred, so under load each request pays a small share, while a lone
-//! request after a quiet spell goes through at once.
+//! last round, writes their entries in one durable store write ([`Store::log_grantee_reads`],
+//! which also makes the nonces of the requests kept in them as proofs durable) and answers
+//! them; the flusher takes every mark that arrived during its last flush and runs one flush
+//! for all of them, then wakes the tasks. A store write and a flush cost about the same
+//! whether they cover one request or a hundred, so under load each request pays a small
+//! share, while a lone request after a quiet spell goes through at once.
 
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -82,24 +82,13 @@ type Waiting = (ReadToLog, Reply);
 /// Where a read's answer goes.
 type Reply = oneshot::Sender<StoreResult<Logged>>;
 
-/// Work for the flusher.
-enum FlushJob {
-    /// Make everything before this mark durable.
-    Mark(SyncMark),
-    /// A logged round: answer its readers once everything before `mark` is durable.
-    Round {
-        mark: SyncMark,
-        answers: Vec<(Logged, Reply)>,
-    },
-}
-
 /// The log-writer and flusher threads, their queues, and the signal raised after each flush.
 pub struct GroupCommit {
     store: Arc<dyn Store>,
     /// `None` once dropped, which ends the writer's loop.
     reads: Option<mpsc::Sender<Waiting>>,
-    /// `None` once dropped; the flusher ends when the writer's copy is gone too.
-    flushes: Option<mpsc::Sender<FlushJob>>,
+    /// `None` once dropped, which ends the flusher's loop.
+    flushes: Option<mpsc::Sender<SyncMark>>,
     flushed: watch::Receiver<Flushes>,
     threads: Vec<JoinHandle<()>>,
 }
@@ -126,14 +115,13 @@ impl GroupCommit {
             .name("flusher".into())
             .spawn(move || run_flushes(&*flushing, &to_flush, &signal))?;
         let writing = Arc::clone(&store);
-        let handoff = flushes.clone();
         let writer = std::thread::Builder::new()
             .name("log-writer".into())
-            .spawn(move || run_log_rounds(&*writing, &server, &waiting, &handoff));
+            .spawn(move || run_log_rounds(&*writing, &server, &waiting));
         let writer = match writer {
             Ok(writer) => writer,
             Err(e) => {
-                // Without senders the flusher's loop ends; join it before giving up.
+                // Without its sender the flusher's loop ends; join it before giving up.
                 drop(flushes);
                 if flusher.join().is_err() {
                     tracing::error!("flusher thread panicked");
@@ -154,7 +142,7 @@ impl GroupCommit {
     /// durable.
     ///
     /// # Errors
-    /// When the store write or the flush failed.
+    /// When the store write failed.
     pub async fn log(&self, read: ReadToLog) -> Result<Logged, AppError> {
         let (reply, outcome) = oneshot::channel();
         self.reads
@@ -177,7 +165,7 @@ impl GroupCommit {
         flushed.mark_unchanged();
         self.flushes
             .as_ref()
-            .and_then(|q| q.send(FlushJob::Mark(mark)).ok())
+            .and_then(|q| q.send(mark).ok())
             .ok_or(STOPPED)?;
         loop {
             // Mark the signal seen *before* looking at the store: a flush that ends after the
@@ -202,11 +190,10 @@ const STOPPED: AppError = AppError::Internal("group-commit threads stopped");
 
 impl Drop for GroupCommit {
     fn drop(&mut self) {
-        // Closing the queues ends both loops (the writer first, which holds the flusher's
-        // other sender); joining them releases their store handles before whoever dropped us
-        // reopens the data directory. Reads still queued (their requests were cancelled) are
-        // logged first: an entry too many is harmless, one too few is not. This waits for at
-        // most a round and a flush.
+        // Closing the queues ends both loops; joining them releases their store handles
+        // before whoever dropped us reopens the data directory. Reads still queued (their
+        // requests were cancelled) are logged first: an entry too many is harmless, one too
+        // few is not. This waits for at most a round and a flush.
         self.reads = None;
         self.flushes = None;
         for thread in self.threads.drain(..) {
@@ -238,36 +225,20 @@ pub(crate) fn next_round<T>(
     )
 }
 
-/// The log writer: each round writes the entries of every waiting read in one store write and
-/// hands the round to the flusher.
-fn run_log_rounds(
-    store: &dyn Store,
-    server: &Identity,
-    waiting: &mpsc::Receiver<Waiting>,
-    flusher: &mpsc::Sender<FlushJob>,
-) {
+/// The log writer: each round writes the entries of every waiting read in one durable store
+/// write, then answers the round's readers.
+fn run_log_rounds(store: &dyn Store, server: &Identity, waiting: &mpsc::Receiver<Waiting>) {
     let mut last_start = None;
     while let Some(round) = next_round(waiting, &mut last_start, MIN_LOG_INTERVAL, MAX_READS) {
         match log_reads(store, server, &round) {
-            Ok((entries, mark)) => {
-                let answers = round
-                    .into_iter()
-                    .zip(entries)
-                    .map(|((read, reply), entry)| {
-                        let logged = Logged {
-                            read: read.read,
-                            entry,
-                        };
-                        (logged, reply)
-                    })
-                    .collect();
-                if let Err(mpsc::SendError(FlushJob::Round { answers, .. })) =
-                    flusher.send(FlushJob::Round { mark, answers })
-                {
-                    fail(
-                        answers.into_iter().map(|(_, r)| r),
-                        &StoreError::Internal("flusher stopped"),
-                    );
+            Ok(entries) => {
+                for ((read, reply), entry) in round.into_iter().zip(entries) {
+                    let logged = Logged {
+                        read: read.read,
+                        entry,
+                    };
+                    // A requester that gave up (connection closed) needs no answer.
+                    let _ = reply.send(Ok(logged));
                 }
             }
             Err(e) => fail(round.into_iter().map(|(_, r)| r), &e),
@@ -307,38 +278,27 @@ fn log_reads(store: &dyn Store, server: &Identity, reads: &[Waiting]) -> StoreRe
     store.log_grantee_reads(&logged)
 }
 
-/// The flusher: each flush covers every mark and logged round that is waiting; then the
-/// rounds' readers are answered and the waiters on marks woken.
+/// The flusher: each flush covers every mark waiting; then their waiters are woken.
 fn run_flushes(
     store: &dyn Store,
-    jobs: &mpsc::Receiver<FlushJob>,
+    jobs: &mpsc::Receiver<SyncMark>,
     signal: &watch::Sender<Flushes>,
 ) {
     let mut last_start = None;
-    while let Some(batch) = next_round(jobs, &mut last_start, MIN_FLUSH_INTERVAL, usize::MAX) {
-        let latest = batch.iter().map(|job| match job {
-            FlushJob::Mark(mark) | FlushJob::Round { mark, .. } => *mark,
-        });
-        let flushed = latest.max().map_or(Ok(()), |mark| store.sync(mark));
+    while let Some(marks) = next_round(jobs, &mut last_start, MIN_FLUSH_INTERVAL, usize::MAX) {
+        let flushed = marks
+            .into_iter()
+            .max()
+            .map_or(Ok(()), |mark| store.sync(mark));
+        if let Err(e) = &flushed {
+            tracing::error!(error = %e, "flush failed");
+        }
         signal.send_modify(|flushes| {
             *flushes = match (flushed.is_ok(), *flushes) {
                 (true, Flushes::Done(n)) => Flushes::Done(n + 1),
                 _ => Flushes::Failed,
             };
         });
-        let answers = batch.into_iter().flat_map(|job| match job {
-            FlushJob::Mark(_) => Vec::new(),
-            FlushJob::Round { answers, .. } => answers,
-        });
-        match &flushed {
-            Ok(()) => {
-                for (logged, reply) in answers {
-                    // A requester that gave up (connection closed) needs no answer.
-                    let _ = reply.send(Ok(logged));
-                }
-            }
-            Err(e) => fail(answers.map(|(_, reply)| reply), e),
-        }
     }
 }
 

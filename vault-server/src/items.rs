@@ -267,7 +267,10 @@ async fn finish_read<X>(
                 })
                 .await?;
             match logged.entry {
-                Ok(_) => return Ok((logged.read, extra)),
+                Ok(_) => {
+                    call.caller.proof_logged();
+                    return Ok((logged.read, extra));
+                }
                 Err(denied) => (Some(grant), Refusal::Grant(denied)),
             }
         }

@@ -246,13 +246,12 @@ fn log_one(
         );
         log(head, event)
     };
-    let (mut outcomes, mark) = s.log_grantee_reads(&[LoggedRead {
+    let mut outcomes = s.log_grantee_reads(&[LoggedRead {
         access: *access,
         read,
         now,
         log: &signed,
     }])?;
-    s.sync(mark)?;
     assert_eq!(outcomes.len(), 1, "one outcome per read");
     Ok(outcomes.remove(0))
 }
@@ -1310,8 +1309,7 @@ pub(super) fn batched_reads_recheck_each_grant_in_order(s: &Arc<dyn Store>) {
         now: NOW,
         log: &test_read_log,
     });
-    let (outcomes, mark) = s.log_grantee_reads(&batch).unwrap();
-    s.sync(mark).unwrap();
+    let outcomes = s.log_grantee_reads(&batch).unwrap();
     let seqs: Vec<_> = outcomes
         .iter()
         .map(|o| o.as_ref().map(|e| e.seq).map_err(|d| *d))
@@ -1378,9 +1376,8 @@ pub(super) fn read_batches_and_other_log_writers_keep_one_chain(s: &Arc<dyn Stor
                         now: NOW,
                         log: &test_read_log,
                     }; BATCH];
-                    let (outcomes, mark) = s.log_grantee_reads(&batch).unwrap();
+                    let outcomes = s.log_grantee_reads(&batch).unwrap();
                     assert!(outcomes.iter().all(Result::is_ok));
-                    s.sync(mark).unwrap();
                 }
             });
             scope.spawn(|| {

@@ -706,7 +706,13 @@ impl SledStore {
     /// Writes `overlay` into sled with `applied`, the journal length it accounts for, in one
     /// transaction. Values only ever grow (use counts, heads by seq, runs, the applied length),
     /// so a snapshot written after a newer write changes nothing.
+    ///
+    /// The pending request nonces are written first, earlier in sled's order: every record up
+    /// to `applied` had its request's nonce claimed before it was appended, so once sled holds
+    /// `applied` (and a replay after a crash starts beyond those records), it holds their
+    /// nonces too.
     fn apply_overlay(&self, overlay: &LogOverlay, applied: u64) -> StoreResult<()> {
+        self.write_pending_nonces()?;
         let trees = (
             &self.t.grants,
             &self.t.log_heads,
@@ -770,6 +776,7 @@ impl SledStore {
                 if !self.replay_round(&mut overlay, &round)? {
                     break;
                 }
+                self.claim_proof_nonces(&round)?;
                 applied = end;
                 round.clear();
             }
@@ -784,6 +791,29 @@ impl SledStore {
         self.journal.sync()?;
         self.apply_overlay(&overlay, applied)?;
         self.flush()
+    }
+
+    /// Claims again the nonces of the requests kept as proofs in `round`'s entries: the reads
+    /// were answered once the journal held them, maybe before sled held their nonces.
+    fn claim_proof_nonces(&self, round: &[Framed]) -> StoreResult<()> {
+        for framed in round {
+            // The server's entries are `SignedEntry`s (`consent::record`); the CRC vouches for
+            // the bytes, so one that does not decode was never the server's (a test's).
+            let Ok(entry) =
+                postcard::from_bytes::<crypto::log::SignedEntry>(&framed.record.entry.entry.0)
+            else {
+                tracing::warn!("access-log journal: an entry that is no signed entry is replayed without a nonce");
+                continue;
+            };
+            if let Some(proof) = entry.entry.event.proof {
+                let claims = proof.claims;
+                let (nonce, keep_until) =
+                    request_nonce_claim(claims.key, claims.nonce, claims.timestamp);
+                // `Replayed`: sled held it already.
+                let _ = self.claim_request_nonce(nonce, keep_until)?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds one whole round to `overlay` if every record continues its vault's chain;
@@ -1531,9 +1561,17 @@ impl Store for SledStore {
                 overlay.uses.insert(*id, after.use_count);
             }
         }
+        let due = overlay.due();
         drop(overlay);
-        // Taken after the append: any flush started later syncs it.
-        Ok((plan.outcomes, SyncMark(self.flusher.mark())))
+        // The journal alone makes the round durable: its overlay goes into sled later, and a
+        // replay after a crash recovers it, the nonces of the requests kept as proofs included.
+        self.journal.sync()?;
+        // Nothing else may flush while only grantees read: keep what a replay has to redo,
+        // and the overlay's memory, bounded.
+        if due {
+            self.flush()?;
+        }
+        Ok(plan.outcomes)
     }
 
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert> {
@@ -2591,10 +2629,10 @@ mod tests {
                 log: &super::super::conformance::test_read_log,
             })
             .collect();
-        let (outcomes, mark) = s.log_grantee_reads(&batch).unwrap();
+        let outcomes = s.log_grantee_reads(&batch).unwrap();
         assert!(outcomes.iter().all(Result::is_ok));
         if flushed {
-            s.sync(mark).unwrap();
+            s.flush().unwrap();
         }
     }
 
@@ -2658,6 +2696,74 @@ mod tests {
     }
 
     #[test]
+    fn a_logged_reads_request_nonce_survives_a_crash_before_sled_held_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+        let [vault, grantee, server] = [(); 3].map(|()| crypto::Identity::generate(&mut OsRng));
+        let g = super::super::conformance::grant(
+            vault.public().vault_id(),
+            grantee.public().party_id(),
+            &[(Scope::Notities, Mode::Read)],
+        );
+        assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+        let now = super::super::conformance::NOW;
+        let nonce = Nonce::random(&mut OsRng);
+        let call =
+            crypto::http_sig::SignedCall::sign(&grantee, "GET", "/v1/x", b"", now, nonce).unwrap();
+        let (bound, keep_until) = request_nonce_claim(call.claims.key, nonce, now);
+        let claim = |s: &SledStore| s.claim_request_nonce(bound, keep_until).unwrap().0;
+        assert_eq!(claim(&s), NonceClaim::Fresh);
+        let maker = crate::consent::EntryMaker {
+            server: &server,
+            vault: &vault.public(),
+            proof: Some(&call),
+            now,
+        };
+        let build = |head: LogHead, event: AccessEvent<'_>, signing: EntrySigning| {
+            maker.build_read(head, event, signing)
+        };
+        let read = LoggedRead {
+            access: GranteeAccess {
+                vault: g.vault,
+                grant: g.id,
+                grantee: g.grantee,
+            },
+            read: &GranteeRead::Items(Vec::new()),
+            now,
+            log: &build,
+        };
+        assert!(s.log_grantee_reads(&[read]).unwrap()[0].is_ok());
+        // The read may be answered now: its entry is durable in the journal, while sled holds
+        // neither the round nor the nonce yet.
+        let written = Claim {
+            expires_at: keep_until,
+            nonce: bound,
+        };
+        assert!(
+            !s.nonce_written(&written).unwrap(),
+            "the nonce is only in memory"
+        );
+        assert!(meta_len(&s.t.meta, JOURNAL_APPLIED_KEY).unwrap() < s.journal.len());
+        let image = tempfile::tempdir().unwrap();
+        crash_image(dir.path(), image.path());
+        drop(s);
+
+        let copy = SledStore::open(image.path(), SledOptions::default()).unwrap();
+        assert_eq!(
+            claim(&copy),
+            NonceClaim::Replayed,
+            "claimed again by the replay"
+        );
+        assert!(
+            copy.nonce_written(&written).unwrap(),
+            "and written into sled"
+        );
+        drop(copy);
+        let again = SledStore::open(image.path(), SledOptions::default()).unwrap();
+        assert_eq!(claim(&again), NonceClaim::Replayed);
+    }
+
+    #[test]
     fn flushes_write_the_rounds_into_sled_only_now_and_then() {
         let dir = tempfile::tempdir().unwrap();
         let (s, g) = store_with_grant(dir.path());
@@ -2670,7 +2776,8 @@ mod tests {
             "counted meanwhile"
         );
         std::thread::sleep(OVERLAY_WRITE_INTERVAL);
-        log_reads(&s, &g, 1, true);
+        // No flush asked for: while only grantees read, the round itself writes it out.
+        log_reads(&s, &g, 1, false);
         assert_eq!(
             applied(),
             s.journal.len(),

@@ -427,7 +427,7 @@ impl Store for MemoryStore {
         for (access, entry) in plan.entries {
             s.append_entry(access.vault, entry);
         }
-        Ok((plan.outcomes, SyncMark(0)))
+        Ok(plan.outcomes)
     }
 
     fn insert_request(&self, request: &RequestRecord) -> StoreResult<Insert> {

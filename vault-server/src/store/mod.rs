@@ -8,9 +8,10 @@
 //!   read first and then logged by `log_grantee_reads`, which re-checks the grant in the write
 //!   of its entry. So no response is ever given without its log entry, and a revocation that
 //!   has returned is seen by every later request;
-//! - the exceptions to "durable before `Ok`" are the two hot-path writes, `claim_request_nonce` and
-//!   `log_grantee_reads`: they return a [`SyncMark`], and the caller answers only after
-//!   [`Store::sync`] for it (one flush then covers many requests).
+//! - the exception to "durable before `Ok`" is the hot-path write `claim_request_nonce`: it
+//!   returns a [`SyncMark`], and the caller answers only after [`Store::sync`] for it (one
+//!   flush then covers many requests), or after a grantee read whose entry keeps the request
+//!   as proof was logged: `log_grantee_reads` makes that request's nonce claim durable too.
 //!
 //! Methods are synchronous (sled is); async callers run those that flush through
 //! [`crate::state::AppState::store`], which moves them to the blocking thread pool.
@@ -202,9 +203,8 @@ impl std::fmt::Debug for LoggedRead<'_> {
     }
 }
 
-/// Outcome of [`Store::log_grantee_reads`]: per read its entry or refusal, and the mark to
-/// sync before answering.
-pub type LoggedReads = (Vec<Result<LogEntryRecord, GrantDenied>>, SyncMark);
+/// Outcome of [`Store::log_grantee_reads`]: per read its durable entry, or its refusal.
+pub type LoggedReads = Vec<Result<LogEntryRecord, GrantDenied>>;
 
 /// A batch of grantee reads worked out against the grants and heads it started from, under
 /// the store's lock for log writes, before anything is written; each store then writes the
@@ -362,6 +362,20 @@ pub enum AppendDenied {
     Grant(GrantDenied),
     /// The item id exists already.
     Duplicate(ItemId),
+}
+
+/// What a signed request's nonce claims in [`Store::claim_request_nonce`]: the value stored and
+/// how long it is kept. Nonces are per key, so the value binds both (the first 16 bytes of
+/// SHA-256(key ‖ nonce)); it is kept until no request signed at `timestamp` could pass the
+/// clock check any more. A replay of the access-log journal claims the same for the request
+/// kept as proof in each entry it replays.
+#[must_use]
+pub fn request_nonce_claim(key: PartyId, nonce: Nonce, timestamp: UnixTime) -> (Nonce, UnixTime) {
+    let digest = crypto::encoding::sha256(&[key.as_bytes().as_slice(), nonce.as_bytes()].concat());
+    let mut bound = [0u8; 16];
+    bound.copy_from_slice(&digest.as_bytes()[..16]);
+    let keep_until = timestamp.saturating_add(2 * crypto::http_sig::MAX_CLOCK_SKEW);
+    (Nonce::from_bytes(bound), keep_until)
 }
 
 /// A point in the store's write history: [`Store::sync`] makes everything before it durable.
@@ -554,8 +568,10 @@ pub trait Store: Send + Sync + 'static {
     /// Grantee reads, second half, many at once (group commit of the access log): in order,
     /// re-checks each read's grant at the read's time, counts the use and appends the read's
     /// log entry, all in ONE atomic write. Per read: its entry, or why its grant no longer
-    /// allows it (then nothing is written for that read). Like a nonce claim, the write is
-    /// durable once [`Store::sync`] has run for the returned mark; answer no read before.
+    /// allows it (then nothing is written for that read). Durable before `Ok`, and with each
+    /// entry the nonce claim of the request it keeps as proof (claimed earlier with
+    /// [`Store::claim_request_nonce`]): a store that writes entries apart from its nonces
+    /// claims the proofs' nonces again when it recovers the entries after a crash.
     fn log_grantee_reads(&self, reads: &[LoggedRead<'_>]) -> StoreResult<LoggedReads>;
 
     // ---- access requests, nonces, grants ----
@@ -573,7 +589,8 @@ pub trait Store: Send + Sync + 'static {
     /// once (so a concurrent replay is refused), but it is durable only after
     /// [`Store::sync`]`(mark)`. The caller must call that before it answers the request the
     /// nonce authenticates; a durable write made after the claim (a grantee read with its log
-    /// entry) already covers it, so the nonce costs no flush of its own there.
+    /// entry, or any write followed by a flush) already covers it, so the nonce costs no flush
+    /// of its own there.
     fn claim_request_nonce(
         &self,
         nonce: Nonce,
