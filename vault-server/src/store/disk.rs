@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -149,6 +150,21 @@ impl Trees {
     }
 }
 
+/// The overlay's lock, held for a sled write of log heads or grants outside a round
+/// ([`SledStore::log_settled`]). Dropping it (before the lock is released) notes the flusher's
+/// mark: rounds that build on the write wait for a flush that covers it.
+struct LogOrder<'a> {
+    store: &'a SledStore,
+    _overlay: MutexGuard<'a, LogOverlay>,
+}
+
+impl Drop for LogOrder<'_> {
+    fn drop(&mut self) {
+        let written = self.store.flusher.mark().saturating_add(1);
+        self.store.log_written.fetch_max(written, Ordering::AcqRel);
+    }
+}
+
 /// A [`Store`] in a sled database directory.
 pub struct SledStore {
     db: sled::Db,
@@ -166,6 +182,9 @@ pub struct SledStore {
     /// a grant holds its lock: a round of reads for its whole write, other writers after
     /// first writing it out ([`SledStore::log_settled`]), so they never interleave.
     log_overlay: Mutex<LogOverlay>,
+    /// One more than the flusher's mark after the last sled write of log heads or grants made
+    /// outside a round (0: none yet); see [`LogOrder`].
+    log_written: AtomicU64,
     /// Declared last, so dropped after sled's handles above.
     _released: Released,
 }
@@ -470,7 +489,8 @@ fn seq_from(bytes: &[u8]) -> StoreResult<u64> {
 }
 
 /// What rounds of grantee reads changed that sled does not hold yet: kept in memory, written
-/// into sled by the next flush ([`SledStore::write_log_overlay`]), rebuilt from the journal
+/// into sled by a flush once due ([`SledStore::write_log_overlay`]; the round that finds it
+/// due runs that flush itself), rebuilt from the journal
 /// after a crash ([`SledStore::replay_journal`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct LogOverlay {
@@ -596,6 +616,7 @@ impl SledStore {
             t,
             bodies: BodyFile::open(dir, committed)?,
             flusher: GroupFlush::default(),
+            log_written: AtomicU64::new(0),
             request_nonces: std::sync::Mutex::default(),
             vaults: WrittenOnce::default(),
             parties: WrittenOnce::default(),
@@ -693,14 +714,24 @@ impl SledStore {
     /// Takes the overlay's lock for a write of log heads or grants outside a round, after
     /// writing the overlay into sled (journal synced first), so the write's transaction sees
     /// every round before it. Drop the guard before flushing: the flusher takes the lock too.
-    fn log_settled(&self) -> StoreResult<MutexGuard<'_, LogOverlay>> {
+    fn log_settled(&self) -> StoreResult<LogOrder<'_>> {
         let mut overlay = self.log_overlay();
         if !overlay.is_empty() {
             let applied = self.journal.sync()?;
             self.apply_overlay(&overlay, applied)?;
             *overlay = LogOverlay::default();
         }
-        Ok(overlay)
+        Ok(LogOrder {
+            store: self,
+            _overlay: overlay,
+        })
+    }
+
+    /// The flusher mark a round must see covered before it is answered: a round builds on the
+    /// heads and grants that writes outside rounds put into sled, and if such a write were
+    /// lost in a crash, the round's records would continue no chain and be cut off at replay.
+    fn log_written_mark(&self) -> Option<u64> {
+        self.log_written.load(Ordering::Acquire).checked_sub(1)
     }
 
     /// Writes `overlay` into sled with `applied`, the journal length it accounts for, in one
@@ -757,10 +788,10 @@ impl SledStore {
             .map_err(from_tx)
     }
 
-    /// Applies the journal records sled has not (a crash before their flush wrote them out),
-    /// in order, as far as they continue each vault's chain: a record that does not was
-    /// never answered (its flush would have made the entries before it durable), so it and
-    /// everything after it is cut off.
+    /// Applies the journal records sled has not (a crash before a flush wrote them out), in
+    /// order, as far as they continue each vault's chain: a record that does not was never
+    /// answered (a round is answered only once the journal is synced and the sled writes it
+    /// built on are flushed, [`LogOrder`]), so it and everything after it is cut off.
     fn replay_journal(&self, unapplied: Vec<Framed>) -> StoreResult<()> {
         let Some(first) = unapplied.first() else {
             return Ok(());
@@ -1562,14 +1593,18 @@ impl Store for SledStore {
             }
         }
         let due = overlay.due();
+        let built_on = self.log_written_mark();
         drop(overlay);
-        // The journal alone makes the round durable: its overlay goes into sled later, and a
-        // replay after a crash recovers it, the nonces of the requests kept as proofs included.
+        // The journal makes the round durable: its overlay goes into sled later, and a replay
+        // after a crash recovers it, the nonces of the requests kept as proofs included, as
+        // long as what it built on is durable in sled too.
         self.journal.sync()?;
-        // Nothing else may flush while only grantees read: keep what a replay has to redo,
-        // and the overlay's memory, bounded.
         if due {
+            // Nothing else may flush while only grantees read: keep what a replay has to redo,
+            // and the overlay's memory, bounded.
             self.flush()?;
+        } else if let Some(mark) = built_on.filter(|&m| !self.flusher.covers(m)) {
+            self.flusher.flush_since(mark, || self.write_out())?;
         }
         Ok(plan.outcomes)
     }
@@ -2761,6 +2796,43 @@ mod tests {
         drop(copy);
         let again = SledStore::open(image.path(), SledOptions::default()).unwrap();
         assert_eq!(claim(&again), NonceClaim::Replayed);
+    }
+
+    #[test]
+    fn a_round_built_on_an_unflushed_log_write_is_answered_only_once_that_is_durable() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, g) = store_with_grant(dir.path());
+        log_reads(&s, &g, 2, true);
+        // Another writer's entry at the head: committed in sled under the log order, its own
+        // flush still to come.
+        let refusal = |head: LogHead, event: AccessEvent<'_>| {
+            super::super::conformance::test_read_log(head, event, EntrySigning::Signed)
+        };
+        let order = s.log_settled().unwrap();
+        (&s.t.log, &s.t.log_heads)
+            .transaction(|(log_t, heads)| {
+                let event = AccessEvent::Refused {
+                    grant: None,
+                    grantee: PartyId::random(&mut OsRng),
+                    mode: Mode::Read,
+                    reason: Refusal::NoGrant,
+                };
+                tx_log(log_t, heads, g.vault, &refusal, event)
+            })
+            .unwrap();
+        drop(order);
+        // A round on top of it, answered: a crash now must keep it, and so the entry below it.
+        log_reads(&s, &g, 3, false);
+        let image = tempfile::tempdir().unwrap();
+        crash_image(dir.path(), image.path());
+        drop(s);
+        let copy = SledStore::open(image.path(), SledOptions::default()).unwrap();
+        assert_eq!(
+            copy.log_head(g.vault).unwrap().next_seq,
+            6,
+            "2 reads, the refusal, 3 reads"
+        );
+        assert_eq!(copy.log_from(g.vault, 0, 100).unwrap().len(), 6);
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //!
 //! A grantee read costs one log entry, and writing a round of them into sled cost more than
 //! the rest of the read (sled's transaction, page rewrites and I/O threads: measured in
-//! `vault-server/README.md`). Here the log writer appends each round with one `write`; the
-//! flusher syncs the file *before* sled's flush, and only then are the reads answered. What a
-//! round changes besides its entries (vault heads, grant use counts, where the entries lie) is
-//! kept in memory by the store and written to sled lazily, in the flush's batch, together with
-//! the journal length it accounts for (`journal_applied`); at open the records beyond that
-//! length are replayed.
+//! `vault-server/README.md`). Here the log writer appends each round with one `write` and
+//! syncs the file, and only then are the reads answered (after a sled flush too, if the round
+//! built on a log write outside rounds that no flush covers yet). What a round changes besides
+//! its entries (vault heads, grant use counts, where the entries lie) is kept in memory by the
+//! store and written to sled lazily, together with the journal length it accounts for
+//! (`journal_applied`); at open the records beyond that length are replayed, and the request
+//! nonces their entries keep as proofs claimed again.
 //!
 //! Each record is framed as `len: u32 LE ‖ crc32: u32 LE ‖ payload`, the payload a postcard
 //! [`JournalRecord`]. A torn or damaged tail (a crash during a write) ends the valid records
