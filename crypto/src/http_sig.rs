@@ -309,7 +309,7 @@ impl SignedCall {
         if signer.keys().party_id() != self.claims.key {
             return Err(RequestSignatureError::KeyMismatch);
         }
-        Ok(SignatureCheck::new(
+        Ok(SignatureCheck::cofactored(
             canonical(DOMAIN, &self.claims),
             &self.signature,
             signer,

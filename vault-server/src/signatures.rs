@@ -17,7 +17,8 @@ use crate::error::AppError;
 use crate::group_commit::next_round;
 
 /// Most checks in one batch: bounds the time a batch keeps its requests waiting (about 1 ms)
-/// and the work redone one by one when a batch holds a bad signature.
+/// and the work redone when a batch holds a bad signature (its halves are checked again, down
+/// to the bad one: a few more batches, see `crypto::verify_all`).
 const MAX_BATCH: usize = 64;
 
 /// A check waiting, with where its answer goes.
