@@ -526,6 +526,40 @@ pub struct Profile {
 }
 
 #[cfg(test)]
+/// A signature by `id` over `message` whose `R` carries a point of order 2: valid under
+/// the cofactored equation, refused by `verify_strict`. Only the signer can make one.
+pub(crate) fn torsioned_signature(id: &Identity, message: &[u8]) -> Signature {
+    use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+    use curve25519_dalek::Scalar;
+    use sha2::{Digest as _, Sha512};
+
+    // (0, -1): the point of order 2.
+    let mut minus_one = [0u8; 32];
+    minus_one[0] = 0xec;
+    minus_one[1..31].fill(0xff);
+    minus_one[31] = 0x7f;
+    let order_two = CompressedEdwardsY(minus_one)
+        .decompress()
+        .expect("(0, -1) is on the curve");
+    let r = Scalar::from(987_654_321u64);
+    let big_r = (ED25519_BASEPOINT_POINT * r + order_two).compress();
+    let k = Scalar::from_bytes_mod_order_wide(
+        &Sha512::new()
+            .chain_update(big_r.as_bytes())
+            .chain_update(id.public().signing)
+            .chain_update(message)
+            .finalize()
+            .into(),
+    );
+    let s = r + k * id.signing.to_scalar();
+    let mut bytes = [0u8; 64];
+    bytes[..32].copy_from_slice(big_r.as_bytes());
+    bytes[32..].copy_from_slice(s.as_bytes());
+    Signature(bytes)
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use rand_core::OsRng;
@@ -618,39 +652,6 @@ mod tests {
             })
             .collect();
         (ids, checks)
-    }
-
-    /// A signature by `id` over `message` whose `R` carries a point of order 2: valid under
-    /// the cofactored equation, refused by `verify_strict`. Only the signer can make one.
-    fn torsioned_signature(id: &Identity, message: &[u8]) -> Signature {
-        use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
-        use curve25519_dalek::edwards::CompressedEdwardsY;
-        use curve25519_dalek::Scalar;
-        use sha2::{Digest as _, Sha512};
-
-        // (0, -1): the point of order 2.
-        let mut minus_one = [0u8; 32];
-        minus_one[0] = 0xec;
-        minus_one[1..31].fill(0xff);
-        minus_one[31] = 0x7f;
-        let order_two = CompressedEdwardsY(minus_one)
-            .decompress()
-            .expect("(0, -1) is on the curve");
-        let r = Scalar::from(987_654_321u64);
-        let big_r = (ED25519_BASEPOINT_POINT * r + order_two).compress();
-        let k = Scalar::from_bytes_mod_order_wide(
-            &Sha512::new()
-                .chain_update(big_r.as_bytes())
-                .chain_update(id.public().signing)
-                .chain_update(message)
-                .finalize()
-                .into(),
-        );
-        let s = r + k * id.signing.to_scalar();
-        let mut bytes = [0u8; 64];
-        bytes[..32].copy_from_slice(big_r.as_bytes());
-        bytes[32..].copy_from_slice(s.as_bytes());
-        Signature(bytes)
     }
 
     #[test]

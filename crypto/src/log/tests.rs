@@ -376,6 +376,28 @@ fn entries_of_another_vault_are_refused() {
 }
 
 #[test]
+fn a_proof_the_server_accepted_in_a_batch_verifies_even_with_a_torsion_component() {
+    let p = Parties::new();
+    let key = p.huisarts.public().verifier().unwrap();
+    let v = p.verifier();
+    // A cofactorless batch misses an order-2 component for half of its coefficients; sixteen
+    // logs (each with other coefficients) make sure a strict rule would have been caught.
+    for _ in 0..16 {
+        let mut chain = p.chain(4);
+        // The huisarts crafts a point of order 2 into the `R` of its own request: the cofactored
+        // equation holds (so the server accepted it), `verify_strict` refuses it.
+        if let Some(proof) = &mut chain[1].entry.event.proof {
+            let message = crate::encoding::canonical(crate::http_sig::DOMAIN, &proof.claims);
+            proof.signature = crate::identity::torsioned_signature(&p.huisarts, &message);
+            let strict = crate::identity::SignatureCheck::new(message, &proof.signature, &key);
+            assert!(!strict.holds());
+        }
+        p.relink(&mut chain, 1);
+        assert_eq!(v.verify(None, &chain).unwrap().map(|h| h.seq), Some(3));
+    }
+}
+
+#[test]
 fn proofs_must_be_the_actors_own_fresh_unique_requests() {
     let p = Parties::new();
     let chain = p.chain(4);
