@@ -12,7 +12,7 @@ data_dir="${RUGZAK_DATA_DIR:-$PWD/rugzak-data}"
 server="http://127.0.0.1:$port"
 server_log="${RUGZAK_SERVER_LOG:-$PWD/rugzak-server.log}"
 
-cargo build --locked -p vault-server -p vault-client
+cargo build --locked -p vault-server -p rugzak-cli
 bin="$CARGO_TARGET_DIR/debug"
 
 "$bin/vault-server" serve --data-dir "$data_dir" --listen "127.0.0.1:$port" \

@@ -29,8 +29,15 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "wasm32 build of the sans-IO crates"
-cargo build --locked --target wasm32-unknown-unknown -p crypto -p questionnaires
+step "wasm32 build of the sans-IO crates (crypto, questionnaires, the client core, the texts)"
+cargo build --locked --target wasm32-unknown-unknown -p crypto -p questionnaires -p vault-client -p rugzak-i18n
+
+step "supply chain: cargo deny (licences, duplicate crates, sources, advisories from a local copy)"
+./scripts/deny.sh
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "release behaviour: the test-only knobs are compiled out without debug assertions"
+cargo test --locked -p rugzak-cli --lib --config 'profile.dev.package.rugzak-cli.debug-assertions=false' release_build
+cargo test --locked -p vault-server --bin vault-server --config 'profile.dev.package.vault-server.debug-assertions=false' only_in_debug

@@ -19,7 +19,8 @@ use crate::encoding::UnixTime;
 use crate::identity::{Identity, Profile, PublicKeys, Signature};
 use crate::ids::{GrantId, Nonce, VaultId};
 use crate::request::{
-    check_profile, AccessDuration, AccessRequest, FormError, Permissions, VerifiedRequest,
+    check_display_name, check_profile, AccessDuration, AccessRequest, FormError, Permissions,
+    VerifiedRequest,
 };
 use crate::scope::{Mode, Scope};
 
@@ -69,6 +70,10 @@ pub struct Grant {
     pub history: History,
     /// The nonce of the request this answers.
     pub request_nonce: Nonce,
+    /// The name the inwoner chose to be shown to the grantee next to the check code
+    /// ([`crate::check_code`]); `None` when none was chosen. Same form rules as a profile name.
+    #[serde(default)]
+    pub display_name: Option<String>,
 }
 
 /// A grant with the vault key's signature.
@@ -100,6 +105,8 @@ pub struct GrantTerms {
     pub max_uses: Option<NonZeroU32>,
     /// History included or only from now on.
     pub history: History,
+    /// The inwoner's name as the grantee will see it (optional, see [`Grant::display_name`]).
+    pub display_name: Option<String>,
 }
 
 /// Why the inwoner's chosen terms cannot be granted.
@@ -223,6 +230,7 @@ impl GrantTerms {
             duration: request.duration,
             max_uses: None,
             history: History::Included,
+            display_name: None,
         }
     }
 
@@ -234,6 +242,9 @@ impl GrantTerms {
             });
         }
         self.duration.check()?;
+        if let Some(name) = &self.display_name {
+            check_display_name(name)?;
+        }
         if !self.duration.fits_within(request.duration) {
             return Err(TermsError::LongerThanRequested);
         }
@@ -265,6 +276,7 @@ impl SignedGrant {
             max_uses: terms.max_uses,
             history: terms.history,
             request_nonce: asked.nonce,
+            display_name: terms.display_name,
         };
         let signature = vault.sign(DOMAIN_GRANT, &grant);
         Ok(Self { grant, signature })
@@ -283,6 +295,9 @@ impl SignedGrant {
             .verify(DOMAIN_GRANT, grant, &self.signature)
             .map_err(|_| GrantError::BadSignature)?;
         check_profile(&grant.profile)?;
+        if let Some(name) = &grant.display_name {
+            check_display_name(name)?;
+        }
         if let Expiry::At(end) = grant.expiry {
             if grant.not_before >= end {
                 return Err(GrantError::EmptyWindow);
@@ -474,6 +489,7 @@ mod tests {
             duration: AccessDuration::Days(7),
             max_uses: NonZeroU32::new(3),
             history: History::FromNow,
+            display_name: Some("Annelies".into()),
         };
         let signed = grant(&w, narrow.clone());
         let verified = signed.verify(&w.inwoner.public()).expect("valid");
@@ -558,6 +574,45 @@ mod tests {
             grant: empty,
         };
         assert_eq!(empty.verify(&keys), Err(GrantError::EmptyWindow));
+    }
+
+    #[test]
+    fn a_display_name_is_signed_and_held_to_the_name_rules() {
+        let w = world(AccessDuration::Days(30));
+        let keys = w.inwoner.public();
+        let named = GrantTerms {
+            display_name: Some("Annelies".into()),
+            ..GrantTerms::as_requested(w.request.request())
+        };
+        let signed = grant(&w, named.clone());
+        assert_eq!(signed.grant.display_name.as_deref(), Some("Annelies"));
+        assert!(signed.verify(&keys).is_ok());
+        let mut renamed = signed.clone();
+        renamed.grant.display_name = Some("Mallory".into());
+        assert_eq!(renamed.verify(&keys), Err(GrantError::BadSignature));
+        let mut dropped = signed;
+        dropped.grant.display_name = None;
+        assert_eq!(dropped.verify(&keys), Err(GrantError::BadSignature));
+
+        let disguised = FormError::ForbiddenCharacter {
+            field: "display name",
+        };
+        let bidi = GrantTerms {
+            display_name: Some("Annelies\u{202E}".into()),
+            ..named
+        };
+        assert_eq!(
+            SignedGrant::answer(&w.inwoner, &w.request, bidi.clone(), NOW, &mut OsRng),
+            Err(TermsError::Malformed(disguised))
+        );
+        // Signed anyway by a client that skips the check: refused on verification.
+        let mut bad = grant(&w, GrantTerms::as_requested(w.request.request())).grant;
+        bad.display_name = bidi.display_name;
+        let bad = SignedGrant {
+            signature: w.inwoner.sign(DOMAIN_GRANT, &bad),
+            grant: bad,
+        };
+        assert_eq!(bad.verify(&keys), Err(GrantError::Malformed(disguised)));
     }
 
     #[test]

@@ -20,7 +20,9 @@ const ROOT_SALT: &[u8] = b"rugzak/v1/root";
 const INFO_SIGNING: &[u8] = b"rugzak/v1/ed25519";
 const INFO_AGREEMENT: &[u8] = b"rugzak/v1/x25519";
 const DOMAIN_PARTY_ID: &[u8] = b"rugzak/v1/party-id\0";
-const DOMAIN_VAULT_ID: &[u8] = b"rugzak/v1/vault-id\0";
+/// The vault id commits to both keys, so a grant (which names the vault id and is signed by the
+/// signing key) also binds the X25519 key that appenders seal to: a server cannot swap it.
+const DOMAIN_VAULT_ID: &[u8] = b"rugzak/v1/vault-id/2\0";
 
 /// A party's 32-byte root secret. Zeroized on drop, compared in constant time, never printed.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -317,10 +319,18 @@ impl PublicKeys {
         PartyId::from_bytes(truncate16(DOMAIN_PARTY_ID, &self.signing))
     }
 
-    /// The vault id when these are a vault's keys: as [`Self::party_id`] with domain "vault-id".
+    /// The vault id when these are a vault's keys: the first 16 bytes of
+    /// SHA-256("rugzak/v1/vault-id/2\0" || signing key || agreement key). Both keys, so that
+    /// whoever trusts a vault id (a grantee, from its signed grant) also trusts the X25519 key.
     #[must_use]
     pub fn vault_id(&self) -> VaultId {
-        VaultId::from_bytes(truncate16(DOMAIN_VAULT_ID, &self.signing))
+        let mut both = [0u8; 64];
+        both[..32].copy_from_slice(&self.signing);
+        both[32..].copy_from_slice(&self.agreement);
+        let digest = sha256(&[DOMAIN_VAULT_ID, &both[..]].concat());
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&digest.as_bytes()[..16]);
+        VaultId::from_bytes(out)
     }
 
     /// The Ed25519 verifying key; fails for bytes that are not a valid point.
@@ -372,7 +382,7 @@ fn truncate16(domain: &[u8], key: &[u8; 32]) -> [u8; 16] {
     out
 }
 
-fn bech32_encode(hrp: &str, data: &[u8]) -> String {
+pub(crate) fn bech32_encode(hrp: &str, data: &[u8]) -> String {
     #[allow(
         clippy::expect_used,
         reason = "the human-readable parts used here are fixed, valid constants"

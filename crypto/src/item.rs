@@ -7,8 +7,13 @@
 //! Two ways to seal, named by [`Sealing`]:
 //! - under the current [`ScopeKey`] of the item's scope (custom stanza `rugzak-scope`): how the
 //!   owner, and read grantees holding the scope key, store and open items. Symmetric work only.
-//! - `Append`: standard age X25519 to the vault owner and to the author itself. A grantee with
-//!   `append` mode writes without holding any scope key and so learns nothing else.
+//! - `AppendKey`: standard age X25519 to the scope's append key of the current epoch
+//!   ([`crate::scope_key::append`]) and to the author itself. A grantee with `append` mode writes
+//!   without holding any scope key and so learns nothing else; the owner and every reader of
+//!   that epoch open it without the owner having to be online. The plaintext carries the
+//!   author's grant, so a reader checks against the vault key that the author was allowed to
+//!   add to that scope at that time ([`OpenedItem::consent`]).
+//! - `Append` (earlier format, still opened): age X25519 to the vault owner and the author.
 
 use std::collections::btree_map::{BTreeMap, Entry};
 use std::fmt;
@@ -20,16 +25,20 @@ use crate::batch::{
     sign_batch, Attestation, AuthorshipVerifier, SignBatchError, VerifyAuthorshipError,
 };
 use crate::encoding::{canonical, digest, UnixTime};
+use crate::grant::SignedGrant;
 use crate::identity::{Identity, PublicKeys};
 use crate::ids::{Digest, ItemId, VaultId};
-use crate::scope::Scope;
+use crate::scope::{Mode, Scope};
 use crate::scope_key::stanza::{self, StanzaSpec};
-use crate::scope_key::{strip_domain, ScopeKey, ScopeKeyring};
+use crate::scope_key::{strip_domain, AppendKey, ScopeKey, ScopeKeyring};
 
 /// Domain tag of an envelope's digest (the Merkle leaf data).
 pub const DOMAIN_ITEM: &str = "rugzak/v1/item";
 /// Domain tag (and version) of the plaintext inside an item's age file.
 pub const DOMAIN_ITEM_PLAINTEXT: &str = "rugzak/v1/item-plaintext";
+/// Domain tag of the plaintext of an item sealed to an append key: the item plus the grant
+/// under which its author appended it.
+pub const DOMAIN_APPENDED_ITEM_PLAINTEXT: &str = "rugzak/v1/appended-item-plaintext";
 
 /// What an item is. The body's format follows from it (e.g. FHIR JSON for a questionnaire
 /// response), but the crypto core treats every body as opaque bytes.
@@ -50,6 +59,10 @@ pub enum ItemKind {
     IntakeNote,
     /// Feedback to the referrer.
     Feedback,
+    /// An activity in the neighbourhood the inwoner and coach agreed on (step 4).
+    Activity,
+    /// The inwoner's reflection on a programme step.
+    Reflection,
 }
 
 impl ItemKind {
@@ -64,6 +77,8 @@ impl ItemKind {
             Self::Referral => "referral",
             Self::IntakeNote => "intake-note",
             Self::Feedback => "feedback",
+            Self::Activity => "activity",
+            Self::Reflection => "reflection",
         }
     }
 }
@@ -124,13 +139,54 @@ pub struct OpenedItem {
     pub envelope: Envelope,
     /// Its batch attestation.
     pub attestation: Attestation,
+    /// For an item a grantee appended: the grant it was appended under, signed by the vault.
+    #[serde(default)]
+    pub grant: Option<SignedGrant>,
 }
 
-/// Same encoding as [`OpenedItem`], borrowed, so sealing does not copy bodies.
+/// The plaintext of a scope-sealed item, borrowed, so sealing does not copy bodies.
 #[derive(Serialize)]
 struct OpenedItemRef<'a> {
     envelope: &'a Envelope,
     attestation: &'a Attestation,
+}
+
+/// The plaintext of an item sealed to an append key.
+#[derive(Serialize)]
+struct AppendedItemRef<'a> {
+    envelope: &'a Envelope,
+    attestation: &'a Attestation,
+    grant: &'a SignedGrant,
+}
+
+#[derive(Deserialize)]
+struct ItemPlaintext {
+    envelope: Envelope,
+    attestation: Attestation,
+}
+
+#[derive(Deserialize)]
+struct AppendedItemPlaintext {
+    envelope: Envelope,
+    attestation: Attestation,
+    grant: SignedGrant,
+}
+
+/// Why an appended item's author does not show as entitled by the grant it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ConsentError {
+    /// The item carries no grant (the owner wrote it, or it was sealed in the earlier format).
+    #[error("the item carries no grant")]
+    NoGrant,
+    /// The grant's signature or form does not verify against the vault's keys.
+    #[error("the item's grant does not verify against the vault key")]
+    BadGrant,
+    /// The grant is for another party or vault than the item's author and vault.
+    #[error("the item's grant was given to someone else")]
+    NotTheAuthors,
+    /// The grant does not allow adding to this scope at the time the item was written.
+    #[error("the item's grant does not allow adding to {0} at the time it was written")]
+    NotPermitted(Scope),
 }
 
 impl OpenedItem {
@@ -147,11 +203,47 @@ impl OpenedItem {
         )
     }
 
-    /// Parses the plaintext of an item file; `None` if it is not exactly one v1 item.
-    pub(crate) fn from_plaintext(plaintext: &[u8]) -> Option<Self> {
+    /// The grant this appended item carries, once checked against the vault's keys: it was
+    /// given by the vault to the item's author, and allows adding to the item's scope at the
+    /// time the item says it was written. A revocation is not visible here (it is in the
+    /// consent log, which only the inwoner reads); the server refuses appends after one.
+    pub fn consent(&self, vault_keys: &PublicKeys) -> Result<&SignedGrant, ConsentError> {
+        let signed = self.grant.as_ref().ok_or(ConsentError::NoGrant)?;
+        let verified = signed
+            .verify(vault_keys)
+            .map_err(|_| ConsentError::BadGrant)?;
+        let grant = &verified.signed().grant;
+        if grant.grantee != self.envelope.author || grant.vault != self.envelope.vault {
+            return Err(ConsentError::NotTheAuthors);
+        }
+        let scope = self.envelope.scope;
+        if !grant.permits(scope, Mode::Append, self.envelope.created) {
+            return Err(ConsentError::NotPermitted(scope));
+        }
+        Ok(signed)
+    }
+
+    /// Parses the plaintext of an item file; `None` if it is not exactly one v1 item of the
+    /// form `sealing` uses (scope-sealed items carry no grant, appended ones must).
+    pub(crate) fn from_plaintext(plaintext: &[u8], sealing: Sealing) -> Option<Self> {
+        if let Sealing::AppendKey { .. } = sealing {
+            let body = strip_domain(DOMAIN_APPENDED_ITEM_PLAINTEXT, plaintext)?;
+            return match postcard::take_from_bytes::<AppendedItemPlaintext>(body) {
+                Ok((item, [])) => Some(Self {
+                    envelope: item.envelope,
+                    attestation: item.attestation,
+                    grant: Some(item.grant),
+                }),
+                _ => None,
+            };
+        }
         let body = strip_domain(DOMAIN_ITEM_PLAINTEXT, plaintext)?;
-        match postcard::take_from_bytes::<Self>(body) {
-            Ok((item, [])) => Some(item),
+        match postcard::take_from_bytes::<ItemPlaintext>(body) {
+            Ok((item, [])) => Some(Self {
+                envelope: item.envelope,
+                attestation: item.attestation,
+                grant: None,
+            }),
             _ => None,
         }
     }
@@ -176,8 +268,15 @@ pub enum Sealing {
         /// The scope key's epoch.
         epoch: u32,
     },
-    /// age X25519 to the vault owner and the author (written by an `append` grantee).
+    /// age X25519 to the vault owner and the author (the earlier append format; still
+    /// opened, no longer written).
     Append,
+    /// age X25519 to the scope's append key of this epoch and to the author (written by an
+    /// `append` grantee).
+    AppendKey {
+        /// The epoch whose append key it is sealed to.
+        epoch: u32,
+    },
 }
 
 /// An item as the server stores it: only what it needs to file and serve the ciphertext.
@@ -220,9 +319,18 @@ pub enum SealItemError {
     /// An envelope names another author than the one signing.
     #[error("an envelope names another author than the signer")]
     NotAuthor,
-    /// The envelopes belong to another vault than the owner they are appended for.
-    #[error("the items belong to another vault than the owner's")]
+    /// The envelopes belong to another vault than the grant's (or an append key's).
+    #[error("the items belong to another vault than the grant's")]
     WrongVault,
+    /// The grant was given to someone else than the author.
+    #[error("the grant was given to someone else than the author")]
+    NotGrantee,
+    /// The grant does not allow adding to this scope.
+    #[error("the grant does not allow adding to {0}")]
+    NotGranted(Scope),
+    /// No append key was given for this scope.
+    #[error("no append key for {0}")]
+    NoAppendKey(Scope),
     /// The keyring holds no key for this scope.
     #[error("no scope key for {0}")]
     NoScopeKey(Scope),
@@ -254,32 +362,58 @@ pub fn seal_batch(
         .collect()
 }
 
-/// Signs `envelopes` as one batch and seals each to the vault `owner` and the author
-/// (the `append` mode: the author holds no scope key).
+/// Signs `envelopes` as one batch and seals each to the append key of its scope (one of
+/// `keys`, each checked against the vault key) and to the author, with `grant` inside: the
+/// `append` mode, in which the author holds no scope key.
 pub fn seal_append_batch(
     author: &Identity,
-    owner: &PublicKeys,
+    grant: &SignedGrant,
+    keys: &[AppendKey],
     envelopes: &[Envelope],
 ) -> Result<Vec<SealedItem>, SealItemError> {
-    if envelopes.iter().any(|e| e.vault != owner.vault_id()) {
+    let vault = grant.grant.vault;
+    if envelopes.iter().any(|e| e.vault != vault) || keys.iter().any(|k| k.vault() != vault) {
         return Err(SealItemError::WrongVault);
     }
+    if grant.grant.grantee != author.public() {
+        return Err(SealItemError::NotGrantee);
+    }
+    let targets = envelopes
+        .iter()
+        .map(|e| {
+            if !grant.grant.permissions.contains(e.scope, Mode::Append) {
+                return Err(SealItemError::NotGranted(e.scope));
+            }
+            keys.iter()
+                .filter(|k| k.scope() == e.scope)
+                .max_by_key(|k| k.epoch())
+                .ok_or(SealItemError::NoAppendKey(e.scope))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let attestations = attest(author, envelopes)?;
-    let owner_recipient = owner.age_recipient();
     let author_recipient = author.public().age_recipient();
     envelopes
         .iter()
         .zip(&attestations)
-        .map(|(envelope, attestation)| {
+        .zip(targets)
+        .map(|((envelope, attestation), key)| {
+            let plaintext = zeroize::Zeroizing::new(canonical(
+                DOMAIN_APPENDED_ITEM_PLAINTEXT,
+                &AppendedItemRef {
+                    envelope,
+                    attestation,
+                    grant,
+                },
+            ));
             let ciphertext = stanza::encrypt_to(
-                &[&owner_recipient, &author_recipient],
-                &plaintext(envelope, attestation),
+                &[&key.public().age_recipient(), &author_recipient],
+                &plaintext,
             )
             .map_err(|_| SealItemError::Internal)?;
             Ok(SealedItem {
                 id: envelope.id,
                 scope: envelope.scope,
-                sealing: Sealing::Append,
+                sealing: Sealing::AppendKey { epoch: key.epoch() },
                 ciphertext,
             })
         })
@@ -344,7 +478,8 @@ pub enum OpenItemError {
         /// The epoch it is sealed under.
         epoch: u32,
     },
-    /// An appended item needs the owner's or the author's identity, and the reader has none.
+    /// An appended item needs the owner's or the author's identity (or, sealed to an append
+    /// key, that epoch's scope key), and the reader has none.
     #[error("an appended item opens only with the vault owner's or the author's identity")]
     NoIdentity,
     /// The key does not open the file, or the file was altered.
@@ -365,7 +500,6 @@ pub enum OpenItemError {
 }
 
 /// Opens the items of one vault, verifying each and remembering verified batch signatures.
-#[derive(Debug)]
 pub struct ItemReader<'a> {
     vault: VaultId,
     scope_keys: &'a ScopeKeyring,
@@ -373,6 +507,19 @@ pub struct ItemReader<'a> {
     verifier: AuthorshipVerifier,
     /// The stanza of every scope key used so far, built once instead of once per item.
     stanzas: BTreeMap<(Scope, u32), StanzaSpec<'a>>,
+    /// The append identity of every scope epoch used so far.
+    append_identities: BTreeMap<(Scope, u32), age::x25519::Identity>,
+}
+
+impl fmt::Debug for ItemReader<'_> {
+    /// Keys stay out of logs: only which ones are in use.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemReader")
+            .field("vault", &self.vault)
+            .field("scope_keys", self.scope_keys)
+            .field("has_identity", &self.identity.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> ItemReader<'a> {
@@ -385,6 +532,7 @@ impl<'a> ItemReader<'a> {
             identity: None,
             verifier: AuthorshipVerifier::new(),
             stanzas: BTreeMap::new(),
+            append_identities: BTreeMap::new(),
         }
     }
 
@@ -408,6 +556,21 @@ impl<'a> ItemReader<'a> {
                 let identity = self.identity.ok_or(OpenItemError::NoIdentity)?;
                 stanza::decrypt_with(identity.age_identity(), &sealed.ciphertext)
             }
+            Sealing::AppendKey { epoch } => match self.append_identity(sealed.scope, epoch) {
+                Some(identity) => stanza::decrypt_with(identity, &sealed.ciphertext),
+                // Without that epoch's key, only the author can open it.
+                None => match self.identity {
+                    Some(identity) => {
+                        stanza::decrypt_with(identity.age_identity(), &sealed.ciphertext)
+                    }
+                    None => {
+                        return Err(OpenItemError::NoScopeKey {
+                            scope: sealed.scope,
+                            epoch,
+                        })
+                    }
+                },
+            },
         }
         .map_err(|e| match e {
             age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
@@ -415,7 +578,8 @@ impl<'a> ItemReader<'a> {
             }
             _ => OpenItemError::Decrypt,
         })?;
-        let item = OpenedItem::from_plaintext(&plaintext).ok_or(OpenItemError::Malformed)?;
+        let item = OpenedItem::from_plaintext(&plaintext, sealed.sealing)
+            .ok_or(OpenItemError::Malformed)?;
         if item.envelope.id != sealed.id || item.envelope.scope != sealed.scope {
             return Err(OpenItemError::Mismatch);
         }
@@ -424,6 +588,17 @@ impl<'a> ItemReader<'a> {
         }
         item.verify_authorship(&mut self.verifier)?;
         Ok(item)
+    }
+
+    /// The append identity of `scope` at `epoch`, if this reader holds that scope key.
+    fn append_identity(&mut self, scope: Scope, epoch: u32) -> Option<&age::x25519::Identity> {
+        match self.append_identities.entry((scope, epoch)) {
+            Entry::Occupied(held) => Some(held.into_mut()),
+            Entry::Vacant(slot) => {
+                let key = self.scope_keys.get(scope, epoch)?;
+                Some(slot.insert(key.append_identity()))
+            }
+        }
     }
 
     /// The stanza of the scope key of `scope` at `epoch`.

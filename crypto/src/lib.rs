@@ -20,6 +20,7 @@ pub use ids::{Digest, GrantId, IdParseError, ItemId, LinkId, Nonce, PartyId, Vau
 pub use scope::{Mode, Permission, Scope};
 
 pub mod batch;
+pub mod check_code;
 pub mod grant;
 pub mod http_sig;
 pub mod item;
@@ -30,16 +31,19 @@ pub mod request;
 pub mod revocation;
 pub mod scope_key;
 pub mod share_link;
+#[cfg(test)]
+#[allow(clippy::expect_used, reason = "test helpers")]
+mod test_support;
 
 // items: envelopes, batch authorship, scope keys with epochs, append, share links
 pub use batch::{Attestation, AuthorshipVerifier, BatchStatement, VerifyAuthorshipError};
 pub use item::{
-    reseal_in_scope, seal_append_batch, seal_batch, Envelope, ItemKind, ItemReader, OpenItemError,
-    OpenedItem, SealItemError, SealedItem, Sealing,
+    reseal_in_scope, seal_append_batch, seal_batch, ConsentError, Envelope, ItemKind, ItemReader,
+    OpenItemError, OpenedItem, SealItemError, SealedItem, Sealing,
 };
 pub use scope_key::{
-    KeyringConflict, OpenScopeKeyError, RotateScopeKeyError, ScopeKey, ScopeKeyring,
-    WrapScopeKeyError, WrappedScopeKey,
+    AppendKey, AppendPublicKey, KeyringConflict, OpenScopeKeyError, RotateScopeKeyError, ScopeKey,
+    ScopeKeyring, WrapScopeKeyError, WrappedScopeKey,
 };
 pub use share_link::{
     LinkOptions, LinkUrl, NewShareLinkError, OpenSelectionError, ParseShareLinkError,
@@ -47,6 +51,7 @@ pub use share_link::{
 };
 
 // grants: access requests, grants, revocations, recovery codes, QR payloads.
+pub use check_code::CheckCode;
 pub use grant::{
     Expiry, Grant, GrantTerms, History, MemoryNonceLedger, NonceLedger, SignedGrant, VerifiedGrant,
 };

@@ -166,6 +166,18 @@ pub enum LogObject {
     Link(LinkId),
     /// A device key.
     Device(PartyId),
+    /// Several items stored by one request (a grantee's append of more than one item), in
+    /// the order stored. One request is one event: its proof accounts for all of them.
+    Items(Vec<ItemRef>),
+}
+
+/// One item named in [`LogObject::Items`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ItemRef {
+    /// The item's scope.
+    pub scope: Scope,
+    /// The item.
+    pub item: ItemId,
 }
 
 /// Why an attempt was refused. A stable code; postcard encodes the variant index, so new

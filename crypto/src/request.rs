@@ -122,13 +122,13 @@ pub enum FormError {
     /// Name or organisation is empty.
     #[error("{field} is empty")]
     EmptyText {
-        /// `name` or `organisation`.
+        /// `name`, `organisation` or `display name`.
         field: &'static str,
     },
     /// Name or organisation is too long to show or to fit a QR code.
     #[error("{field} is longer than {max} bytes")]
     TextTooLong {
-        /// `name` or `organisation`.
+        /// `name`, `organisation` or `display name`.
         field: &'static str,
         /// The limit.
         max: usize,
@@ -136,17 +136,17 @@ pub enum FormError {
     /// Leading or trailing white space, which would make equal names compare unequal.
     #[error("{field} starts or ends with white space")]
     UntrimmedText {
-        /// `name` or `organisation`.
+        /// `name`, `organisation` or `display name`.
         field: &'static str,
     },
     /// A control or bidirectional-override character, which could disguise the text shown.
     #[error("{field} contains a control or text-direction character")]
     ForbiddenCharacter {
-        /// `name` or `organisation`.
+        /// `name`, `organisation` or `display name`.
         field: &'static str,
     },
     /// The server URL is not `https://…` (or `http://` to this machine), or is not plain ASCII.
-    #[error("server URL must be https:// (or http:// to localhost), printable ASCII without '#', at most {MAX_SERVER_URL_LEN} bytes")]
+    #[error("server URL must be https:// (or http:// to localhost), printable ASCII without '#' or '@', at most {MAX_SERVER_URL_LEN} bytes")]
     ServerUrl,
     /// Zero days or more than the maximum.
     #[error("duration must be 1 to {MAX_DAYS} days, or lifelong")]
@@ -312,6 +312,11 @@ pub(crate) fn check_profile(profile: &Profile) -> Result<(), FormError> {
     check_text("organisation", &profile.organisation, MAX_ORGANISATION_LEN)
 }
 
+/// Checks the inwoner's display name in a grant: the rules of a profile name.
+pub fn check_display_name(name: &str) -> Result<(), FormError> {
+    check_text("display name", name, MAX_NAME_LEN)
+}
+
 fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), FormError> {
     if text.is_empty() {
         return Err(FormError::EmptyText { field });
@@ -336,9 +341,12 @@ fn is_forbidden_char(c: char) -> bool {
 }
 
 /// `https://host…`, or `http://` to the loopback interface for local development and tests.
-/// Printable ASCII only so the URL shown is the URL used; no fragment.
+/// Printable ASCII only so the URL shown is the URL used; no fragment; no user information
+/// (`http://localhost:80@elders.example` goes to `elders.example`).
 fn check_server_url(url: &str) -> Result<(), FormError> {
-    let printable = url.bytes().all(|b| b.is_ascii_graphic() && b != b'#');
+    let printable = url
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'#' && b != b'@');
     let well_formed = if let Some(rest) = url.strip_prefix("https://") {
         !host_of(rest).is_empty()
     } else if let Some(rest) = url.strip_prefix("http://") {
@@ -461,6 +469,16 @@ mod tests {
             make(profile(), "https://", AccessDuration::Days(1)),
             Err(FormError::ServerUrl)
         );
+        for with_user in [
+            "http://localhost:80@elders.example",
+            "https://rugzak.example.nl@elders.example",
+        ] {
+            assert_eq!(
+                make(profile(), with_user, AccessDuration::Days(1)),
+                Err(FormError::ServerUrl),
+                "{with_user}"
+            );
+        }
         assert_eq!(
             make(profile(), "https://a b", AccessDuration::Days(1)),
             Err(FormError::ServerUrl)

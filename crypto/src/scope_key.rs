@@ -22,7 +22,10 @@ use crate::identity::{Identity, PublicKeys, Signature};
 use crate::ids::{Digest, PartyId, VaultId};
 use crate::scope::Scope;
 
+pub(crate) mod append;
 pub(crate) mod stanza;
+
+pub use append::{AppendKey, AppendPublicKey, APPEND_KEY_INFO};
 
 /// Stanza tag of an age file whose file key is wrapped under a scope key.
 pub const SCOPE_STANZA_TAG: &str = "rugzak-scope";
@@ -87,6 +90,17 @@ impl ScopeKey {
         &self.key
     }
 
+    /// The public key appenders seal to in this scope epoch ([`append`]).
+    #[must_use]
+    pub fn append_public(&self) -> AppendPublicKey {
+        append::public(&self.key)
+    }
+
+    /// The age identity that opens items sealed to [`Self::append_public`].
+    pub(crate) fn append_identity(&self) -> age::x25519::Identity {
+        append::identity(&self.key)
+    }
+
     /// The stanza that wraps item file keys under this key.
     pub(crate) fn stanza(&self) -> stanza::StanzaSpec<'_> {
         stanza::StanzaSpec {
@@ -116,14 +130,23 @@ impl ScopeKey {
         let ciphertext = stanza::encrypt_to(&[&recipient.age_recipient()], &plaintext)
             .map_err(|_| WrapScopeKeyError::Internal)?;
         let recipient = recipient.party_id();
+        let append_key = self.append_public();
         let signature = owner.sign(
             DOMAIN_WRAPPED_SCOPE_KEY,
-            &WrapStatement::new(vault, self.scope, self.epoch, recipient, &ciphertext),
+            &WrapStatement::new(
+                vault,
+                self.scope,
+                self.epoch,
+                append_key,
+                recipient,
+                &ciphertext,
+            ),
         );
         Ok(WrappedScopeKey {
             vault,
             scope: self.scope,
             epoch: self.epoch,
+            append_key,
             recipient,
             ciphertext,
             signature,
@@ -275,6 +298,8 @@ pub struct WrappedScopeKey {
     pub scope: Scope,
     /// The key's epoch.
     pub epoch: u32,
+    /// The epoch's public append key (derived from the key): what appenders seal to.
+    pub append_key: AppendPublicKey,
     /// Who can open it: the owner's or a grantee's party id.
     pub recipient: PartyId,
     /// age X25519 file to the recipient; plaintext `canonical(DOMAIN_SCOPE_KEY, KeyPlaintext)`.
@@ -290,6 +315,7 @@ impl fmt::Debug for WrappedScopeKey {
             .field("vault", &self.vault)
             .field("scope", &self.scope)
             .field("epoch", &self.epoch)
+            .field("append_key", &self.append_key)
             .field("recipient", &self.recipient)
             .field("ciphertext_len", &self.ciphertext.len())
             .finish_non_exhaustive()
@@ -302,6 +328,7 @@ struct WrapStatement {
     vault: VaultId,
     scope: Scope,
     epoch: u32,
+    append_key: AppendPublicKey,
     recipient: PartyId,
     ciphertext: Digest,
 }
@@ -327,6 +354,7 @@ impl WrapStatement {
         vault: VaultId,
         scope: Scope,
         epoch: u32,
+        append_key: AppendPublicKey,
         recipient: PartyId,
         ciphertext: &[u8],
     ) -> Self {
@@ -334,6 +362,7 @@ impl WrapStatement {
             vault,
             scope,
             epoch,
+            append_key,
             recipient,
             ciphertext: sha256(ciphertext),
         }
@@ -346,9 +375,22 @@ impl WrappedScopeKey {
             self.vault,
             self.scope,
             self.epoch,
+            self.append_key,
             self.recipient,
             &self.ciphertext,
         )
+    }
+
+    /// The epoch's append key, once the vault key's signature on it is checked: what an
+    /// `append` grantee seals to. Any recipient's copy carries it (the owner's too).
+    pub fn append_key(&self, owner: &PublicKeys) -> Result<AppendKey, OpenScopeKeyError> {
+        self.verify(owner)?;
+        Ok(AppendKey {
+            vault: self.vault,
+            scope: self.scope,
+            epoch: self.epoch,
+            public: self.append_key,
+        })
     }
 
     /// Checks, without opening it, that the vault `owner` wrapped this key with these labels
@@ -378,7 +420,13 @@ impl WrappedScopeKey {
         if (inner.vault, inner.scope, inner.epoch) != (self.vault, self.scope, self.epoch) {
             return Err(OpenScopeKeyError::Mismatch);
         }
-        Ok(ScopeKey::from_bytes(inner.scope, inner.epoch, inner.key))
+        let key = ScopeKey::from_bytes(inner.scope, inner.epoch, inner.key);
+        // The append key is a label the vault signed; it must be the one this key derives,
+        // or appenders would seal to a key the readers of this epoch cannot open.
+        if key.append_public() != self.append_key {
+            return Err(OpenScopeKeyError::Mismatch);
+        }
+        Ok(key)
     }
 }
 
@@ -423,7 +471,8 @@ pub enum OpenScopeKeyError {
     /// The plaintext is not a scope key.
     #[error("the wrapped scope key is malformed")]
     Malformed,
-    /// The plaintext names another vault, scope or epoch than its labels.
+    /// The plaintext names another vault, scope or epoch than its labels, or the key does not
+    /// derive the append key it is labelled with.
     #[error("the wrapped scope key's labels do not match its contents")]
     Mismatch,
 }

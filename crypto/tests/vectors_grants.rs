@@ -57,13 +57,15 @@ fn keys_named(p: &Parties, name: &str) -> PublicKeys {
     }
 }
 
-/// The inwoner narrows the GP's request: questionnaires only, 14 days, 20 uses.
+/// The inwoner narrows the GP's request: questionnaires only, 14 days, 20 uses, and shows
+/// herself as "Annelies".
 fn narrowed_terms() -> GrantTerms {
     GrantTerms {
         permissions: Permissions::new([perm(Scope::Vragenlijsten, Mode::Read)]).expect("valid"),
         duration: AccessDuration::Days(14),
         max_uses: NonZeroU32::new(20),
         history: History::Included,
+        display_name: Some("Annelies".into()),
     }
 }
 
@@ -225,6 +227,8 @@ fn grant_cases(p: &Parties, request: &VerifiedRequest, good: &SignedGrant) -> Ve
     );
     let mut changed_expiry = good.clone();
     changed_expiry.grant.expiry = Expiry::At(NOW + 30 * DAY);
+    let mut renamed = good.clone();
+    renamed.grant.display_name = Some("Mallory".into());
     let longer = resign_grant(
         &p.inwoner,
         crypto::Grant {
@@ -295,6 +299,13 @@ fn grant_cases(p: &Parties, request: &VerifiedRequest, good: &SignedGrant) -> Ve
             "inwoner",
             &[],
             &changed_expiry,
+            "Invalid(BadSignature)",
+        ),
+        check(
+            "changed display name",
+            "inwoner",
+            &[],
+            &renamed,
             "Invalid(BadSignature)",
         ),
         check(

@@ -104,6 +104,10 @@ struct Append {
     envelope: Envelope,
     sealed: SealedItem,
     attestation: crypto::Attestation,
+    /// The grant the coach appended under (inside the plaintext).
+    grant: crypto::SignedGrant,
+    /// The append key of intake@0, derived from that scope key.
+    append_key: crypto::AppendPublicKey,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -496,7 +500,46 @@ fn generate() -> Vectors {
         "Intake: wil graag meer bewegen en mensen ontmoeten.",
         &w.coach,
     );
-    let appended = seal_append_batch(&w.coach, &w.owner.public(), std::slice::from_ref(&note))
+    let request = crypto::SignedRequest::create(
+        &w.coach,
+        crypto::Profile {
+            role: crypto::Role::Welzijnscoach,
+            name: "Sanne Bakker".into(),
+            organisation: "Welzijn Lelystad".into(),
+        },
+        crypto::Permissions::new([
+            crypto::Permission {
+                scope: Scope::Verwijzing,
+                mode: crypto::Mode::Read,
+            },
+            crypto::Permission {
+                scope: Scope::Intake,
+                mode: crypto::Mode::Append,
+            },
+        ])
+        .expect("permissions"),
+        crypto::AccessDuration::Days(30),
+        SERVER.into(),
+        CREATED,
+        &mut rng,
+    )
+    .expect("request")
+    .verify(CREATED)
+    .expect("fresh");
+    let terms = crypto::GrantTerms::as_requested(request.request());
+    let grant =
+        crypto::SignedGrant::answer(&w.owner, &request, terms, CREATED, &mut rng).expect("grant");
+    let append_keys: Vec<crypto::AppendKey> = w
+        .owner_keys
+        .iter()
+        .map(|k| {
+            k.wrap(&w.owner, &w.owner.public())
+                .expect("wrap")
+                .append_key(&w.owner.public())
+                .expect("signed")
+        })
+        .collect();
+    let appended = seal_append_batch(&w.coach, &grant, &append_keys, std::slice::from_ref(&note))
         .expect("append")
         .remove(0);
     let append = Append {
@@ -505,6 +548,12 @@ fn generate() -> Vectors {
             .remove(0),
         envelope: note.clone(),
         sealed: appended.clone(),
+        grant,
+        append_key: w
+            .owner_keys
+            .get(Scope::Intake, 0)
+            .expect("key")
+            .append_public(),
     };
 
     // Scope keys wrapped to the gp (intake@0) and to the owner (notities@1).
@@ -673,8 +722,8 @@ fn negatives(
         appended.clone(),
     );
     item(
-        "appended item without any identity",
-        "owner-keys-only",
+        "appended item without the key of its epoch nor an identity",
+        "revoked",
         appended.clone(),
     );
 
@@ -866,10 +915,22 @@ fn sealed_items_open_to_the_stored_envelopes() {
         let epoch = w.owner_keys.current(envelope.scope).expect("key").epoch();
         assert_eq!(sealed.sealing, Sealing::ScopeKey { epoch });
     }
-    for reader in ["owner", "coach"] {
+    assert_eq!(v.append.sealed.sealing, Sealing::AppendKey { epoch: 0 });
+    assert_eq!(
+        w.owner_keys
+            .get(Scope::Intake, 0)
+            .expect("key")
+            .append_public(),
+        v.append.append_key,
+        "the append key derives from the scope key"
+    );
+    // The owner, a reader of intake@0 (the gp) and the author open it.
+    for reader in ["owner", "gp", "coach"] {
         let opened = w.open(reader, &v.append.sealed).expect("append opens");
         assert_eq!(opened.envelope, v.append.envelope);
         assert_eq!(opened.attestation, v.append.attestation);
+        assert_eq!(opened.grant.as_ref(), Some(&v.append.grant));
+        assert_eq!(opened.consent(&w.owner.public()), Ok(&v.append.grant));
     }
 }
 
@@ -887,6 +948,12 @@ fn wrapped_scope_keys_open_for_their_recipients() {
             .get(case.expected_scope, case.expected_epoch)
             .expect("held");
         assert_eq!(&key, held, "{}", case.description);
+        assert_eq!(
+            case.wrapped.append_key,
+            held.append_public(),
+            "{}",
+            case.description
+        );
     }
 }
 

@@ -11,8 +11,9 @@
 use crypto::encoding::{b64, canonical, sha256, UnixTime};
 use crypto::http_sig::SignedCall;
 use crypto::log::{
-    ActionCode, Actor, DenyReason, Event, EventKind, LogHead, LogObject, LogVerifier, Outcome,
-    SignedEntry, Signer, DEFERRED_SIGNATURE, DOMAIN_ENTRY, DOMAIN_ENTRY_HASH, GENESIS_PREV,
+    ActionCode, Actor, DenyReason, Event, EventKind, ItemRef, LogHead, LogObject, LogVerifier,
+    Outcome, SignedEntry, Signer, DEFERRED_SIGNATURE, DOMAIN_ENTRY, DOMAIN_ENTRY_HASH,
+    GENESIS_PREV,
 };
 use crypto::{
     Digest, GrantId, Identity, ItemId, LinkId, Mode, Nonce, PartyId, Permission, PublicKeys, Role,
@@ -624,6 +625,37 @@ fn generate() -> Vectors {
         None,
         &unsigned_consent,
         err("bad-signature", 3),
+    ));
+
+    // One append request storing two items: one entry names both, with the request as proof.
+    let mut two_items = chain[2].clone();
+    two_items.entry.seq = 7;
+    two_items.entry.prev = chain[6].hash();
+    two_items.entry.event.time = T + 420;
+    two_items.entry.event.object = LogObject::Items(vec![
+        ItemRef {
+            scope: Scope::Intake,
+            item: ItemId::from_bytes(id16("item-a")),
+        },
+        ItemRef {
+            scope: Scope::Terugkoppeling,
+            item: ItemId::from_bytes(id16("item-b")),
+        },
+    ]);
+    two_items.entry.event.proof = Some(k.proof(
+        "proof-4",
+        "POST",
+        &format!("/v1/vaults/{}/append", k.vault.public().vault_id()),
+        "{\"items\":[]}",
+        T + 419,
+    ));
+    k.resign(&mut two_items);
+    cases.push(case(
+        "append-of-two-items-in-one-entry",
+        &chain,
+        Some(head(6)),
+        std::slice::from_ref(&two_items),
+        ok(two_items.head()),
     ));
 
     let mut forked_head = head(4);

@@ -15,7 +15,8 @@
 //!    [`ScoreSheet`], whose [`ScoreSheet::observation`] is the Observation and
 //!    [`ScoreSheet::summary`] a text for people.
 //! 4. [`Trend::new`] turns several sheets of one instrument into series with change and
-//!    direction; [`RuleSet::suggest`] turns the latest sheets into programme suggestions.
+//!    direction; [`suggestions`] turns the latest sheets into advice: the huisarts, 113 or a
+//!    programme, each with the score it rests on.
 //! 5. [`Progress`] records a person's way through a [`Programme`].
 //!
 //! ```
@@ -40,12 +41,14 @@
 
 pub mod answer;
 pub mod catalog;
+pub mod chart;
 pub mod fhir;
 pub mod filler;
 pub mod instrument;
 pub mod licensed;
 pub mod points;
 pub mod programme;
+pub mod report;
 pub mod score;
 pub mod suggest;
 pub mod text;
@@ -54,6 +57,7 @@ pub mod trend;
 
 pub use answer::{AnswerError, AnswerValue, Answers, Completed, FillError, QuestionRef};
 pub use catalog::{Catalog, CatalogError};
+pub use chart::{spider_web, spider_web_of, trend_line, Axis, ChartError};
 pub use fhir::ResourceId;
 pub use filler::{Filler, Position};
 pub use instrument::{
@@ -63,10 +67,15 @@ pub use instrument::{
 pub use licensed::CriteriaError;
 pub use points::Points;
 pub use programme::{
-    Module, Programme, ProgrammeError, Progress, ProgressError, Step, StepContent,
+    Module, ModuleStatus, Programme, ProgrammeError, Progress, ProgressError, ProgressReport,
+    Reflection, Step, StepContent,
 };
-pub use score::{Measure, Method, ReadScoreError, ScoreError, ScoreSheet};
-pub use suggest::{Condition, Reason, Rule, RuleError, RuleSet, Suggestion};
+pub use report::{DomainScore, RatedBy, ScoreReport, SCORE_SCHEMA};
+pub use score::{BandRef, Measure, Method, ReadScoreError, ScoreError, ScoreSheet};
+pub use suggest::{
+    suggestions, Condition, Reason, Rule, RuleError, RuleSet, ScoreBasis, Suggestion,
+    SuggestionKind,
+};
 pub use text::{Lang, Text};
 pub use time::UnixTime;
 pub use trend::{Change, Meaning, Movement, Series, Trend, TrendPoint};

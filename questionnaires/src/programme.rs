@@ -1,9 +1,13 @@
 //! Online programmes (psycho-education) and a person's progress through one.
 //!
-//! A programme is Rugzak JSON (format `rugzak-programma/1`): modules of steps, each step a text,
-//! an exercise, a reflection question or a small check-in questionnaire (by instrument key).
+//! A programme is Rugzak JSON (format `rugzak-programma/1`): modules of steps. Every step has a
+//! text to read (`text`, a few short paragraphs); a step of kind `exercise` also has
+//! `instructions`, a `reflection` a `question` and a `check-in` the key of a small questionnaire.
+//! [`Step::render`] gives one step as plain text in one language for a CLI.
+//!
 //! Progress (format `rugzak-voortgang/1`) records done steps and written reflections; the
-//! client stores it as a vault item in scope `programmas`.
+//! client stores it as a vault item in scope `programmas`. [`Progress::report`] counts steps
+//! done per module and overall.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -65,7 +69,10 @@ pub struct Step {
     pub id: String,
     /// Title.
     pub title: Text,
-    /// What the step holds.
+    /// The text to read (paragraphs separated by blank lines). Every step has one: an exercise
+    /// or question lands better with a short explanation of why.
+    pub text: Text,
+    /// What the step asks of the person, besides reading.
     #[serde(flatten)]
     pub content: StepContent,
 }
@@ -74,11 +81,8 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum StepContent {
-    /// Something to read.
-    Text {
-        /// The text (paragraphs separated by blank lines).
-        body: Text,
-    },
+    /// Only the step's text, to read.
+    Text {},
     /// Something to do.
     Exercise {
         /// What to do.
@@ -114,6 +118,16 @@ pub enum ProgrammeError {
     /// A programme without modules or a module without steps.
     #[error("{0} is leeg / {0} is empty")]
     Empty(String),
+    /// A step whose text, instructions or question is empty or lacks its English translation.
+    #[error(
+        "stap {0} heeft een lege of onvertaalde tekst / step {0} has an empty or untranslated text"
+    )]
+    EmptyText(String),
+}
+
+/// Whether a text has Dutch and English, both with more than whitespace.
+fn complete(text: &Text) -> bool {
+    !text.nl.trim().is_empty() && text.en.as_deref().is_some_and(|en| !en.trim().is_empty())
 }
 
 fn valid_key(s: &str) -> bool {
@@ -151,6 +165,18 @@ impl Programme {
         if let Some(m) = p.modules.iter().find(|m| m.steps.is_empty()) {
             return Err(ProgrammeError::Empty(m.id.clone()));
         }
+        // A step a person cannot read in their language would show as an empty screen.
+        for (_, step) in p.steps() {
+            let texts = [
+                Some(&step.title),
+                Some(&step.text),
+                step.exercise(),
+                step.question(),
+            ];
+            if !texts.into_iter().flatten().all(complete) {
+                return Err(ProgrammeError::EmptyText(step.id.clone()));
+            }
+        }
         Ok(p)
     }
 
@@ -181,6 +207,100 @@ impl Programme {
             StepContent::CheckIn { questionnaire } => Some(questionnaire.as_str()),
             _ => None,
         })
+    }
+
+    /// The number of steps in the whole programme.
+    #[must_use]
+    pub fn step_count(&self) -> usize {
+        self.modules.iter().map(|m| m.steps.len()).sum()
+    }
+
+    /// One step as plain text in `lang`, headed by its place ("Stap 2 van 9 — module") and
+    /// title; `None` for an unknown step id.
+    #[must_use]
+    pub fn render_step(&self, id: &str, lang: Lang) -> Option<String> {
+        let (index, (module, step)) = self.steps().enumerate().find(|(_, (_, s))| s.id == id)?;
+        let of = match lang {
+            Lang::Nl => "Stap {n} van {total}",
+            Lang::En => "Step {n} of {total}",
+        };
+        let place = of
+            .replace("{n}", &(index + 1).to_string())
+            .replace("{total}", &self.step_count().to_string());
+        Some(format!(
+            "{place} — {}\n{}",
+            module.title.get(lang),
+            step.render(lang)
+        ))
+    }
+}
+
+impl Step {
+    /// The text to read.
+    #[must_use]
+    pub fn text(&self) -> &Text {
+        &self.text
+    }
+
+    /// What to do, when the step is an exercise.
+    #[must_use]
+    pub fn exercise(&self) -> Option<&Text> {
+        match &self.content {
+            StepContent::Exercise { instructions } => Some(instructions),
+            _ => None,
+        }
+    }
+
+    /// The question to write an answer to, when the step is a reflection.
+    #[must_use]
+    pub fn question(&self) -> Option<&Text> {
+        match &self.content {
+            StepContent::Reflection { question } => Some(question),
+            _ => None,
+        }
+    }
+
+    /// The questionnaire's key, when the step is a check-in.
+    #[must_use]
+    pub fn check_in(&self) -> Option<&str> {
+        match &self.content {
+            StepContent::CheckIn { questionnaire } => Some(questionnaire),
+            _ => None,
+        }
+    }
+
+    /// The step as plain text in `lang` only: title, text, then the exercise, the question or
+    /// the check-in to fill in.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        let (exercise, question, answer, check_in) = match lang {
+            Lang::Nl => (
+                "Opdracht",
+                "Vraag om over na te denken",
+                "Schrijf uw antwoord op; het wordt bewaard in uw rugzak.",
+                "Vul de korte vragenlijst in",
+            ),
+            Lang::En => (
+                "Exercise",
+                "Question to reflect on",
+                "Write down your answer; it is kept in your rugzak.",
+                "Fill in the short questionnaire",
+            ),
+        };
+        let mut out = format!("{}\n\n{}", self.title.get(lang), self.text.get(lang));
+        match &self.content {
+            StepContent::Text {} => {}
+            StepContent::Exercise { instructions } => {
+                out.push_str(&format!("\n\n{exercise}:\n{}", instructions.get(lang)));
+            }
+            StepContent::Reflection { question: q } => {
+                out.push_str(&format!("\n\n{question}:\n{}\n({answer})", q.get(lang)));
+            }
+            StepContent::CheckIn { questionnaire } => {
+                out.push_str(&format!("\n\n{check_in}: {questionnaire}"));
+            }
+        }
+        out
     }
 }
 
@@ -245,7 +365,7 @@ pub enum ProgressError {
 }
 
 /// How far a person is in one module.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ModuleStatus {
     /// The module's id.
     pub id: String,
@@ -255,6 +375,23 @@ pub struct ModuleStatus {
     pub done: usize,
     /// Steps in total.
     pub total: usize,
+}
+
+/// How far a person is in a programme, per module and overall (for a CLI's text or `--json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgressReport {
+    /// The programme's id.
+    pub programme: String,
+    /// Steps done in the whole programme.
+    pub done: usize,
+    /// Steps in the whole programme.
+    pub total: usize,
+    /// Per module, in order.
+    pub modules: Vec<ModuleStatus>,
+    /// The id of the first step not yet done; `None` when all are done.
+    pub next_step: Option<String>,
+    /// The ids of the reflection steps with at least one written reflection.
+    pub reflected: Vec<String>,
 }
 
 impl Progress {
@@ -349,12 +486,34 @@ impl Progress {
             .collect()
     }
 
+    /// The reflections written on `step`, oldest first.
+    pub fn reflections_on<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a Reflection> {
+        self.reflections.iter().filter(move |r| r.step == step)
+    }
+
+    /// Steps done of total, per module and overall, with the next step and the reflected steps.
+    #[must_use]
+    pub fn report(&self, programme: &Programme) -> ProgressReport {
+        let modules = self.modules(programme);
+        let reflected: Vec<String> = programme
+            .steps()
+            .filter(|(_, s)| self.reflections_on(&s.id).next().is_some())
+            .map(|(_, s)| s.id.clone())
+            .collect();
+        ProgressReport {
+            programme: programme.id.clone(),
+            done: modules.iter().map(|m| m.done).sum(),
+            total: modules.iter().map(|m| m.total).sum(),
+            modules,
+            next_step: self.next_step(programme).map(|(_, s)| s.id.clone()),
+            reflected,
+        }
+    }
+
     /// Plain text: the programme, steps done of total, and the next step.
     #[must_use]
     pub fn summary(&self, programme: &Programme, lang: Lang) -> String {
-        let modules = self.modules(programme);
-        let done: usize = modules.iter().map(|m| m.done).sum();
-        let total: usize = modules.iter().map(|m| m.total).sum();
+        let ProgressReport { done, total, .. } = self.report(programme);
         let (of, steps, next, finished) = match lang {
             Lang::Nl => (
                 "van",

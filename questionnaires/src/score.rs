@@ -19,6 +19,28 @@ pub const GAP_MIN_IMPORTANCE: i64 = 7;
 /// … and its consistency is at least this much lower than its importance.
 pub const GAP_MIN_DIFFERENCE: i64 = 3;
 
+/// Code of the rater option ("who filled this in") meaning the inwoner rated themself (ZRM:
+/// the `beoordelaar` question, the self-rating "Mijn ZRM" way rather than a trained professional).
+pub const SELF_RATED_CODE: &str = "zelf";
+
+/// A band as shown and sent on: its key (`laag`, `matig`, `hoog`) and label.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BandRef {
+    /// The band's code, e.g. `hoog`.
+    pub key: String,
+    /// Its label.
+    pub label: Text,
+}
+
+impl From<&Band> for BandRef {
+    fn from(b: &Band) -> Self {
+        Self {
+            key: b.code.clone(),
+            label: b.label.clone(),
+        }
+    }
+}
+
 /// Code of the VLQ gap flag in [`fhir::FLAG_SYSTEM`].
 const GAP_CODE: &str = "kloof";
 
@@ -128,6 +150,12 @@ impl ScoreSheet {
         self.effective
     }
 
+    /// When the response was filled in, as the RFC 3339 text it was written with.
+    #[must_use]
+    pub fn effective_text(&self) -> &str {
+        &self.effective_text
+    }
+
     /// The total, if the instrument has one.
     #[must_use]
     pub fn total(&self) -> Option<&Measure> {
@@ -150,6 +178,17 @@ impl ScoreSheet {
     #[must_use]
     pub fn method(&self) -> Option<&Method> {
         self.method.as_ref()
+    }
+
+    /// Whether the inwoner rated themself where the instrument asks who rated (the ZRM's
+    /// `beoordelaar` answered [`SELF_RATED_CODE`]). Instruments that do not ask (PSS-10, VLQ,
+    /// Positieve Gezondheid) are always filled in by the inwoner and give `false` here: the flag
+    /// is about a rating normally made by a professional.
+    #[must_use]
+    pub fn self_rated(&self) -> bool {
+        self.method
+            .as_ref()
+            .is_some_and(|m| m.code == SELF_RATED_CODE)
     }
 
     /// A short plain-text summary, one line per score, for a CLI or a list.

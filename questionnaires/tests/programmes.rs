@@ -46,6 +46,170 @@ fn four_example_programmes_ship_marked_as_examples() {
 }
 
 #[test]
+fn every_step_has_text_in_both_languages_and_its_exercise_or_question() {
+    for p in Programme::builtin().expect("load") {
+        assert!(p.step_count() >= 8, "{} has a real number of steps", p.id);
+        for (_, step) in p.steps() {
+            let text = step.text();
+            let en = text.en.as_deref().unwrap_or_default();
+            // A few short paragraphs, in Dutch and in an English that is not the Dutch copied.
+            assert!(
+                text.nl.split("\n\n").count() >= 2,
+                "{}: paragraphs",
+                step.id
+            );
+            assert!(
+                en.split("\n\n").count() >= 2,
+                "{}: English paragraphs",
+                step.id
+            );
+            assert!(
+                text.nl.len() > 150 && en.len() > 150,
+                "{}: real text",
+                step.id
+            );
+            assert_ne!(text.nl, en, "{}: translated", step.id);
+            let (exercise, question) = (step.exercise(), step.question());
+            match &step.content {
+                StepContent::Exercise { .. } => assert!(exercise.is_some_and(|e| e.nl.len() > 40)),
+                StepContent::Reflection { .. } => {
+                    assert!(question.is_some_and(|q| q.nl.ends_with('?')), "{}", step.id);
+                    assert!(question
+                        .and_then(|q| q.en.as_deref())
+                        .is_some_and(|q| q.ends_with('?')));
+                }
+                StepContent::CheckIn { .. } => assert_eq!(step.check_in(), Some("check-in")),
+                StepContent::Text {} => assert!(exercise.is_none() && question.is_none()),
+            }
+            // One language at a time: the Dutch rendering holds no English text and vice versa.
+            let nl = p.render_step(&step.id, Lang::Nl).expect("step renders");
+            let en_rendered = p.render_step(&step.id, Lang::En).expect("step renders");
+            assert!(nl.contains(&text.nl) && !nl.contains(en), "{}", step.id);
+            assert!(en_rendered.contains(en) && !en_rendered.contains(&text.nl));
+            for extra in [exercise, question].into_iter().flatten() {
+                assert!(nl.contains(&extra.nl));
+                assert!(en_rendered.contains(extra.en.as_deref().unwrap_or("missing")));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_programme_says_when_to_contact_the_huisarts() {
+    for p in Programme::builtin().expect("load") {
+        let last = p.steps().last().map(|(_, s)| s).expect("a last step");
+        assert!(
+            last.text.nl.contains("Neem contact op met uw huisarts als"),
+            "{}",
+            p.id
+        );
+        assert!(
+            last.text.get(Lang::En).contains("Contact your GP"),
+            "{}",
+            p.id
+        );
+    }
+}
+
+#[test]
+fn somberheid_names_113_first_and_wherever_dark_thoughts_come_up() {
+    let p = programme("somberheid");
+    let (_, first) = p.steps().next().expect("a first step");
+    for lang in [Lang::Nl, Lang::En] {
+        let text = p.render_step(&first.id, lang).expect("renders");
+        for needle in ["113", "0800-0113", "113.nl"] {
+            assert!(text.contains(needle), "{lang:?}: first step names {needle}");
+        }
+    }
+    assert!(first.text.nl.contains("113 Zelfmoordpreventie"));
+    let dark: Vec<&str> = p
+        .steps()
+        .filter(|(_, s)| s.text.nl.contains("gedachten") || s.text.nl.contains("dood"))
+        .map(|(_, s)| s.id.as_str())
+        .collect();
+    assert!(dark.contains(&"somberheid-vriendelijk"), "{dark:?}");
+    for (_, s) in p.steps().filter(|(_, s)| dark.contains(&s.id.as_str())) {
+        assert!(
+            s.text.nl.contains("0800-0113") && s.text.get(Lang::En).contains("0800-0113"),
+            "{}",
+            s.id
+        );
+    }
+}
+
+#[test]
+fn a_step_renders_with_its_place_and_question() {
+    let p = programme("stress");
+    let text = p.render_step("stress-bronnen", Lang::Nl).expect("renders");
+    assert!(
+        text.starts_with(
+            "Stap 3 van 9 — Stress herkennen\nBronnen van spanning\n\nSpanning komt vaak"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Vraag om over na te denken:\nWat geeft u op dit moment de meeste spanning")
+    );
+    let text = p
+        .render_step("stress-ademhaling", Lang::En)
+        .expect("renders");
+    assert!(
+        text.starts_with("Step 5 of 9 — Relaxing and choosing\nCalm breathing"),
+        "{text}"
+    );
+    assert!(text.contains("Exercise:\nSit down quietly."));
+    assert!(p.render_step("bestaat-niet", Lang::Nl).is_none());
+}
+
+#[test]
+fn progress_report_counts_steps_and_keeps_reflections_per_step() {
+    let p = programme("stress");
+    let mut progress = Progress::start(&p, T0);
+    let report = progress.report(&p);
+    assert_eq!((report.done, report.total), (0, 9));
+    progress
+        .mark_done(&p, "stress-wat-is-stress", T0)
+        .expect("done");
+    progress
+        .mark_done(&p, "stress-ademhaling", T0 + 60)
+        .expect("done");
+    progress
+        .add_reflection(&p, "stress-bronnen", "Vooral mijn werk.", T0 + 120)
+        .expect("reflection");
+    progress
+        .add_reflection(&p, "stress-bronnen", "En de verbouwing.", T0 + DAY)
+        .expect("second reflection");
+    let report = progress.report(&p);
+    assert_eq!((report.done, report.total), (3, 9));
+    let per_module: Vec<(&str, usize, usize)> = report
+        .modules
+        .iter()
+        .map(|m| (m.id.as_str(), m.done, m.total))
+        .collect();
+    assert_eq!(
+        per_module,
+        [
+            ("stress-herkennen", 2, 4),
+            ("stress-ontspannen", 1, 4),
+            ("stress-verder", 0, 1)
+        ]
+    );
+    assert_eq!(report.next_step.as_deref(), Some("stress-signalen"));
+    assert_eq!(report.reflected, ["stress-bronnen"]);
+    let written: Vec<&str> = progress
+        .reflections_on("stress-bronnen")
+        .map(|r| r.text.as_str())
+        .collect();
+    assert_eq!(written, ["Vooral mijn werk.", "En de verbouwing."]);
+    // The reflections survive the stored record.
+    let back = Progress::from_json(&progress.to_json().expect("json")).expect("read");
+    assert_eq!(back.reflections_on("stress-bronnen").count(), 2);
+    let json = serde_json::to_value(&report).expect("report json");
+    assert_eq!(json["done"], 3);
+    assert_eq!(json["modules"][0]["total"], 4);
+}
+
+#[test]
 fn programme_files_are_checked() {
     let good = include_str!("../definitions/programmes/stress.json");
     let mut v: serde_json::Value = serde_json::from_str(good).expect("json");
@@ -72,6 +236,12 @@ fn programme_files_are_checked() {
         Programme::from_json(&v.to_string()),
         Err(ProgrammeError::Json(_))
     ));
+    let mut v: serde_json::Value = serde_json::from_str(good).expect("json");
+    v["modules"][0]["steps"][1]["text"]["en"] = " ".into();
+    assert_eq!(
+        Programme::from_json(&v.to_string()),
+        Err(ProgrammeError::EmptyText("stress-signalen".into()))
+    );
     let mut v: serde_json::Value = serde_json::from_str(good).expect("json");
     v["id"] = "Stress Programma".into();
     assert!(matches!(
@@ -107,7 +277,7 @@ fn progress_marks_steps_keeps_reflections_and_round_trips() {
     assert_eq!((modules[0].done, modules[0].total), (2, 4));
     assert_eq!(
         progress.summary(&p, Lang::Nl),
-        "Stress de baas (voorbeeld): 2 van 8 stappen gedaan. Volgende stap: Stress herkennen — Uw signalen."
+        "Stress de baas (voorbeeld): 2 van 9 stappen gedaan. Volgende stap: Stress herkennen — Uw signalen."
     );
     let bytes = progress.to_json().expect("json");
     assert_eq!(Progress::from_json(&bytes), Ok(progress.clone()));
@@ -184,10 +354,10 @@ fn suggestions_follow_the_latest_scores_with_reasons() {
     let moderate = score(&pss, &pss_answers([4, 4, 4, 4, 4, 1, 4, 4, 1, 0]), T0 + DAY);
     let s = rules.suggest(&[low.clone(), moderate.clone()]);
     assert_eq!(s.len(), 1);
-    assert_eq!(s[0].programme, "stress");
+    assert_eq!(s[0].programme.as_deref(), Some("stress"));
     assert_eq!(
         s[0].reasons[0].describe(Lang::Nl),
-        "Uw score op de stressvragenlijst is 14 of hoger. Het programma over stress kan u helpen om spanning te herkennen en te verminderen. (Ervaren stress (PSS-10), Totaalscore: 14, 2026-03-02)"
+        "Uw score op de stressvragenlijst is 14 of hoger. Het programma over stress kan u helpen om spanning te herkennen en te verminderen. (Ervaren stress (PSS-10), Totaalscore: 14 — matig, 2026-03-02)"
     );
     assert!(s[0].reasons[0]
         .describe(Lang::En)
@@ -212,7 +382,7 @@ fn suggestions_follow_the_latest_scores_with_reasons() {
     let vlq_sheet = score(&vlq, &vlq_answers(importance, consistency), T0);
     let s = rules.suggest(&[zrm_sheet.clone(), vlq_sheet]);
     assert_eq!(s.len(), 1);
-    assert_eq!(s[0].programme, "eenzaamheid");
+    assert_eq!(s[0].programme.as_deref(), Some("eenzaamheid"));
     let fired: Vec<&str> = s[0].reasons.iter().map(|r| r.rule.as_str()).collect();
     assert_eq!(fired, ["zrm-sociaal-netwerk", "vlq-vrienden-kloof"]);
     // Sociaal netwerk 3 does not fire.
@@ -222,8 +392,8 @@ fn suggestions_follow_the_latest_scores_with_reasons() {
     let pg = instrument(POSITIEVE_GEZONDHEID_KORT);
     let pg_sheet = score(&pg, &pg_answers([6, 4, 6, 6, 6, 6]), T0);
     let s = rules.suggest(&[pg_sheet, zrm_sheet]);
-    let programmes: Vec<&str> = s.iter().map(|s| s.programme.as_str()).collect();
-    assert_eq!(programmes, ["eenzaamheid", "somberheid"]);
+    let programmes: Vec<Option<&str>> = s.iter().map(|s| s.programme.as_deref()).collect();
+    assert_eq!(programmes, [Some("eenzaamheid"), Some("somberheid")]);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! as a given person.
 //!
 //! Binaries: `CARGO_BIN_EXE_*` only exists for a crate's own binaries, so [`bin`] runs
-//! `cargo build --locked -p vault-server -p vault-client --bins` once per test process (a no-op when
+//! `cargo build --locked -p vault-server -p rugzak-cli --bins` once per test process (a no-op when
 //! fresh; cargo has released its lock by the time tests run) and takes the binaries from the
 //! same target directory and profile as the running test executable.
 
@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+pub mod hostile;
 
 /// Passphrase of every test home.
 pub const PASSPHRASE: &str = "correct paard batterij nietje";
@@ -53,7 +55,7 @@ pub fn bin_dir() -> &'static Path {
             "-p",
             "vault-server",
             "-p",
-            "vault-client",
+            "rugzak-cli",
             "--bins",
         ]);
         if dir.file_name().is_some_and(|p| p == "release") {
@@ -116,6 +118,47 @@ impl Server {
         let data = std::mem::replace(&mut self.data, tempfile::tempdir().expect("dir"));
         drop(self);
         Self::spawn(data, port, offset)
+    }
+
+    /// Stops the server, calls `f` with its store directory, and starts it again on the same
+    /// port and data (e.g. to change what it keeps on disk).
+    ///
+    /// # Panics
+    /// When the server does not come back.
+    #[must_use]
+    pub fn while_stopped<T>(mut self, f: impl FnOnce(&Path) -> T) -> (Self, T) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let out = f(&self.data.path().join("store"));
+        let port = self.port;
+        let data = std::mem::replace(&mut self.data, tempfile::tempdir().expect("dir"));
+        drop(self);
+        (Self::spawn(data, port, 0), out)
+    }
+
+    /// This server (restarted on its data) and a second one on another port over a copy of
+    /// its data made with `vault-server backup`: the same keys, vaults and logs so far, each
+    /// going its own way from here.
+    ///
+    /// # Panics
+    /// When the backup fails or a server does not come up.
+    #[must_use]
+    pub fn fork(self) -> (Self, Self) {
+        let copy = tempfile::tempdir().expect("data dir");
+        let out = copy.path().join("store");
+        let (this, status) = self.while_stopped(|store| {
+            Command::new(bin("vault-server"))
+                .arg("backup")
+                .arg("--data-dir")
+                .arg(store)
+                .arg("--out")
+                .arg(&out)
+                .stdout(Stdio::null())
+                .status()
+                .expect("run vault-server backup")
+        });
+        assert!(status.success(), "vault-server backup failed");
+        (this, Self::spawn(copy, free_port(), 0))
     }
 
     fn spawn(data: tempfile::TempDir, port: u16, offset: i64) -> Self {
@@ -210,6 +253,34 @@ impl Person {
     #[must_use]
     pub fn run(&self, args: &[&str]) -> Output {
         self.run_at(0, args)
+    }
+
+    /// [`Self::run`] typing `input` at its prompts (stdin), as a person at a terminal would.
+    ///
+    /// # Panics
+    /// When the binary cannot be started or fed.
+    #[must_use]
+    pub fn typing(&self, args: &[&str], input: &str) -> Output {
+        let mut child = Command::new(bin("rugzak"))
+            .arg("--home")
+            .arg(&self.home)
+            .arg("--server")
+            .arg(&self.server)
+            .args(args)
+            .env("RUGZAK_PASSPHRASE", PASSPHRASE)
+            .env("RUGZAK_SCRYPT_WORK_FACTOR", "10")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run rugzak");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("type into rugzak");
+        child.wait_with_output().expect("rugzak output")
     }
 
     /// [`Self::run`] with the client's clock shifted by `offset` seconds.

@@ -18,7 +18,7 @@ fn a_one_day_grant_reads_today_and_is_refused_after_a_day() {
     let request = c.request(&c.gp, &["--scope", "notities", "--days", "1"]);
     let qr = request["qr_text"].as_str().unwrap();
     let _ = c.annelies.ok(&["grant", "--text", qr, "--yes"]);
-    assert!(c.gp.ok(&["read", &c.vault]).contains("vandaag"));
+    assert!(c.gp.ok(&["read", &c.vault, "--yes"]).contains("vandaag"));
 
     let later = DAY + 60;
     let c = c.restart_server_at(later);

@@ -20,7 +20,7 @@ fn snapshot_fixtures() {
     std::env::set_var("RUGZAK_SCRYPT_WORK_FACTOR", "10");
     let root = RootSecret::from_bytes([9; 32]);
     let state = vault_client::State::new(&root, None, "http://127.0.0.1:9".into());
-    let home = vault_client::Home::new(dir.join("home"));
+    let home = rugzak_cli::Home::new(dir.join("home"));
     let _ = std::fs::remove_file(dir.join("home/keystore.age"));
     home.create(&state, &age::secrecy::SecretString::from("goed".to_owned()))
         .unwrap();

@@ -4,10 +4,12 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use crypto::{Identity, ItemKind, RootSecret, Scope};
+use pollster::FutureExt as _;
 use rand_core::OsRng;
+use rugzak_cli::UreqTransport;
 use tests::Server;
 use vault_client::vault::{NewItem, Owner};
-use vault_client::{Api, State, UreqTransport};
+use vault_client::{Api, State};
 
 fn notes(range: std::ops::Range<usize>) -> Vec<NewItem> {
     range
@@ -25,19 +27,28 @@ fn a_vault_of_several_pages_syncs_whole_and_then_only_what_is_new() {
     let root = RootSecret::generate(&mut OsRng);
     let identity = Identity::from_root(root.clone());
     let transport = UreqTransport::new(&server.url);
-    let clock = vault_client::time::now;
+    let clock = rugzak_cli::time::now;
     let api = Api::new(&transport, &identity, &clock);
     let owner = Owner::new(&api, &identity);
-    owner.create().unwrap();
-    owner.add(notes(0..250)).unwrap();
+    let mut writer = State::new(&root, None, server.url.clone());
+    owner.create(&mut writer).block_on().unwrap();
+    owner.add(&mut writer, notes(0..250)).block_on().unwrap();
 
     let mut state = State::new(&root, None, server.url.clone());
-    assert_eq!(owner.sync(&mut state).unwrap(), 250, "three pages of 100");
-    owner.add(notes(250..253)).unwrap();
-    assert_eq!(owner.sync(&mut state).unwrap(), 3, "only the new ones");
-    assert_eq!(owner.sync(&mut state).unwrap(), 0);
+    assert_eq!(
+        owner.sync(&mut state).block_on().unwrap(),
+        250,
+        "three pages of 100"
+    );
+    owner.add(&mut writer, notes(250..253)).block_on().unwrap();
+    assert_eq!(
+        owner.sync(&mut state).block_on().unwrap(),
+        3,
+        "only the new ones"
+    );
+    assert_eq!(owner.sync(&mut state).block_on().unwrap(), 0);
 
-    let opened = owner.items(&mut state).unwrap();
+    let opened = owner.items(&mut state).block_on().unwrap();
     assert_eq!(opened.len(), 253);
     let last = opened.last().unwrap();
     assert_eq!(last.envelope.body, b"notitie 252", "in upload order");

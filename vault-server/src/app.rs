@@ -109,6 +109,7 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(items::get_item))
         .routes(routes!(items::put_scope_keys, items::get_scope_keys))
         .routes(routes!(items::append))
+        .routes(routes!(items::get_append_keys))
         .routes(routes!(grants::get_request))
         .routes(routes!(grants::submit_grant, grants::vault_grants))
         .routes(routes!(grants::my_grants))

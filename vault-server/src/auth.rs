@@ -15,10 +15,11 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::response::IntoResponse as _;
 use crypto::encoding::UnixTime;
@@ -95,6 +96,8 @@ struct Received {
     request: http_sig::SignedCall,
     body: Bytes,
     pending: Option<PendingNonce>,
+    /// The TCP peer (all in-process requests share the unspecified address).
+    client: IpAddr,
 }
 
 /// Request extension set by [`durable_nonces`]: the durability mark of the request nonce
@@ -147,6 +150,12 @@ async fn settle(
 /// Reads the signature headers and the body. A body is only accepted as JSON.
 async fn receive<S: Send + Sync>(req: Request, state: &S) -> Result<Received, AppError> {
     let pending = req.extensions().get::<PendingNonce>().cloned();
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |ConnectInfo(addr)| {
+            addr.ip()
+        });
     let method = req.method().as_str().to_owned();
     let target = req
         .uri()
@@ -169,6 +178,7 @@ async fn receive<S: Send + Sync>(req: Request, state: &S) -> Result<Received, Ap
         request,
         body,
         pending,
+        client,
     })
 }
 
@@ -229,15 +239,23 @@ impl KeyCache {
 
 /// Verifies the received request as signed by `signer`, in the spec's order: clock, key and
 /// signature (checked in one batch with other requests waiting), then the single-use nonce,
-/// whose claim is settled (see [`durable_nonces`]) before this returns.
+/// whose claim is settled (see [`durable_nonces`]) before this returns. A key that sent too
+/// many bad signatures from this address lately is refused first ([`crate::bad_signatures`]).
 async fn verify(state: &AppState, received: &Received, signer: &Verifier) -> Result<(), AppError> {
     let now = state.now();
     let request = &received.request;
+    let (key, client) = (request.claims.key, received.client);
+    let bad = state.bad_signatures();
+    if let Some(retry_after_secs) = bad.refused(key, client, now) {
+        return Err(AppError::TooManyBadSignatures { retry_after_secs });
+    }
     verdict(request.check_time(now))??;
-    let check = request
-        .signature_check(signer)
-        .map_err(|_| AppError::BadSignature)?;
-    if !state.signatures().holds(check).await? {
+    let holds = match request.signature_check(signer) {
+        Ok(check) => state.signatures().holds(check).await?,
+        Err(_) => false,
+    };
+    if !holds {
+        bad.strike(key, client, now);
         return Err(AppError::BadSignature);
     }
     let (outcome, claimed) = state.store_now(|s| {

@@ -5,8 +5,8 @@
 use crypto::encoding::UnixTime;
 use crypto::http_sig;
 use crypto::log::{
-    ActionCode, Actor, DenyReason, Event, EventKind, LogHead as ChainHead, LogObject, LogVerifier,
-    Outcome, SignedEntry,
+    ActionCode, Actor, DenyReason, Event, EventKind, ItemRef, LogHead as ChainHead, LogObject,
+    LogVerifier, Outcome, SignedEntry,
 };
 use crypto::{Identity, Mode, PublicKeys, Scope};
 
@@ -101,16 +101,28 @@ impl EntryMaker<'_> {
                 Some(grant.id),
                 proof,
             ),
-            AccessEvent::ItemAppended { grant, item } => base(
+            AccessEvent::ItemsAppended { grant, items } => base(
                 EventKind::Append,
                 ActionCode::Create,
                 Actor::Party {
                     id: grant.grantee,
                     role: grant.grantee_role,
                 },
-                LogObject::Item {
-                    scope: item.item.scope,
-                    item: item.item.id,
+                match items {
+                    [one] => LogObject::Item {
+                        scope: one.item.scope,
+                        item: one.item.id,
+                    },
+                    // One request, one entry: its proof accounts for every item it stored.
+                    _ => LogObject::Items(
+                        items
+                            .iter()
+                            .map(|i| ItemRef {
+                                scope: i.item.scope,
+                                item: i.item.id,
+                            })
+                            .collect(),
+                    ),
                 },
                 Outcome::Success,
                 Some(grant.id),

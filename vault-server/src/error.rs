@@ -98,6 +98,9 @@ pub enum AppError {
     /// The body exceeds the configured limit.
     #[error("request body too large")]
     BodyTooLarge,
+    /// More items (or keys) in one request than the endpoint takes.
+    #[error("too many items in one request")]
+    TooManyItems,
     /// The body is not declared as JSON.
     #[error("unsupported content type")]
     UnsupportedMediaType,
@@ -152,6 +155,12 @@ pub enum AppError {
     #[error("rate limited")]
     RateLimited {
         /// Seconds until a retry may succeed.
+        retry_after_secs: u64,
+    },
+    /// This key sent too many bad signatures from this address lately.
+    #[error("too many bad signatures")]
+    TooManyBadSignatures {
+        /// Seconds until it is no longer refused.
         retry_after_secs: u64,
     },
     /// Too many passkey ceremonies in progress server-wide.
@@ -229,6 +238,23 @@ pub enum AppError {
     /// A scope key's vault signature does not verify (forged or altered labels or ciphertext).
     #[error("scope key not signed by the vault")]
     ForgedScopeKey,
+    /// The vault already holds another key of its own for this scope and epoch.
+    #[error("epoch taken")]
+    EpochTaken {
+        /// The scope.
+        scope: crypto::Scope,
+        /// The epoch.
+        epoch: u32,
+    },
+    /// An appended item is sealed to an append key older than the scope's newest epoch (the
+    /// keys rotated since the appender fetched them).
+    #[error("stale append key")]
+    StaleAppendKey {
+        /// The scope.
+        scope: crypto::Scope,
+        /// Its newest epoch.
+        newest: u32,
+    },
     /// No such item.
     #[error("unknown item")]
     UnknownItem,
@@ -266,7 +292,7 @@ impl AppError {
     #[must_use]
     pub const fn status(&self) -> StatusCode {
         match self {
-            Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTooLarge | Self::TooManyItems => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MalformedJson | Self::MalformedPath | Self::MalformedQuery => {
                 StatusCode::BAD_REQUEST
@@ -279,7 +305,9 @@ impl AppError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthenticated | Self::PasskeyRejected => StatusCode::UNAUTHORIZED,
             Self::CredentialTaken | Self::LastPasskey => StatusCode::CONFLICT,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::TooManyBadSignatures { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::MissingSignature
             | Self::UnknownKey
@@ -302,6 +330,8 @@ impl AppError {
             Self::NonceReused
             | Self::GrantExists
             | Self::LogHeadMoved
+            | Self::EpochTaken { .. }
+            | Self::StaleAppendKey { .. }
             | Self::ItemConflict
             | Self::RequestExists
             | Self::LinkExists => StatusCode::CONFLICT,
@@ -320,6 +350,7 @@ impl AppError {
     pub const fn code(&self) -> &'static str {
         match self {
             Self::BodyTooLarge => "body_too_large",
+            Self::TooManyItems => "too_many_items",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::MalformedJson => "malformed_json",
             Self::InvalidField { problem, .. } => match problem {
@@ -342,6 +373,7 @@ impl AppError {
             Self::UnknownPasskey => "unknown_passkey",
             Self::LastPasskey => "last_passkey",
             Self::RateLimited { .. } => "rate_limited",
+            Self::TooManyBadSignatures { .. } => "too_many_bad_signatures",
             Self::Busy => "busy",
             Self::MissingSignature => "missing_signature",
             Self::MalformedSignature => "malformed_signature",
@@ -363,6 +395,8 @@ impl AppError {
             Self::InvalidRevocation => "invalid_revocation",
             Self::InvalidLogEntry => "invalid_log_entry",
             Self::LogHeadMoved => "log_head_moved",
+            Self::EpochTaken { .. } => "epoch_taken",
+            Self::StaleAppendKey { .. } => "stale_append_key",
             Self::ItemConflict => "item_conflict",
             Self::WrongSealing => "wrong_sealing",
             Self::WrongVault => "wrong_vault",
@@ -384,6 +418,7 @@ impl AppError {
     pub fn message(&self) -> String {
         match self {
             Self::BodyTooLarge => "Het verzoek is te groot. / The request body is too large.".into(),
+            Self::TooManyItems => "Te veel items in één verzoek; stuur ze in delen. / Too many items in one request; send them in parts.".into(),
             Self::UnsupportedMediaType => {
                 "Stuur JSON met Content-Type: application/json. / Send JSON with Content-Type: application/json."
                     .into()
@@ -424,6 +459,9 @@ impl AppError {
             Self::RateLimited { retry_after_secs } => format!(
                 "Te veel pogingen; probeer het over {retry_after_secs} s opnieuw. / Too many attempts; retry in {retry_after_secs} s."
             ),
+            Self::TooManyBadSignatures { retry_after_secs } => format!(
+                "Te veel verzoeken met een ongeldige handtekening; probeer het over {retry_after_secs} s opnieuw. / Too many requests with bad signatures; retry in {retry_after_secs} s."
+            ),
             Self::Busy => "De server is druk; probeer het zo opnieuw. / The server is busy; retry shortly.".into(),
             Self::MissingSignature => "Dit verzoek moet ondertekend zijn. / This request must be signed.".into(),
             Self::MalformedSignature => "De handtekening-headers zijn ongeldig. / The signature headers are malformed.".into(),
@@ -445,7 +483,9 @@ impl AppError {
             Self::InvalidRevocation => "De intrekking klopt niet. / The revocation does not verify.".into(),
             Self::InvalidLogEntry => "De logregel klopt niet bij deze actie. / The log entry does not verify or does not match this action.".into(),
             Self::LogHeadMoved => "Het logboek is intussen gewijzigd; haal het op en onderteken opnieuw. / The log moved on; refetch its head and sign again.".into(),
+            Self::EpochTaken { scope, epoch } => format!("Er is al een sleutel voor {scope} versie {epoch}; haal de sleutels opnieuw op. / The vault already holds another key for {scope} epoch {epoch}; fetch the keys again and rotate past it."),
             Self::ItemConflict => "Er bestaat al een item met dit id. / An item with this id exists with other content.".into(),
+            Self::StaleAppendKey { scope, newest } => format!("De sleutels van {scope} zijn intussen vernieuwd (nu versie {newest}); probeer het opnieuw. / The keys of {scope} were renewed meanwhile (now epoch {newest}); fetch them again and retry."),
             Self::WrongSealing => "Dit item is niet op de juiste manier versleuteld voor deze route. / This item is not sealed the way this endpoint needs.".into(),
             Self::WrongVault => "Deze sleutel hoort bij een andere rugzak. / This key belongs to another vault.".into(),
             Self::ForgedScopeKey => "Deze sleutel is niet door de rugzak ondertekend. / This key is not signed by the vault.".into(),
@@ -473,7 +513,8 @@ impl IntoResponse for AppError {
             tracing::debug!(code = self.code(), "request refused");
         }
         let retry_after = match &self {
-            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            Self::RateLimited { retry_after_secs }
+            | Self::TooManyBadSignatures { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
         let unauthenticated = matches!(self, Self::Unauthenticated);

@@ -83,7 +83,7 @@ enum Flushes {
 type Waiting = (ReadToLog, Reply);
 
 /// Where a read's answer goes.
-type Reply = oneshot::Sender<StoreResult<Logged>>;
+type Reply = oneshot::Sender<Result<Logged, AppError>>;
 
 /// The log-writer and flusher threads, their queues, and the signal raised after each flush.
 pub struct GroupCommit {
@@ -145,14 +145,15 @@ impl GroupCommit {
     /// durable.
     ///
     /// # Errors
-    /// When the store write failed.
+    /// When the store write failed; `clock_skew` when the request, kept as proof, was signed
+    /// more than the clock skew away from `read.now` (this read alone fails).
     pub async fn log(&self, read: ReadToLog) -> Result<Logged, AppError> {
         let (reply, outcome) = oneshot::channel();
         self.reads
             .as_ref()
             .and_then(|q| q.send((read, reply)).ok())
             .ok_or(STOPPED)?;
-        Ok(outcome.await.map_err(|_| STOPPED)??)
+        outcome.await.map_err(|_| STOPPED)?
     }
 
     /// Returns once every write made before `mark` was taken is durable.
@@ -233,19 +234,36 @@ pub(crate) fn next_round<T>(
 fn run_log_rounds(store: &dyn Store, server: &Identity, waiting: &mpsc::Receiver<Waiting>) {
     let mut last_start = None;
     while let Some(round) = next_round(waiting, &mut last_start, MIN_LOG_INTERVAL, MAX_READS) {
-        match log_reads(store, server, &round) {
-            Ok(entries) => {
-                for ((read, reply), entry) in round.into_iter().zip(entries) {
-                    let logged = Logged {
-                        read: read.read,
-                        entry,
-                    };
-                    // A requester that gave up (connection closed) needs no answer.
-                    let _ = reply.send(Ok(logged));
-                }
+        answer_round(store, server, round);
+    }
+}
+
+/// Logs one round and answers its readers. A read whose request can no longer be kept as
+/// proof (signed more than the clock skew before the entry's time: the log's rules refuse
+/// such an entry) is answered `clock_skew` on its own and left out, so that it cannot fail
+/// the round's write for the others.
+fn answer_round(store: &dyn Store, server: &Identity, round: Vec<Waiting>) {
+    let (late, round): (Vec<Waiting>, Vec<Waiting>) = round
+        .into_iter()
+        .partition(|(read, _)| read.proof.check_time::<()>(read.now).is_err());
+    for (_, reply) in late {
+        // A requester that gave up (connection closed) needs no answer.
+        let _ = reply.send(Err(AppError::ClockSkew));
+    }
+    if round.is_empty() {
+        return;
+    }
+    match log_reads(store, server, &round) {
+        Ok(entries) => {
+            for ((read, reply), entry) in round.into_iter().zip(entries) {
+                let logged = Logged {
+                    read: read.read,
+                    entry,
+                };
+                let _ = reply.send(Ok(logged));
             }
-            Err(e) => fail(round.into_iter().map(|(_, r)| r), &e),
         }
+        Err(e) => fail(round.into_iter().map(|(_, r)| r), &e),
     }
 }
 
@@ -309,7 +327,7 @@ fn run_flushes(
 fn fail(replies: impl Iterator<Item = Reply>, e: &StoreError) {
     tracing::error!(error = %e, "group commit failed");
     for reply in replies {
-        let _ = reply.send(Err(same_error(e)));
+        let _ = reply.send(Err(AppError::Storage(same_error(e))));
     }
 }
 
@@ -461,6 +479,43 @@ mod tests {
                 tokio::time::timeout(std::time::Duration::from_secs(5), commit.durable(mark)).await;
             assert!(matches!(waited, Ok(Ok(()))), "answered, and durable");
         }
+    }
+
+    /// One reader whose signed time has fallen out of the clock skew by the time its entry is
+    /// made fails alone, with `clock_skew`; the others in its round are logged and answered.
+    #[tokio::test]
+    async fn a_late_reader_fails_alone_and_its_round_is_logged() {
+        let w = world(Arc::new(MemoryStore::new()));
+        let mut late = read(&w);
+        late.proof = http_sig::SignedCall::sign(
+            &w.grantee,
+            "GET",
+            "/v1/vaults/x/items",
+            b"",
+            NOW - http_sig::MAX_CLOCK_SKEW - 1,
+            Nonce::random(&mut OsRng),
+        )
+        .unwrap();
+        let mut answers = Vec::new();
+        let round: Vec<Waiting> = [read(&w), late, read(&w)]
+            .into_iter()
+            .map(|r| {
+                let (reply, answer) = oneshot::channel();
+                answers.push(answer);
+                (r, reply)
+            })
+            .collect();
+        answer_round(&*w.store, &w.server, round);
+        let mut got = Vec::new();
+        for answer in answers {
+            got.push(match answer.await.unwrap() {
+                Ok(logged) => Ok(logged.entry.unwrap().seq),
+                Err(e) => Err(e.code()),
+            });
+        }
+        assert_eq!(got, [Ok(0), Err("clock_skew"), Ok(1)]);
+        assert_eq!(w.store.log_head(w.grant.vault).unwrap().next_seq, 2);
+        assert_eq!(w.store.grant(w.grant.id).unwrap().unwrap().use_count, 2);
     }
 
     #[tokio::test]

@@ -21,6 +21,14 @@ use crate::store::{
     StoreResult, SyncCursor, VaultRecord, WrappedKeyRecord,
 };
 
+/// Most items in one `POST …/items` (owner upload): bounds the look-ups, the body-file write
+/// and the transaction one request causes (`413 too_many_items` beyond).
+pub const MAX_UPLOAD_ITEMS: usize = 1000;
+/// Most items in one `POST …/append` (grantee): one transaction, one sync, one log entry.
+pub const MAX_APPEND_ITEMS: usize = 100;
+/// Most wrapped keys in one `POST …/scope-keys`: each costs a signature check.
+pub const MAX_UPLOAD_KEYS: usize = 1000;
+
 /// Default and largest page size of an item listing.
 const DEFAULT_PAGE: usize = 100;
 const MAX_PAGE: usize = 1000;
@@ -62,6 +70,9 @@ pub struct PageQuery {
     pub after: Option<u64>,
     /// At most this many (1..=1000, default 100).
     pub limit: Option<usize>,
+    /// `true`: only the caller's own uploads in the scopes it may append to (a grantee reading
+    /// back what it wrote; logged like any read).
+    pub own: Option<bool>,
 }
 
 /// `{keys: [WrappedScopeKey]}`.
@@ -96,14 +107,15 @@ fn wrapped(record: &WrappedKeyRecord) -> Result<WrappedScopeKey, StoreError> {
     postcard::from_bytes(&record.wrapped.0).map_err(|_| StoreError::Corrupt { tree: "scope_keys" })
 }
 
-/// Picks the grant a grantee's call uses: an active one covering `mode` (on `scope`, when the
-/// call concerns one scope); otherwise the most telling refusal. `grants` are the vault's
-/// (a few per inwoner), not the grantee's (a huisarts may hold thousands).
+/// Picks the grant a grantee's call uses: an active one covering `mode` (on every scope of
+/// `scopes`, when the call concerns given scopes); otherwise the most telling refusal.
+/// `grants` are the vault's (a few per inwoner), not the grantee's (a huisarts may hold
+/// thousands).
 pub fn choose_grant(
     grants: &[GrantRecord],
     access: (crypto::VaultId, crypto::PartyId),
     mode: Mode,
-    scope: Option<Scope>,
+    scopes: Option<ScopeSet>,
     now: UnixTime,
 ) -> Result<GrantRecord, (Option<Box<GrantRecord>>, Refusal)> {
     let (vault, grantee) = access;
@@ -112,8 +124,10 @@ pub fn choose_grant(
         .filter(|g| g.vault == vault && g.grantee == grantee)
         .collect();
     let covers = |g: &GrantRecord| {
-        let scopes = g.scopes(mode);
-        scope.map_or(!scopes.is_empty(), |s| scopes.contains(s))
+        let granted = g.scopes(mode);
+        scopes.map_or(!granted.is_empty(), |needed| {
+            !needed.is_empty() && needed.intersect(granted) == needed
+        })
     };
     if let Some(g) = mine
         .iter()
@@ -150,30 +164,43 @@ fn grantee_call<T>(
     vault: &VaultRecord,
     caller: &Caller,
     mode: Mode,
-    scope: Option<Scope>,
+    scopes: Option<ScopeSet>,
     op: impl FnOnce(&GrantRecord, &EntryMaker<'_>) -> StoreResult<Result<T, Refusal>>,
 ) -> StoreResult<Result<T, AppError>> {
     let now = state.now();
+    if let Err(e) = proof_in_time(caller, now) {
+        return Ok(Err(e));
+    }
     let maker = entry_maker(state, vault, caller, now);
     let grants = s.grants_for_vault(vault.id)?;
-    let (grant, refusal) = match choose_grant(&grants, (vault.id, caller.party()), mode, scope, now)
-    {
-        Ok(grant) => match op(&grant, &maker)? {
-            Ok(out) => return Ok(Ok(out)),
-            Err(refusal) => (Some(Box::new(grant)), refusal),
-        },
-        Err(refused) => refused,
-    };
+    let (grant, refusal) =
+        match choose_grant(&grants, (vault.id, caller.party()), mode, scopes, now) {
+            Ok(grant) => match op(&grant, &maker)? {
+                Ok(out) => return Ok(Ok(out)),
+                Err(refusal) => (Some(Box::new(grant)), refusal),
+            },
+            Err(refused) => refused,
+        };
     log_refusal(
         s,
+        state,
         &maker,
-        vault.id,
-        caller.party(),
+        (vault.id, caller.party()),
         mode,
-        grant.as_deref(),
-        refusal,
+        (grant.as_deref(), refusal),
     )
     .map(Err)
+}
+
+/// Whether the caller's request, checked for clock skew when it arrived, is still within the
+/// skew of `now`, the time of the entry that keeps it as proof (the log's rules require it).
+/// A request signed at the edge of the window can fall out of it while it waits: it alone is
+/// refused, as `clock_skew` (and logged nowhere, like any request that fails authentication).
+pub(crate) fn proof_in_time(caller: &Caller, now: UnixTime) -> Result<(), AppError> {
+    caller
+        .proof
+        .check_time::<()>(now)
+        .map_err(|_| AppError::ClockSkew)
 }
 
 /// The maker of the server-signed entries for a grantee's call.
@@ -191,16 +218,22 @@ fn entry_maker<'a>(
     }
 }
 
-/// Logs a refused grantee call and returns its API error.
+/// Logs a refused grantee call (`access`: vault and caller) and returns its API error. A
+/// caller that holds no grant on the vault at all is logged only as far as
+/// [`crate::refusals`] admits it (once per window, so strangers cannot flood a log).
 fn log_refusal(
     s: &dyn Store,
+    state: &AppState,
     maker: &EntryMaker<'_>,
-    vault: crypto::VaultId,
-    grantee: crypto::PartyId,
+    access: (crypto::VaultId, crypto::PartyId),
     mode: Mode,
-    grant: Option<&GrantRecord>,
-    reason: Refusal,
+    refused: (Option<&GrantRecord>, Refusal),
 ) -> StoreResult<AppError> {
+    let (vault, grantee) = access;
+    let (grant, reason) = refused;
+    if grant.is_none() && !state.stranger_refusals().admit(vault, grantee, maker.now) {
+        return Ok(refusal_error(reason));
+    }
     s.log_event(
         vault,
         AccessEvent::Refused {
@@ -225,7 +258,7 @@ enum Attempt<X> {
 fn attempt_read<X>(
     s: &dyn Store,
     call: &VaultCaller<NoBody>,
-    scope: Option<Scope>,
+    (mode, scope): (Mode, Option<Scope>),
     now: UnixTime,
     read: impl FnOnce(&GrantRecord) -> StoreResult<Result<(GranteeRead, X), GrantDenied>>,
 ) -> StoreResult<Attempt<X>> {
@@ -234,8 +267,8 @@ fn attempt_read<X>(
         match choose_grant(
             &grants,
             (call.vault.id, call.caller.party()),
-            Mode::Read,
-            scope,
+            mode,
+            scope.map(|one| ScopeSet::EMPTY.with(one)),
             now,
         ) {
             Ok(grant) => match read(&grant)? {
@@ -255,6 +288,7 @@ async fn finish_read<X>(
     attempt: Attempt<X>,
 ) -> Result<(GranteeRead, X), AppError> {
     let now = state.now();
+    proof_in_time(&call.caller, now)?;
     let (grant, refusal) = match attempt {
         Attempt::Read(grant, read, extra) => {
             let logged = state
@@ -282,12 +316,11 @@ async fn finish_read<X>(
             let maker = entry_maker(&st, &call.vault, &call.caller, now);
             log_refusal(
                 s,
+                &st,
                 &maker,
-                call.vault.id,
-                call.caller.party(),
+                (call.vault.id, call.caller.party()),
                 Mode::Read,
-                grant.as_deref(),
-                refusal,
+                (grant.as_deref(), refusal),
             )
         })
         .await?)
@@ -305,12 +338,16 @@ fn access(grant: &GrantRecord) -> GranteeAccess {
 /// identical item is accepted; the same id with other bytes is a conflict.
 #[utoipa::path(post, path = "/v1/vaults/{vault}/items", tag = "items", request_body = Items,
     params(("vault" = String, Path, description = "Vault id")),
-    responses((status = 201, body = Stored), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Stored), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn put_items(
     State(state): State<AppState>,
     owner: Owner<Body<Items>>,
 ) -> Result<(StatusCode, Json<Stored>), AppError> {
     let Body(Items { items }) = owner.body;
+    if items.len() > MAX_UPLOAD_ITEMS {
+        return Err(AppError::TooManyItems);
+    }
     if items
         .iter()
         .any(|i| !matches!(i.sealing, Sealing::ScopeKey { .. }))
@@ -342,17 +379,19 @@ pub async fn put_items(
 
 /// Lists items after a cursor: all for the owner; a grantee's granted scopes only, logged.
 #[utoipa::path(get, path = "/v1/vaults/{vault}/items", tag = "items",
-    params(("vault" = String, Path, description = "Vault id"), ("after" = Option<u64>, Query, description = "Cursor"), ("limit" = Option<usize>, Query, description = "Page size")),
+    params(("vault" = String, Path, description = "Vault id"), ("after" = Option<u64>, Query, description = "Cursor"), ("limit" = Option<usize>, Query, description = "Page size"), ("own" = Option<bool>, Query, description = "Only the caller's own appended items")),
     responses((status = 200, body = ItemPageJson), (status = 403, body = ErrorBody)))]
 pub async fn list_items(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<PageQuery>,
     call: VaultCaller<NoBody>,
 ) -> Result<Json<ItemPageJson>, AppError> {
+    let own = q.own.unwrap_or(false);
     let query = ItemQuery {
         after: SyncCursor(q.after.unwrap_or(0)),
         scopes: ScopeSet::ALL,
         stored_from: None,
+        author: own.then(|| call.caller.party()),
         limit: q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
     };
     let vault = call.vault.id;
@@ -363,13 +402,16 @@ pub async fn list_items(
         return Ok(Json(page_json(page.items, page.next, page.more)));
     }
     let now = state.now();
+    let (mode, selection) = if own {
+        (Mode::Append, ItemSelection::Own(query))
+    } else {
+        (Mode::Read, ItemSelection::Page(query))
+    };
     let (call, attempt) = state
         .store(move |s| {
-            let attempt = attempt_read(s, &call, None, now, |grant| {
-                Ok(
-                    s.grantee_items(&access(grant), ItemSelection::Page(query), now)?
-                        .map(|page| (GranteeRead::Items(page.items), (page.next, page.more))),
-                )
+            let attempt = attempt_read(s, &call, (mode, None), now, |grant| {
+                Ok(s.grantee_items(&access(grant), selection, now)?
+                    .map(|page| (GranteeRead::Items(page.items), (page.next, page.more))))
             })?;
             Ok((call, attempt))
         })
@@ -414,20 +456,26 @@ pub async fn get_item(
         // A grantee learns nothing of items it may not see, not even whether they exist: an
         // unknown id is refused (and logged) like an item outside the grant.
         let Some(record) = found else {
-            let refused = attempt_read(s, &call, None, now, |_| {
+            let refused = attempt_read(s, &call, (Mode::Read, None), now, |_| {
                 Ok(Err::<(GranteeRead, ()), _>(GrantDenied::ScopeNotGranted))
             });
             return refused.map(|attempt| Ok(Ok(attempt)));
         };
         // The grant chosen covers reading this item's scope; an item from before its history
         // window is refused (and logged) like one outside the grant.
-        attempt_read(s, &call, Some(record.item.scope), now, |grant| {
-            Ok(if grant.shows(&record) {
-                Ok((GranteeRead::Items(vec![record]), ()))
-            } else {
-                Err(GrantDenied::ScopeNotGranted)
-            })
-        })
+        attempt_read(
+            s,
+            &call,
+            (Mode::Read, Some(record.item.scope)),
+            now,
+            |grant| {
+                Ok(if grant.shows(&record) {
+                    Ok((GranteeRead::Items(vec![record]), ()))
+                } else {
+                    Err(GrantDenied::ScopeNotGranted)
+                })
+            },
+        )
         .map(|attempt| Ok(Ok(attempt)))
     })??;
     let record = match attempt {
@@ -446,12 +494,15 @@ pub async fn get_item(
 /// Stores scope keys wrapped for the owner or grantees.
 #[utoipa::path(post, path = "/v1/vaults/{vault}/scope-keys", tag = "items", request_body = Keys,
     params(("vault" = String, Path, description = "Vault id")),
-    responses((status = 201, body = Stored), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Stored), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_scope_keys(
     State(state): State<AppState>,
     owner: Owner<Body<Keys>>,
 ) -> Result<(StatusCode, Json<Stored>), AppError> {
     let Body(Keys { keys }) = owner.body;
+    if keys.len() > MAX_UPLOAD_KEYS {
+        return Err(AppError::TooManyItems);
+    }
     let vault = owner.vault.id;
     if keys.iter().any(|k| k.vault != vault) {
         return Err(AppError::WrongVault);
@@ -476,9 +527,14 @@ pub async fn put_scope_keys(
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     let stored = records.len();
+    let owner_party = owner.vault.keys.party_id();
     state
-        .store(move |s| s.put_scope_keys(vault, &records))
-        .await?;
+        .store(move |s| s.put_scope_keys(vault, owner_party, &records))
+        .await?
+        .map_err(|taken| AppError::EpochTaken {
+            scope: taken.scope,
+            epoch: taken.epoch,
+        })?;
     Ok((StatusCode::CREATED, Json(Stored { stored })))
 }
 
@@ -496,7 +552,7 @@ pub async fn get_scope_keys(
     } else {
         let now = state.now();
         let attempt = state.store_now(|s| {
-            attempt_read(s, &call, None, now, |grant| {
+            attempt_read(s, &call, (Mode::Read, None), now, |grant| {
                 Ok(s.grantee_scope_keys(&access(grant), now)?
                     .map(|keys| (GranteeRead::Keys(keys), ())))
             })
@@ -512,53 +568,120 @@ pub async fn get_scope_keys(
     Ok(Json(Keys { keys }))
 }
 
-/// A grantee appends items sealed to owner and author (`append` sealing), each logged in the
-/// same write as the item.
+/// A grantee appends items sealed to owner and author (`append` sealing): all of them or none,
+/// under one grant, with ONE log entry for the request in the same write (its proof is the
+/// request, which a log may keep only once).
 #[utoipa::path(post, path = "/v1/vaults/{vault}/append", tag = "items", request_body = Items,
     params(("vault" = String, Path, description = "Vault id")),
-    responses((status = 201, body = Stored), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = Stored), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody)))]
 pub async fn append(
     State(state): State<AppState>,
     call: Grantee<Body<Items>>,
 ) -> Result<(StatusCode, Json<Stored>), AppError> {
     let Body(Items { items }) = call.body;
-    if items.is_empty() || items.iter().any(|i| i.sealing != Sealing::Append) {
+    if items.len() > MAX_APPEND_ITEMS {
+        return Err(AppError::TooManyItems);
+    }
+    if items.is_empty()
+        || items
+            .iter()
+            .any(|i| !matches!(i.sealing, Sealing::AppendKey { .. }))
+    {
         return Err(AppError::WrongSealing);
     }
     let author = call.caller.party();
+    let scopes: ScopeSet = items.iter().map(|i| i.scope).collect();
+    let items: Vec<NewItem> = items.into_iter().map(|i| new_item(i, author)).collect();
     let st = state.clone();
+    let owner = call.vault.keys.party_id();
     let stored = state
         .store(move |s| {
-            let mut stored = 0;
-            for item in items {
-                let scope = item.scope;
-                let item = new_item(item, author);
-                let outcome = grantee_call(
-                    s,
-                    &st,
-                    &call.vault,
-                    &call.caller,
-                    Mode::Append,
-                    Some(scope),
-                    |g, maker| {
-                        Ok(
-                            match s.grantee_append_item(&access(g), &item, st.now(), &|h, e| {
-                                maker.build(h, e)
-                            })? {
-                                Ok(_) => Ok(Ok(())),
-                                Err(AppendDenied::Grant(denied)) => Err(Refusal::Grant(denied)),
-                                Err(AppendDenied::Duplicate(_)) => Ok(Err(AppError::ItemConflict)),
-                            },
-                        )
-                    },
-                )?;
-                match outcome {
-                    Ok(Ok(())) => stored += 1,
-                    Ok(Err(e)) | Err(e) => return Ok(Err(e)),
-                }
+            // Sealed to an older epoch than the newest, the revoked reader of that epoch could
+            // open it: refused, the appender fetches the keys again (a race with a rotation).
+            let newest = newest_epochs(&s.scope_keys(call.vault.id, owner)?);
+            if let Some(stale) = items.iter().find_map(|i| match i.sealing {
+                Sealing::AppendKey { epoch } => newest
+                    .get(&i.scope)
+                    .filter(|&&n| n > epoch)
+                    .map(|&n| (i.scope, n)),
+                _ => None,
+            }) {
+                return Ok(Err(AppError::StaleAppendKey {
+                    scope: stale.0,
+                    newest: stale.1,
+                }));
             }
-            Ok(Ok(stored))
+            let outcome = grantee_call(
+                s,
+                &st,
+                &call.vault,
+                &call.caller,
+                Mode::Append,
+                Some(scopes),
+                |g, maker| {
+                    let build = |h, e: AccessEvent<'_>| maker.build(h, e);
+                    Ok(
+                        match s.grantee_append_items(&access(g), &items, maker.now, &build)? {
+                            Ok((records, _)) => Ok(Ok(records.len())),
+                            Err(AppendDenied::Grant(denied)) => Err(Refusal::Grant(denied)),
+                            Err(AppendDenied::Duplicate(_)) => Ok(Err(AppError::ItemConflict)),
+                        },
+                    )
+                },
+            )?;
+            Ok(outcome.and_then(|stored| stored))
         })
         .await??;
     Ok((StatusCode::CREATED, Json(Stored { stored })))
+}
+
+/// The newest epoch per scope among `keys`.
+fn newest_epochs(keys: &[WrappedKeyRecord]) -> std::collections::BTreeMap<Scope, u32> {
+    let mut newest = std::collections::BTreeMap::new();
+    for k in keys {
+        let e = newest.entry(k.scope).or_insert(k.epoch);
+        *e = (*e).max(k.epoch);
+    }
+    newest
+}
+
+/// The append keys of the newest epoch of each scope the caller may append to: the vault's
+/// own wrapped copies, whose `append_key` label the vault signed (the appender checks it).
+/// Public material, so not logged as a read; a caller without an active append grant is
+/// refused (and that refusal logged).
+#[utoipa::path(get, path = "/v1/vaults/{vault}/append-keys", tag = "items",
+    params(("vault" = String, Path, description = "Vault id")),
+    responses((status = 200, body = Keys), (status = 403, body = ErrorBody)))]
+pub async fn get_append_keys(
+    State(state): State<AppState>,
+    call: Grantee<NoBody>,
+) -> Result<Json<Keys>, AppError> {
+    let owner = call.vault.keys.party_id();
+    let st = state.clone();
+    let records = state
+        .store(move |s| {
+            grantee_call(
+                s,
+                &st,
+                &call.vault,
+                &call.caller,
+                Mode::Append,
+                None,
+                |g, _| {
+                    let scopes = g.scopes(Mode::Append);
+                    let keys = s.scope_keys(call.vault.id, owner)?;
+                    let newest = newest_epochs(&keys);
+                    Ok(Ok(keys
+                        .into_iter()
+                        .filter(|k| {
+                            scopes.contains(k.scope) && newest.get(&k.scope) == Some(&k.epoch)
+                        })
+                        .collect::<Vec<_>>()))
+                },
+            )
+        })
+        .await??;
+    let keys = records.iter().map(wrapped).collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(Keys { keys }))
 }

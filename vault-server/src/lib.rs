@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod app;
 pub mod auth;
+pub mod bad_signatures;
 pub mod ceremonies;
 pub mod config;
 pub mod consent;
@@ -19,6 +20,7 @@ pub mod items;
 pub mod links;
 pub mod log_routes;
 pub mod rate_limit;
+pub mod refusals;
 pub mod session;
 pub mod signatures;
 pub mod state;

@@ -199,15 +199,19 @@ fn audit_event(vault: crypto::VaultId, signed: &SignedEntry) -> Value {
         "type": {"system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "1"},
         "role": {"system": "http://terminology.hl7.org/CodeSystem/object-role", "code": "1"},
     })];
+    let item_entity = |scope: &crypto::Scope, item: &crypto::ItemId| json!({"what": {"identifier": {"system": "urn:rugzak:item", "value": item.to_string()}}, "description": scope.to_string()});
     let object = match &e.object {
         LogObject::Vault => None,
+        // One entity per item of the request.
+        LogObject::Items(items) => {
+            entities.extend(items.iter().map(|i| item_entity(&i.scope, &i.item)));
+            None
+        }
         LogObject::Permissions(p) => Some(
             json!({"name": "permissions", "description": p.iter().map(|p| format!("{}:{}", p.scope, p.mode)).collect::<Vec<_>>().join(",")}),
         ),
         LogObject::Scope(s) => Some(json!({"name": "scope", "description": s.to_string()})),
-        LogObject::Item { scope, item } => Some(
-            json!({"what": {"identifier": {"system": "urn:rugzak:item", "value": item.to_string()}}, "description": scope.to_string()}),
-        ),
+        LogObject::Item { scope, item } => Some(item_entity(scope, item)),
         LogObject::Link(_) => Some(json!({"name": "share-link"})),
         LogObject::Device(d) => Some(
             json!({"what": {"identifier": {"system": "urn:rugzak:party", "value": d.to_string()}}, "name": "device"}),

@@ -84,14 +84,19 @@ struct ServeArgs {
     drain_seconds: u64,
     /// Shifts the server clock by this many seconds. For end-to-end tests of expiry only: the
     /// `rugzak` CLI reads the same variable, so signatures stay within the allowed clock skew.
+    /// Debug builds only: a release build has no such flag and ignores the variable.
+    #[cfg(debug_assertions)]
     #[arg(
         long,
-        env = "RUGZAK_CLOCK_OFFSET_SECONDS",
+        env = CLOCK_OFFSET_ENV,
         default_value_t = 0,
         hide = true
     )]
     clock_offset_seconds: i64,
 }
+
+/// The test-only clock knob (spec `parts/client.md`, "Test-only knobs").
+const CLOCK_OFFSET_ENV: &str = "RUGZAK_CLOCK_OFFSET_SECONDS";
 
 #[derive(Debug, Clone, Args)]
 struct BackupArgs {
@@ -115,6 +120,24 @@ impl StoreArgs {
 }
 
 impl ServeArgs {
+    /// Seconds the clock is shifted by: the hidden test flag in debug builds, zero in release
+    /// builds (which warn when the variable is set, so a test set-up does not fail silently).
+    fn clock_offset(&self) -> i64 {
+        #[cfg(debug_assertions)]
+        {
+            self.clock_offset_seconds
+        }
+        #[cfg(not(debug_assertions))]
+        {
+            if std::env::var_os(CLOCK_OFFSET_ENV).is_some() {
+                tracing::warn!(
+                    "{CLOCK_OFFSET_ENV} is ignored: the clock offset exists only in debug builds"
+                );
+            }
+            0
+        }
+    }
+
     fn config(&self) -> ServerConfig {
         ServerConfig {
             body_limit: self.body_limit,
@@ -140,7 +163,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let state = AppState::with_clock(
         Arc::new(store),
         args.config(),
-        offset_clock(args.clock_offset_seconds),
+        offset_clock(args.clock_offset()),
     )
     .map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -258,4 +281,22 @@ fn run_server(args: ServeArgs) -> Result<(), String> {
 fn offset_clock(offset: i64) -> Clock {
     let system = system_clock();
     Arc::new(move || system().saturating_add(offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::Cli;
+
+    /// The test-only clock flag parses in debug builds and is unknown in release builds.
+    /// The release half runs with
+    /// `cargo test -p vault-server --bin vault-server --config 'profile.dev.package.vault-server.debug-assertions=false'`.
+    #[test]
+    fn the_clock_offset_flag_exists_only_in_debug_builds() {
+        let parsed = Cli::try_parse_from(["vault-server", "--clock-offset-seconds", "60"]);
+        assert_eq!(parsed.is_ok(), cfg!(debug_assertions), "{parsed:?}");
+        #[cfg(debug_assertions)]
+        assert_eq!(parsed.map(|c| c.serve.clock_offset()).ok(), Some(60));
+    }
 }

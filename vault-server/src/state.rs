@@ -8,11 +8,13 @@ use rand_core::OsRng;
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 use crate::auth::KeyCache;
+use crate::bad_signatures::BadSignatures;
 use crate::ceremonies::Ceremonies;
 use crate::config::ServerConfig;
 use crate::error::AppError;
 use crate::group_commit::{GroupCommit, Logged, ReadToLog};
 use crate::rate_limit::RateLimiters;
+use crate::refusals::StrangerRefusals;
 use crate::signatures::SignatureChecker;
 use crate::store::{Store, StoreResult, SyncMark};
 
@@ -50,6 +52,12 @@ struct Inner {
     key_cache: KeyCache,
     /// Checks request signatures, many at once.
     signatures: SignatureChecker,
+    /// Slots for share-link passcode hashes ([`crate::links::MAX_HASHES`]).
+    passcode_slots: tokio::sync::Semaphore,
+    /// Which refusals of parties without a grant get a log entry.
+    stranger_refusals: StrangerRefusals,
+    /// Bad request signatures per key and address.
+    bad_signatures: BadSignatures,
 }
 
 impl std::fmt::Debug for AppState {
@@ -108,6 +116,9 @@ impl AppState {
                 group_commit,
                 key_cache: KeyCache::default(),
                 signatures,
+                passcode_slots: tokio::sync::Semaphore::new(crate::links::MAX_HASHES),
+                stranger_refusals: StrangerRefusals::default(),
+                bad_signatures: BadSignatures::default(),
             }),
         })
     }
@@ -148,6 +159,24 @@ impl AppState {
     #[must_use]
     pub fn key_cache(&self) -> &KeyCache {
         &self.inner.key_cache
+    }
+
+    /// Bad request signatures per key and client address lately.
+    #[must_use]
+    pub fn bad_signatures(&self) -> &BadSignatures {
+        &self.inner.bad_signatures
+    }
+
+    /// Which refusals of parties without any grant on a vault get a log entry.
+    #[must_use]
+    pub fn stranger_refusals(&self) -> &StrangerRefusals {
+        &self.inner.stranger_refusals
+    }
+
+    /// Slots for share-link passcode hashes, which run outside the store's lock.
+    #[must_use]
+    pub fn passcode_slots(&self) -> &tokio::sync::Semaphore {
+        &self.inner.passcode_slots
     }
 
     /// The request-signature checker.
@@ -217,6 +246,8 @@ impl AppState {
         let now = self.now();
         self.ceremonies().purge(now);
         self.limiters().forget_idle();
+        self.stranger_refusals().forget_past(now);
+        self.bad_signatures().forget_past(now);
         let purged = self.store(move |s| s.purge_expired(now)).await?;
         tracing::debug!(?purged, "maintenance");
         Ok(())

@@ -235,12 +235,12 @@ async fn a_grantee_cannot_tell_an_unknown_item_from_one_outside_its_grant() {
 async fn append_grantee_appends_but_cannot_read() {
     let w = World::new().await;
     w.grant(&[(Scope::Intake, Mode::Append)]).await;
-    let note = item(Scope::Intake, Sealing::Append);
+    let note = item(Scope::Intake, Sealing::AppendKey { epoch: 0 });
     let r = w.post(&w.gp, "/append", &json!({"items": [note]})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let r = w.get(&w.gp, "/items").await;
     assert_eq!(r.error(), (StatusCode::FORBIDDEN, "append_only"));
-    let other = item(Scope::Notities, Sealing::Append);
+    let other = item(Scope::Notities, Sealing::AppendKey { epoch: 0 });
     let r = w.post(&w.gp, "/append", &json!({"items": [other]})).await;
     assert_eq!(r.error(), (StatusCode::FORBIDDEN, "scope_not_granted"));
     // The owner sees the appended note.
@@ -350,7 +350,7 @@ async fn replayed_skewed_unsigned_and_unknown_requests_are_refused() {
         r.error(),
         (StatusCode::UNPROCESSABLE_ENTITY, "malformed_base64")
     );
-    let appended = json!({"items": [item(Scope::Intake, Sealing::Append)]});
+    let appended = json!({"items": [item(Scope::Intake, Sealing::AppendKey { epoch: 0 })]});
     let r = w.post(&w.vault, "/items", &appended).await;
     assert_eq!(r.code(), "wrong_sealing");
     let r = w.get(&w.vault, "/items").await;
@@ -633,6 +633,85 @@ async fn an_append_grantee_gets_no_scope_keys() {
         matches!(w.last_event().await.outcome, Outcome::Denied(_)),
         "the refusal is logged"
     );
+}
+
+/// An appender gets the append keys of the newest epoch of its append scopes only (the
+/// vault's own copies, whose label the vault signed); an append sealed to an older epoch is
+/// refused so that a reader revoked before the rotation cannot open it; the old format and a
+/// read-only grantee are refused.
+#[tokio::test]
+async fn appenders_get_the_newest_append_keys_and_stale_appends_are_refused() {
+    let w = World::new().await;
+    let me = w.vault.public();
+    let intake0 = ScopeKey::generate(Scope::Intake, &mut OsRng);
+    let intake1 = intake0.rotate(&mut OsRng).unwrap();
+    let keys = [
+        intake0.wrap(&w.vault, &me).unwrap(),
+        intake1.wrap(&w.vault, &me).unwrap(),
+        wrap(Scope::Notities, &w.vault, &me),
+    ];
+    let r = w.put_scope_keys(&w.vault, &keys).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+
+    let r = w.get(&w.gp, "/append-keys").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "no_grant"));
+    w.grant(&[(Scope::Intake, Mode::Append)]).await;
+    let r = w.get(&w.gp, "/append-keys").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let got: Vec<WrappedScopeKey> = serde_json::from_value(r.body["keys"].clone()).unwrap();
+    assert_eq!(got.len(), 1, "intake only, newest epoch only: {got:?}");
+    let key = got[0].append_key(&me).expect("signed by the vault");
+    assert_eq!((key.scope(), key.epoch()), (Scope::Intake, 1));
+    assert_eq!(key.public(), intake1.append_public());
+
+    let stale = item(Scope::Intake, Sealing::AppendKey { epoch: 0 });
+    let r = w.post(&w.gp, "/append", &json!({"items": [stale]})).await;
+    assert_eq!(r.error(), (StatusCode::CONFLICT, "stale_append_key"));
+    let old_format = item(Scope::Intake, Sealing::Append);
+    let r = w
+        .post(&w.gp, "/append", &json!({"items": [old_format]}))
+        .await;
+    assert_eq!(
+        r.error(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "wrong_sealing")
+    );
+    let fresh = item(Scope::Intake, Sealing::AppendKey { epoch: 1 });
+    let r = w.post(&w.gp, "/append", &json!({"items": [fresh]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = w.get(&w.vault, "/items").await;
+    assert_eq!(
+        ids(&r.body),
+        vec![fresh.id.to_string()],
+        "nothing refused was stored"
+    );
+}
+
+/// An append-only grantee reads back its own appended items, logged, and nothing else: not
+/// the owner's items in the same scope, not another appender's.
+#[tokio::test]
+async fn an_appender_reads_back_its_own_items_and_nothing_else() {
+    let w = World::new().await;
+    let owners = item(Scope::Intake, Sealing::ScopeKey { epoch: 0 });
+    w.upload(std::slice::from_ref(&owners)).await;
+    w.grant(&[(Scope::Intake, Mode::Append)]).await;
+    let mine = item(Scope::Intake, Sealing::AppendKey { epoch: 0 });
+    let r = w.post(&w.gp, "/append", &json!({"items": [mine]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+
+    let r = w.get(&w.gp, "/items?own=true").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(ids(&r.body), vec![mine.id.to_string()]);
+    let last = w.last_event().await;
+    assert_eq!(
+        (last.kind, last.outcome),
+        (EventKind::Access, Outcome::Success),
+        "reading back is logged"
+    );
+    let r = w.get(&w.gp, "/items").await;
+    assert_eq!(r.error(), (StatusCode::FORBIDDEN, "append_only"));
+    // The owner asking for "own" gets only what it uploaded itself.
+    let r = w.get(&w.vault, "/items?own=true").await;
+    assert_eq!(ids(&r.body), vec![owners.id.to_string()]);
 }
 
 // ---- owner log entries ----

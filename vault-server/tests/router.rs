@@ -64,6 +64,7 @@ async fn openapi_documents_every_route() {
         ("/v1/vaults/{vault}/scope-keys", "post"),
         ("/v1/vaults/{vault}/scope-keys", "get"),
         ("/v1/vaults/{vault}/append", "post"),
+        ("/v1/vaults/{vault}/append-keys", "get"),
         ("/v1/requests", "post"),
         ("/v1/requests/{reference}", "get"),
         ("/v1/vaults/{vault}/grants", "post"),

@@ -229,55 +229,211 @@ fn tampered_attestation_path_or_envelope_is_rejected() {
     );
 }
 
+const CREATED: UnixTime = 1_767_225_600;
+
+fn grant_to(v: &Vault, grantee: &Identity, permissions: &[(Scope, Mode)]) -> SignedGrant {
+    crate::test_support::grant_to(&v.owner, grantee, permissions, CREATED)
+}
+
+fn append_keys(v: &Vault) -> Vec<AppendKey> {
+    crate::test_support::append_keys(&v.owner, &v.keys)
+}
+
 #[test]
-fn appended_item_opens_for_owner_and_author_only() {
+fn appended_item_opens_for_readers_of_its_epoch_and_its_author_only() {
     let v = Vault::new();
     let coach = Identity::generate(&mut OsRng);
+    let grant = grant_to(&v, &coach, &[(Scope::Intake, Mode::Append)]);
     let mut env = envelope(v.id(), &coach, Scope::Intake, b"intakegesprek");
     env.kind = ItemKind::IntakeNote;
-    let sealed = seal_append_batch(&coach, &v.owner.public(), std::slice::from_ref(&env))
+    let sealed = seal_append_batch(&coach, &grant, &append_keys(&v), std::slice::from_ref(&env))
         .expect("append")
         .remove(0);
-    assert_eq!(sealed.sealing, Sealing::Append);
+    assert_eq!(sealed.sealing, Sealing::AppendKey { epoch: 0 });
     assert_eq!(sealed.scope, Scope::Intake);
 
     let opened = v.reader().open(&sealed).expect("owner opens");
     assert_eq!(opened.envelope, env);
-    assert_eq!(opened.envelope.author, coach.public());
+    assert_eq!(opened.grant.as_ref(), Some(&grant));
+    assert_eq!(opened.consent(&v.owner.public()), Ok(&grant));
+
+    // A reader of intake at epoch 0 (a GP) opens it without the owner, and sees the grant.
+    let gp_keys = only_key(&v.keys, Scope::Intake, 0);
+    let seen = ItemReader::new(v.id(), &gp_keys)
+        .open(&sealed)
+        .expect("gp opens");
+    assert_eq!(seen.envelope, env);
+    assert_eq!(seen.consent(&v.owner.public()), Ok(&grant));
 
     let no_keys = ScopeKeyring::new();
     let mut author = ItemReader::new(v.id(), &no_keys).with_identity(&coach);
     assert_eq!(author.open(&sealed).expect("author opens").envelope, env);
 
+    // Another scope's key, a later epoch's key, a stranger: nothing opens.
+    let other_scope = only_key(&v.keys, Scope::Notities, 0);
+    assert_eq!(
+        ItemReader::new(v.id(), &other_scope).open(&sealed),
+        Err(OpenItemError::NoScopeKey {
+            scope: Scope::Intake,
+            epoch: 0
+        })
+    );
+    let mut later = v.keys.clone();
+    later.rotate(Scope::Intake, &mut OsRng).expect("rotate");
+    let later_only = only_key(&later, Scope::Intake, 1);
+    assert!(ItemReader::new(v.id(), &later_only).open(&sealed).is_err());
     let stranger = Identity::generate(&mut OsRng);
     let mut other = ItemReader::new(v.id(), &no_keys).with_identity(&stranger);
     assert_eq!(other.open(&sealed), Err(OpenItemError::Decrypt));
-    assert_eq!(
-        ItemReader::new(v.id(), &v.keys).open(&sealed),
-        Err(OpenItemError::NoIdentity)
-    );
 }
 
 #[test]
-fn appending_to_another_vault_is_refused() {
+fn an_appended_item_is_sealed_to_the_newest_epoch_given() {
+    let mut v = Vault::new();
+    let coach = Identity::generate(&mut OsRng);
+    let grant = grant_to(&v, &coach, &[(Scope::Terugkoppeling, Mode::Append)]);
+    let old_keys = append_keys(&v);
+    v.keys
+        .rotate(Scope::Terugkoppeling, &mut OsRng)
+        .expect("rotate");
+    let mut keys = old_keys;
+    keys.extend(append_keys(&v));
+    let env = envelope(v.id(), &coach, Scope::Terugkoppeling, b"terugkoppeling");
+    let sealed = seal_append_batch(&coach, &grant, &keys, &[env]).expect("append");
+    assert_eq!(sealed[0].sealing, Sealing::AppendKey { epoch: 1 });
+    // The holder of epoch 0 only (revoked before the rotation) cannot open it.
+    let revoked = only_key(&v.keys, Scope::Terugkoppeling, 0);
+    assert!(ItemReader::new(v.id(), &revoked).open(&sealed[0]).is_err());
+}
+
+#[test]
+fn appending_outside_the_grant_or_without_a_key_is_refused() {
     let v = Vault::new();
     let coach = Identity::generate(&mut OsRng);
-    let env = envelope(VaultId::random(&mut OsRng), &coach, Scope::Intake, b"x");
+    let grant = grant_to(
+        &v,
+        &coach,
+        &[
+            (Scope::Intake, Mode::Append),
+            (Scope::Verwijzing, Mode::Read),
+        ],
+    );
+    let keys = append_keys(&v);
+    let foreign = envelope(VaultId::random(&mut OsRng), &coach, Scope::Intake, b"x");
     assert_eq!(
-        seal_append_batch(&coach, &v.owner.public(), &[env]),
+        seal_append_batch(&coach, &grant, &keys, &[foreign]),
         Err(SealItemError::WrongVault)
+    );
+    let read_only = envelope(v.id(), &coach, Scope::Verwijzing, b"x");
+    assert_eq!(
+        seal_append_batch(&coach, &grant, &keys, &[read_only]),
+        Err(SealItemError::NotGranted(Scope::Verwijzing))
+    );
+    let intake = envelope(v.id(), &coach, Scope::Intake, b"x");
+    let not_intake: Vec<AppendKey> = keys
+        .iter()
+        .copied()
+        .filter(|k| k.scope() != Scope::Intake)
+        .collect();
+    assert_eq!(
+        seal_append_batch(&coach, &grant, &not_intake, std::slice::from_ref(&intake)),
+        Err(SealItemError::NoAppendKey(Scope::Intake))
+    );
+    let someone_else = Identity::generate(&mut OsRng);
+    let theirs = envelope(v.id(), &someone_else, Scope::Intake, b"x");
+    assert_eq!(
+        seal_append_batch(&someone_else, &grant, &keys, &[theirs]),
+        Err(SealItemError::NotGrantee)
     );
 }
 
 #[test]
-fn owner_reseals_an_appended_item_for_read_grantees_keeping_its_authorship() {
+fn a_readers_consent_check_refuses_grants_that_do_not_cover_the_item() {
+    let v = Vault::new();
+    let coach = Identity::generate(&mut OsRng);
+    let grant = grant_to(&v, &coach, &[(Scope::Intake, Mode::Append)]);
+    let env = envelope(v.id(), &coach, Scope::Intake, b"intake");
+    let sealed = seal_append_batch(&coach, &grant, &append_keys(&v), std::slice::from_ref(&env))
+        .expect("append")
+        .remove(0);
+    let opened = v.reader().open(&sealed).expect("open");
+    let owner = v.owner.public();
+    assert_eq!(opened.consent(&owner), Ok(&grant));
+
+    // Written before the grant began, or after it ended.
+    let mut early = opened.clone();
+    early.envelope.created = CREATED - 1;
+    assert_eq!(
+        early.consent(&owner),
+        Err(ConsentError::NotPermitted(Scope::Intake))
+    );
+    let mut late = opened.clone();
+    late.envelope.created = CREATED + 31 * 86_400;
+    assert_eq!(
+        late.consent(&owner),
+        Err(ConsentError::NotPermitted(Scope::Intake))
+    );
+    // Filed under a scope the grant does not let it add to.
+    let mut elsewhere = opened.clone();
+    elsewhere.envelope.scope = Scope::Notities;
+    assert_eq!(
+        elsewhere.consent(&owner),
+        Err(ConsentError::NotPermitted(Scope::Notities))
+    );
+    // Someone else's grant, a grant of another vault, no grant.
+    let other = Identity::generate(&mut OsRng);
+    let mut borrowed = opened.clone();
+    borrowed.envelope.author = other.public();
+    assert_eq!(borrowed.consent(&owner), Err(ConsentError::NotTheAuthors));
+    let stranger_vault = Vault::new();
+    assert_eq!(
+        opened.consent(&stranger_vault.owner.public()),
+        Err(ConsentError::BadGrant)
+    );
+    let mut none = opened;
+    none.grant = None;
+    assert_eq!(none.consent(&owner), Err(ConsentError::NoGrant));
+}
+
+#[test]
+fn a_scope_sealed_plaintext_under_an_append_sealing_is_malformed() {
+    // An appended item must carry its grant: the plain item form is refused there.
+    let v = Vault::new();
+    let env = envelope(v.id(), &v.owner, Scope::Intake, b"x");
+    let attestation = attest(&v.owner, std::slice::from_ref(&env))
+        .expect("attest")
+        .remove(0);
+    let key = append_keys(&v)
+        .into_iter()
+        .find(|k| k.scope() == Scope::Intake)
+        .expect("intake key");
+    let ciphertext = stanza::encrypt_to(
+        &[&key.public().age_recipient()],
+        &plaintext(&env, &attestation),
+    )
+    .expect("encrypt");
+    let sealed = SealedItem {
+        id: env.id,
+        scope: Scope::Intake,
+        sealing: Sealing::AppendKey { epoch: 0 },
+        ciphertext,
+    };
+    assert_eq!(v.reader().open(&sealed), Err(OpenItemError::Malformed));
+}
+
+#[test]
+fn owner_reseals_an_opened_item_for_read_grantees_keeping_its_authorship() {
     let v = Vault::new();
     let coach = Identity::generate(&mut OsRng);
     let env = envelope(v.id(), &coach, Scope::Intake, b"intake");
-    let appended = seal_append_batch(&coach, &v.owner.public(), std::slice::from_ref(&env))
-        .expect("append")
+    let attestation = attest(&coach, std::slice::from_ref(&env))
+        .expect("attest")
         .remove(0);
-    let opened = v.reader().open(&appended).expect("open");
+    let opened = OpenedItem {
+        envelope: env.clone(),
+        attestation,
+        grant: None,
+    };
     let filed = reseal_in_scope(&opened, &v.keys, &mut OsRng).expect("reseal");
     assert_eq!(filed.sealing, Sealing::ScopeKey { epoch: 0 });
     let gp_keys = only_key(&v.keys, Scope::Intake, 0);
@@ -348,9 +504,12 @@ proptest! {
         bit in any::<prop::sample::Index>(),
     ) {
         let v = Vault::new();
-        let env = envelope(v.id(), &v.owner, Scope::Vragenlijsten, &body);
+        let coach = Identity::generate(&mut OsRng);
+        let author = if append { &coach } else { &v.owner };
+        let env = envelope(v.id(), author, Scope::Vragenlijsten, &body);
         let mut sealed = if append {
-            seal_append_batch(&v.owner, &v.owner.public(), std::slice::from_ref(&env))
+            let grant = grant_to(&v, &coach, &[(Scope::Vragenlijsten, Mode::Append)]);
+            seal_append_batch(&coach, &grant, &append_keys(&v), std::slice::from_ref(&env))
         } else {
             seal_batch(&v.owner, std::slice::from_ref(&env), &v.keys, &mut OsRng)
         }

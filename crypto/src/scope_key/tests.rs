@@ -255,6 +255,58 @@ fn wrapped_key_contents_must_match_labels_and_recipient() {
     );
 }
 
+#[test]
+fn the_append_key_is_signed_derived_from_the_key_and_the_same_in_every_copy() {
+    let p = parties();
+    let owner_keys = p.owner.public();
+    let to_owner = p.key.wrap(&p.owner, &owner_keys).expect("wrap");
+    let to_grantee = p.key.wrap(&p.owner, &p.grantee.public()).expect("wrap");
+    assert_eq!(to_owner.append_key, p.key.append_public());
+    assert_eq!(to_grantee.append_key, to_owner.append_key);
+    let checked = to_owner.append_key(&owner_keys).expect("signed");
+    assert_eq!(
+        (
+            checked.vault(),
+            checked.scope(),
+            checked.epoch(),
+            checked.public()
+        ),
+        (
+            owner_keys.vault_id(),
+            Scope::Vragenlijsten,
+            0,
+            p.key.append_public()
+        )
+    );
+    // Each epoch has its own append key, unrelated to the agreement key.
+    let next = p.key.rotate(&mut OsRng).expect("rotate");
+    assert_ne!(next.append_public(), p.key.append_public());
+    assert_ne!(p.key.append_public().0, owner_keys.agreement);
+
+    // A server swapping in its own append key breaks the vault's signature.
+    let server = Identity::generate(&mut OsRng);
+    let mut swapped = to_owner.clone();
+    swapped.append_key = AppendPublicKey(server.public().agreement);
+    assert_eq!(
+        swapped.append_key(&owner_keys),
+        Err(OpenScopeKeyError::BadSignature)
+    );
+    assert_eq!(
+        swapped.open(&p.owner, &owner_keys),
+        Err(OpenScopeKeyError::BadSignature)
+    );
+    // A signed label that the key does not derive (an owner bug) does not open either.
+    let mut mislabelled = to_grantee;
+    mislabelled.append_key = AppendPublicKey(server.public().agreement);
+    mislabelled.signature = p
+        .owner
+        .sign(DOMAIN_WRAPPED_SCOPE_KEY, &mislabelled.statement());
+    assert_eq!(
+        mislabelled.open(&p.grantee, &owner_keys),
+        Err(OpenScopeKeyError::Mismatch)
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 

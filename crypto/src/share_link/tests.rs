@@ -159,7 +159,14 @@ fn shared() -> Shared {
     );
     let note = envelope(&coach, Scope::Intake, ItemKind::IntakeNote, b"intake");
     let mut sealed = seal_batch(&owner, &[own], &keys, &mut OsRng).expect("seal");
-    sealed.extend(seal_append_batch(&coach, &owner.public(), &[note]).expect("append"));
+    let grant = crate::test_support::grant_to(
+        &owner,
+        &coach,
+        &[(Scope::Intake, crate::Mode::Append)],
+        1_767_225_600,
+    );
+    let append_keys = crate::test_support::append_keys(&owner, &keys);
+    sealed.extend(seal_append_batch(&coach, &grant, &append_keys, &[note]).expect("append"));
     let mut reader = ItemReader::new(vault, &keys).with_identity(&owner);
     let items = sealed
         .iter()

@@ -101,7 +101,10 @@ impl Cast {
         assert!(std::path::Path::new(png).exists());
         let granted = self.annelies.json(&["grant", "--image", png, "--yes"]);
         let reference = request["reference"].as_str().unwrap();
-        let _ = who.json(&["wait", reference, "--timeout", "20"]);
+        let waited = who.json(&["wait", reference, "--timeout", "20", "--yes"]);
+        // Both screens show the same check code (spec grants.md, "Check code").
+        assert_eq!(waited["check_code"], granted["check_code"]);
+        assert!(granted["check_code"].is_string(), "{granted}");
         granted["grant"].as_str().unwrap().to_owned()
     }
 

@@ -35,7 +35,9 @@ macro_rules! all_cases {
             vault_registration_is_idempotent, items_page_by_cursor_and_scope, item_batches_are_atomic,
             grantee_reads_only_granted_scopes_and_logs_each_read, grantee_refused_when_grant_not_active,
             grantee_append_stores_item_with_log_entry, append_only_grantee_cannot_read,
+            an_appender_selects_only_its_own_uploads,
             failed_log_builder_writes_nothing, scope_keys_per_recipient_and_grantee_fetch,
+            the_owners_key_of_an_epoch_is_written_once,
             requests_by_reference_expire, nonces_are_single_use, grants_insert_list_and_revoke,
             links_open_count_and_die, parallel_wrong_passcodes_stop_at_limit,
             link_revocation_is_logged_in_the_same_write,
@@ -174,7 +176,7 @@ fn test_log(head: LogHead, event: AccessEvent<'_>) -> StoreResult<LogEntryRecord
     let label = match event {
         AccessEvent::ItemsRead { items, .. } => format!("read {}", items.len()),
         AccessEvent::KeysRead { keys, .. } => format!("keys {}", keys.len()),
-        AccessEvent::ItemAppended { item, .. } => format!("append {}", item.item.id),
+        AccessEvent::ItemsAppended { items, .. } => format!("append {}", items.len()),
         AccessEvent::LinkAttempt { outcome, .. } => format!("link {outcome:?}"),
         AccessEvent::Refused { reason, .. } => format!("refused {reason:?}"),
     };
@@ -261,6 +263,7 @@ fn all(after: u64, limit: usize) -> ItemQuery {
         after: SyncCursor(after),
         scopes: ScopeSet::ALL,
         stored_from: None,
+        author: None,
         limit,
     }
 }
@@ -725,44 +728,74 @@ pub(super) fn grantee_refused_when_grant_not_active(s: &Arc<dyn Store>) {
 
 pub(super) fn grantee_append_stores_item_with_log_entry(s: &Arc<dyn Store>) {
     let v = vault();
-    let g = grant(v, party(), &[(Scope::Intake, Mode::Append)]);
+    let g = grant(
+        v,
+        party(),
+        &[
+            (Scope::Intake, Mode::Append),
+            (Scope::Terugkoppeling, Mode::Append),
+        ],
+    );
     assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let append = |items: &[NewItem], now| {
+        s.grantee_append_items(&access(&g), items, now, &test_log)
+            .unwrap()
+    };
     let note = new_item(Scope::Intake);
-    let (record, entry) = s
-        .grantee_append_item(&access(&g), &note, NOW, &test_log)
-        .unwrap()
-        .unwrap();
-    assert_eq!((record.seq, &record.item), (SyncCursor(1), &note));
+    let (records, entry) = append(std::slice::from_ref(&note), NOW).unwrap();
+    assert_eq!((records[0].seq, &records[0].item), (SyncCursor(1), &note));
     assert_eq!(entry.seq, 0);
-    assert_eq!(s.item(v, note.id).unwrap(), Some(record));
+    assert_eq!(s.item(v, note.id).unwrap(), Some(records[0].clone()));
     assert_eq!(
-        s.grantee_append_item(&access(&g), &note, NOW, &test_log)
-            .unwrap(),
+        append(std::slice::from_ref(&note), NOW),
         Err(AppendDenied::Duplicate(note.id))
     );
-    let wrong_scope = new_item(Scope::Verwijzing);
+    // Two items of one request: both stored, one entry, one use.
+    let pair = [new_item(Scope::Intake), new_item(Scope::Terugkoppeling)];
+    let (records, entry) = append(&pair, NOW).unwrap();
     assert_eq!(
-        s.grantee_append_item(&access(&g), &wrong_scope, NOW, &test_log)
-            .unwrap(),
+        records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        [SyncCursor(2), SyncCursor(3)]
+    );
+    assert_eq!(
+        (entry.seq, entry.entry.0.as_slice()),
+        (1, b"append 2".as_slice())
+    );
+    // All or nothing: one item out of scope, or a known id, and nothing of the request stays.
+    let wrong_scope = new_item(Scope::Verwijzing);
+    let mixed = [new_item(Scope::Intake), wrong_scope.clone()];
+    assert_eq!(
+        append(&mixed, NOW),
         Err(AppendDenied::Grant(GrantDenied::ScopeNotGranted))
     );
-    assert_eq!(s.item(v, wrong_scope.id).unwrap(), None);
+    let with_known = [new_item(Scope::Intake), pair[0].clone()];
     assert_eq!(
-        s.grantee_append_item(
-            &access(&g),
-            &new_item(Scope::Intake),
-            g.expires_at.unwrap(),
-            &test_log
-        )
-        .unwrap(),
+        append(&with_known, NOW),
+        Err(AppendDenied::Duplicate(pair[0].id))
+    );
+    let twice = new_item(Scope::Intake);
+    assert_eq!(
+        append(&[twice.clone(), twice.clone()], NOW),
+        Err(AppendDenied::Duplicate(twice.id))
+    );
+    for refused in [&mixed[0], &with_known[0], &twice] {
+        assert_eq!(s.item(v, refused.id).unwrap(), None, "nothing stored");
+    }
+    assert_eq!(
+        append(&[new_item(Scope::Intake)], g.expires_at.unwrap()),
         Err(AppendDenied::Grant(GrantDenied::Expired))
     );
     assert_eq!(
         s.log_head(v).unwrap().next_seq,
-        1,
-        "only the stored item was logged"
+        2,
+        "one entry per stored request"
     );
-    assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, 1);
+    assert_eq!(s.grant(g.id).unwrap().unwrap().use_count, 2);
+    assert_eq!(
+        s.list_items(v, &all(0, 10)).unwrap().items.len(),
+        3,
+        "no refused item left behind"
+    );
 }
 
 pub(super) fn append_only_grantee_cannot_read(s: &Arc<dyn Store>) {
@@ -789,6 +822,54 @@ pub(super) fn append_only_grantee_cannot_read(s: &Arc<dyn Store>) {
     );
 }
 
+pub(super) fn an_appender_selects_only_its_own_uploads(s: &Arc<dyn Store>) {
+    let v = vault();
+    let coach = party();
+    let g = grant(v, coach, &[(Scope::Intake, Mode::Append)]);
+    assert_eq!(s.insert_grant(&g, None).unwrap(), InsertGrant::Inserted);
+    let readers = grant(v, party(), &[(Scope::Intake, Mode::Read)]);
+    assert_eq!(
+        s.insert_grant(&readers, None).unwrap(),
+        InsertGrant::Inserted
+    );
+    // The owner's intake item, another party's, and two of the coach's (one in a scope the
+    // coach may no longer append to is not among them: its grant names intake only).
+    let _ = stored(s.put_items(v, &[new_item(Scope::Intake)], NOW).unwrap());
+    let mut mine = new_item(Scope::Intake);
+    mine.author = coach;
+    let (records, _) = s
+        .grantee_append_items(&access(&g), std::slice::from_ref(&mine), NOW, &test_log)
+        .unwrap()
+        .unwrap();
+    let mut elsewhere = new_item(Scope::Notities);
+    elsewhere.author = coach;
+    let _ = stored(s.put_items(v, &[elsewhere], NOW).unwrap());
+    let page = read_items(
+        s,
+        &access(&g),
+        ItemSelection::Own(all(0, 10)),
+        NOW,
+        &test_log,
+    )
+    .unwrap()
+    .expect("an appender may read back")
+    .0;
+    assert_eq!(page.items, records, "its own intake item only");
+    // A read-only grantee has nothing of its own to select.
+    assert_eq!(
+        read_items(
+            s,
+            &access(&readers),
+            ItemSelection::Own(all(0, 10)),
+            NOW,
+            &test_log
+        )
+        .unwrap()
+        .map(|_| ()),
+        Err(GrantDenied::ScopeNotGranted)
+    );
+}
+
 pub(super) fn failed_log_builder_writes_nothing(s: &Arc<dyn Store>) {
     let v = vault();
     let g = grant(
@@ -805,7 +886,7 @@ pub(super) fn failed_log_builder_writes_nothing(s: &Arc<dyn Store>) {
     };
     let note = new_item(Scope::Intake);
     assert!(matches!(
-        s.grantee_append_item(&access(&g), &note, NOW, &broken),
+        s.grantee_append_items(&access(&g), std::slice::from_ref(&note), NOW, &broken),
         Err(StoreError::Internal(_))
     ));
     assert!(matches!(
@@ -833,6 +914,7 @@ pub(super) fn scope_keys_per_recipient_and_grantee_fetch(s: &Arc<dyn Store>) {
     let owner = party();
     s.put_scope_keys(
         v,
+        owner,
         &[
             key(Scope::Notities, 1, owner),
             key(Scope::Vragenlijsten, 1, grantee),
@@ -840,6 +922,7 @@ pub(super) fn scope_keys_per_recipient_and_grantee_fetch(s: &Arc<dyn Store>) {
             key(Scope::Notities, 1, grantee),
         ],
     )
+    .unwrap()
     .unwrap();
     assert_eq!(
         s.scope_keys(v, owner).unwrap(),
@@ -860,6 +943,45 @@ pub(super) fn scope_keys_per_recipient_and_grantee_fetch(s: &Arc<dyn Store>) {
         "never a key of an ungranted scope"
     );
     assert_eq!(entry.entry.0, b"keys 2");
+}
+
+pub(super) fn the_owners_key_of_an_epoch_is_written_once(s: &Arc<dyn Store>) {
+    let v = vault();
+    let owner = party();
+    let grantee = party();
+    let key = |epoch, recipient, byte: u8| WrappedKeyRecord {
+        scope: Scope::Notities,
+        epoch,
+        recipient,
+        wrapped: Blob(vec![byte; 8]),
+    };
+    s.put_scope_keys(v, owner, &[key(1, owner, 1), key(1, grantee, 1)])
+        .unwrap()
+        .unwrap();
+    // The same bytes again (a retried request): fine. A re-wrap for a grantee: replaces.
+    s.put_scope_keys(v, owner, &[key(1, owner, 1), key(1, grantee, 2)])
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.scope_keys(v, grantee).unwrap(), vec![key(1, grantee, 2)]);
+    // Another key of its own for epoch 1 (a second device rotating at the same time): refused,
+    // and nothing of that request stored.
+    let taken = s
+        .put_scope_keys(v, owner, &[key(2, owner, 3), key(1, owner, 4)])
+        .unwrap();
+    assert_eq!(
+        taken,
+        Err(EpochTaken {
+            scope: Scope::Notities,
+            epoch: 1
+        })
+    );
+    assert_eq!(s.scope_keys(v, owner).unwrap(), vec![key(1, owner, 1)]);
+    // Two different keys for one slot within one request: refused too.
+    assert!(s
+        .put_scope_keys(v, owner, &[key(5, owner, 5), key(5, owner, 6)])
+        .unwrap()
+        .is_err());
+    assert_eq!(s.scope_keys(v, owner).unwrap(), vec![key(1, owner, 1)]);
 }
 
 pub(super) fn requests_by_reference_expire(s: &Arc<dyn Store>) {

@@ -1039,7 +1039,7 @@ impl SledStore {
             }
             let stored: StoredItem = dec("item_records", &v)?;
             page.next = stored.seq;
-            if query.wants(stored.scope, stored.stored_at) {
+            if query.wants(stored.scope, stored.stored_at, stored.author) {
                 page.items.push(self.load(stored)?);
             }
         }
@@ -1055,6 +1055,7 @@ impl SledStore {
     ) -> StoreResult<ItemPage> {
         match selection {
             ItemSelection::Page(q) => self.page(vault, &narrowed(&q, grant)),
+            ItemSelection::Own(q) => self.page(vault, &own_uploads(&q, grant)),
             ItemSelection::One(id) => Ok(ItemPage {
                 items: self
                     .item(vault, id)?
@@ -1066,18 +1067,23 @@ impl SledStore {
         }
     }
 
-    /// The grant, if it is active at `now` and lets its grantee read something.
+    /// The grant, if it is active at `now` and lets its grantee make `selection` (`None`:
+    /// read something).
     fn active_grant(
         &self,
         access: &GranteeAccess,
         now: UnixTime,
+        selection: Option<&ItemSelection>,
     ) -> StoreResult<Result<GrantRecord, GrantDenied>> {
         let Some(grant) = self.grant(access.grant)? else {
             return Ok(Err(GrantDenied::Unknown));
         };
         Ok(grant
             .check_active(access.vault, access.grantee, now)
-            .and_then(|()| readable(&grant).map(drop))
+            .and_then(|()| match selection {
+                Some(selection) => may_select(&grant, selection),
+                None => readable(&grant).map(drop),
+            })
             .map(|()| grant))
     }
 
@@ -1455,21 +1461,26 @@ impl Store for SledStore {
         selection: ItemSelection,
         now: UnixTime,
     ) -> StoreResult<Result<ItemPage, GrantDenied>> {
-        let grant = match self.active_grant(access, now)? {
+        let grant = match self.active_grant(access, now, Some(&selection))? {
             Ok(g) => g,
             Err(denied) => return Ok(Err(denied)),
         };
         Ok(Ok(self.select(access.vault, selection, &grant)?))
     }
 
-    fn grantee_append_item(
+    fn grantee_append_items(
         &self,
         access: &GranteeAccess,
-        item: &NewItem,
+        items: &[NewItem],
         now: UnixTime,
         log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(ItemRecord, LogEntryRecord), AppendDenied>> {
-        let body = self.bodies.append([item.ciphertext.0.as_slice()])?;
+    ) -> StoreResult<Result<(Vec<ItemRecord>, LogEntryRecord), AppendDenied>> {
+        if items.is_empty() {
+            return Err(StoreError::Internal("an append of no items"));
+        }
+        let body = self
+            .bodies
+            .append(items.iter().map(|i| i.ciphertext.0.as_slice()))?;
         let trees = (
             &self.t.grants,
             &self.t.log,
@@ -1485,7 +1496,10 @@ impl Store for SledStore {
                 Ok(g) => g,
                 Err(denied) => return Ok(Err(AppendDenied::Grant(denied))),
             };
-            if !grant.scopes(Mode::Append).contains(item.scope) {
+            if !items
+                .iter()
+                .all(|i| grant.scopes(Mode::Append).contains(i.scope))
+            {
                 return Ok(Err(AppendDenied::Grant(GrantDenied::ScopeNotGranted)));
             }
             let item_trees = ItemTrees {
@@ -1494,25 +1508,17 @@ impl Store for SledStore {
                 heads: item_heads,
                 meta,
             };
-            let record = match tx_store_items(
-                &item_trees,
-                access.vault,
-                std::slice::from_ref(item),
-                &body,
-                now,
-            )? {
-                PutItems::Stored(mut stored) => {
-                    stored.pop().ok_or(StoreError::Internal("no item stored"))?
-                }
+            let records = match tx_store_items(&item_trees, access.vault, items, &body, now)? {
+                PutItems::Stored(stored) => stored,
                 PutItems::Duplicate(id) => return Ok(Err(AppendDenied::Duplicate(id))),
             };
             tx_count_use(grants, &grant)?;
-            let event = AccessEvent::ItemAppended {
+            let event = AccessEvent::ItemsAppended {
                 grant: &grant,
-                item: &record,
+                items: &records,
             };
             let entry = tx_log(log_t, heads, access.vault, log, event)?;
-            Ok(Ok((record, entry)))
+            Ok(Ok((records, entry)))
         });
         drop(log_order);
         settle(body, &result, Result::is_ok);
@@ -1523,17 +1529,32 @@ impl Store for SledStore {
         Ok(out)
     }
 
-    fn put_scope_keys(&self, vault: VaultId, keys: &[WrappedKeyRecord]) -> StoreResult<()> {
-        self.t
+    fn put_scope_keys(
+        &self,
+        vault: VaultId,
+        owner: PartyId,
+        keys: &[WrappedKeyRecord],
+    ) -> StoreResult<Result<(), EpochTaken>> {
+        let outcome = self
+            .t
             .scope_keys
             .transaction(|t| {
+                let taken = owner_epoch_taken(owner, keys, |k| {
+                    tx_get(t, "scope_keys", &scope_key_key(vault, k))
+                })?;
+                if let Some(taken) = taken {
+                    return Ok(Err(taken));
+                }
                 for k in keys {
                     tx_put(t, &scope_key_key(vault, k), k)?;
                 }
-                Ok(())
+                Ok(Ok(()))
             })
             .map_err(from_tx)?;
-        self.flush()
+        if outcome.is_ok() {
+            self.flush()?;
+        }
+        Ok(outcome)
     }
 
     fn scope_keys(&self, vault: VaultId, recipient: PartyId) -> StoreResult<Vec<WrappedKeyRecord>> {
@@ -1549,7 +1570,7 @@ impl Store for SledStore {
         access: &GranteeAccess,
         now: UnixTime,
     ) -> StoreResult<Result<Vec<WrappedKeyRecord>, GrantDenied>> {
-        let scopes = match self.active_grant(access, now)? {
+        let scopes = match self.active_grant(access, now, None)? {
             Ok(g) => g.scopes(Mode::Read),
             Err(denied) => return Ok(Err(denied)),
         };
@@ -2469,6 +2490,7 @@ mod tests {
                     after: SyncCursor(0),
                     scopes: [Scope::Notities].into_iter().collect(),
                     stored_from: None,
+                    author: None,
                     limit: 5_000,
                 },
             )
@@ -2561,7 +2583,7 @@ mod tests {
             Err(StoreError::Internal("a refused append writes no log entry"))
         };
         let refused = s
-            .grantee_append_item(&no_grant, &item(), 2, &never)
+            .grantee_append_items(&no_grant, &[item(), item()], 2, &never)
             .unwrap();
         assert_eq!(refused, Err(AppendDenied::Grant(GrantDenied::Unknown)));
         assert_eq!(body_file_len(dir.path()), total_body_len(&stored));

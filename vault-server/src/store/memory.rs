@@ -104,7 +104,7 @@ impl Inner {
                 break;
             }
             page.next = record.seq;
-            if query.wants(record.item.scope, record.stored_at) {
+            if query.wants(record.item.scope, record.stored_at, record.item.author) {
                 page.items.push(record.clone());
             }
         }
@@ -115,6 +115,7 @@ impl Inner {
     fn select(&self, vault: VaultId, selection: ItemSelection, grant: &GrantRecord) -> ItemPage {
         match selection {
             ItemSelection::Page(q) => self.page(vault, &narrowed(&q, grant)),
+            ItemSelection::Own(q) => self.page(vault, &own_uploads(&q, grant)),
             ItemSelection::One(id) => ItemPage {
                 items: self
                     .item(vault, id)
@@ -321,65 +322,96 @@ impl Store for MemoryStore {
         now: UnixTime,
     ) -> StoreResult<Result<ItemPage, GrantDenied>> {
         let s = self.lock();
-        let grant = match s.active_grant(access, now).and_then(readable) {
+        let grant = match s
+            .active_grant(access, now)
+            .and_then(|g| may_select(g, &selection).map(|()| g))
+        {
             Ok(g) => g,
             Err(denied) => return Ok(Err(denied)),
         };
         Ok(Ok(s.select(access.vault, selection, grant)))
     }
 
-    fn grantee_append_item(
+    fn grantee_append_items(
         &self,
         access: &GranteeAccess,
-        item: &NewItem,
+        items: &[NewItem],
         now: UnixTime,
         log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(ItemRecord, LogEntryRecord), AppendDenied>> {
+    ) -> StoreResult<Result<(Vec<ItemRecord>, LogEntryRecord), AppendDenied>> {
+        if items.is_empty() {
+            return Err(StoreError::Internal("an append of no items"));
+        }
         let mut s = self.lock();
         let grant = match s.active_grant(access, now) {
             Ok(g) => g.clone(),
             Err(denied) => return Ok(Err(AppendDenied::Grant(denied))),
         };
-        if !grant.scopes(Mode::Append).contains(item.scope) {
+        if !items
+            .iter()
+            .all(|i| grant.scopes(Mode::Append).contains(i.scope))
+        {
             return Ok(Err(AppendDenied::Grant(GrantDenied::ScopeNotGranted)));
         }
-        if s.item_seqs.contains_key(&(access.vault, item.id)) {
-            return Ok(Err(AppendDenied::Duplicate(item.id)));
+        let mut ids = HashSet::new();
+        if let Some(dup) = items
+            .iter()
+            .find(|i| !ids.insert(i.id) || s.item_seqs.contains_key(&(access.vault, i.id)))
+        {
+            return Ok(Err(AppendDenied::Duplicate(dup.id)));
         }
-        let seq = s.last_seq.get(&access.vault).copied().unwrap_or(0) + 1;
-        let record = ItemRecord {
-            seq: SyncCursor(seq),
-            stored_at: now,
-            item: item.clone(),
-        };
+        let first = s.last_seq.get(&access.vault).copied().unwrap_or(0) + 1;
+        let records: Vec<ItemRecord> = items
+            .iter()
+            .zip(first..)
+            .map(|(item, seq)| ItemRecord {
+                seq: SyncCursor(seq),
+                stored_at: now,
+                item: item.clone(),
+            })
+            .collect();
         let head = s.log_head(access.vault);
         let entry = checked_entry(
             head,
             log(
                 head,
-                AccessEvent::ItemAppended {
+                AccessEvent::ItemsAppended {
                     grant: &grant,
-                    item: &record,
+                    items: &records,
                 },
             ),
         )?;
         // All checks done: apply.
-        let PutItems::Stored(_) = s.store_items(access.vault, std::slice::from_ref(item), now)
-        else {
+        let PutItems::Stored(_) = s.store_items(access.vault, items, now) else {
             return Err(StoreError::Internal("duplicate item after check"));
         };
         s.count_use(access.grant);
         s.append_entry(access.vault, entry.clone());
-        Ok(Ok((record, entry)))
+        Ok(Ok((records, entry)))
     }
 
-    fn put_scope_keys(&self, vault: VaultId, keys: &[WrappedKeyRecord]) -> StoreResult<()> {
+    fn put_scope_keys(
+        &self,
+        vault: VaultId,
+        owner: PartyId,
+        keys: &[WrappedKeyRecord],
+    ) -> StoreResult<Result<(), EpochTaken>> {
         let mut s = self.lock();
+        let held = owner_epoch_taken(owner, keys, |k| {
+            Ok::<_, StoreError>(
+                s.scope_keys
+                    .get(&(vault, k.recipient, k.scope, k.epoch))
+                    .cloned(),
+            )
+        })?;
+        if let Some(taken) = held {
+            return Ok(Err(taken));
+        }
         for k in keys {
             s.scope_keys
                 .insert((vault, k.recipient, k.scope, k.epoch), k.clone());
         }
-        Ok(())
+        Ok(Ok(()))
     }
 
     fn scope_keys(&self, vault: VaultId, recipient: PartyId) -> StoreResult<Vec<WrappedKeyRecord>> {

@@ -3,7 +3,7 @@
 //! Rules every implementation keeps (checked by the conformance suite in `conformance.rs`):
 //! - a method that returns `Ok` has made its writes durable (flushed) before returning;
 //! - a method writes all of its keys or none of them;
-//! - `grantee_append_item` and `open_link` check the grant or link, do the write and append the
+//! - `grantee_append_items` and `open_link` check the grant or link, do the write and append the
 //!   consent-log entry that accounts for it in ONE atomic, durable write; grantee reads are
 //!   read first and then logged by `log_grantee_reads`, which re-checks the grant in the write
 //!   of its entry. So no response is ever given without its log entry, and a revocation that
@@ -102,12 +102,12 @@ pub enum AccessEvent<'a> {
         /// The keys returned.
         keys: &'a [WrappedKeyRecord],
     },
-    /// A grantee added an item.
-    ItemAppended {
+    /// A grantee added items, in one request.
+    ItemsAppended {
         /// The grant used.
         grant: &'a GrantRecord,
-        /// The item stored.
-        item: &'a ItemRecord,
+        /// The items stored (at least one), in order.
+        items: &'a [ItemRecord],
     },
     /// A grantee's fetch or append was refused (nothing was read or stored).
     Refused {
@@ -392,6 +392,40 @@ pub enum NonceClaim {
     Replayed,
 }
 
+/// The vault already holds another key of its own for this scope and epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EpochTaken {
+    /// The scope.
+    pub scope: crypto::Scope,
+    /// The epoch.
+    pub epoch: u32,
+}
+
+/// The first owner key in `keys` that differs from one `held` returns for its slot, or from
+/// an earlier key of the request for that slot: what [`Store::put_scope_keys`] refuses.
+pub(crate) fn owner_epoch_taken<E>(
+    owner: PartyId,
+    keys: &[WrappedKeyRecord],
+    mut held: impl FnMut(&WrappedKeyRecord) -> Result<Option<WrappedKeyRecord>, E>,
+) -> Result<Option<EpochTaken>, E> {
+    let mut seen: std::collections::BTreeMap<(crypto::Scope, u32), &WrappedKeyRecord> =
+        std::collections::BTreeMap::new();
+    for k in keys.iter().filter(|k| k.recipient == owner) {
+        let earlier = match seen.get(&(k.scope, k.epoch)) {
+            Some(earlier) => Some((*earlier).clone()),
+            None => held(k)?,
+        };
+        if earlier.is_some_and(|e| e.wrapped != k.wrapped) {
+            return Ok(Some(EpochTaken {
+                scope: k.scope,
+                epoch: k.epoch,
+            }));
+        }
+        seen.insert((k.scope, k.epoch), k);
+    }
+    Ok(None)
+}
+
 /// Outcome of storing a grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
@@ -545,17 +579,29 @@ pub trait Store: Send + Sync + 'static {
         selection: ItemSelection,
         now: UnixTime,
     ) -> StoreResult<Result<ItemPage, GrantDenied>>;
-    /// Grantee append: checks the grant allows `append` on the item's scope at `now`, stores
-    /// the item, counts the use and appends the log entry, in one durable write.
-    fn grantee_append_item(
+    /// Grantee append of one request: checks the grant allows `append` on every item's scope
+    /// at `now`, stores all the items (none if one is refused), counts one use and appends ONE
+    /// log entry for them all (the request is its proof), in one durable write. `items` must
+    /// not be empty.
+    fn grantee_append_items(
         &self,
         access: &GranteeAccess,
-        item: &NewItem,
+        items: &[NewItem],
         now: UnixTime,
         log: LogBuilder<'_>,
-    ) -> StoreResult<Result<(ItemRecord, LogEntryRecord), AppendDenied>>;
-    /// Stores wrapped scope keys atomically (replacing any for the same scope, epoch and recipient).
-    fn put_scope_keys(&self, vault: VaultId, keys: &[WrappedKeyRecord]) -> StoreResult<()>;
+    ) -> StoreResult<Result<(Vec<ItemRecord>, LogEntryRecord), AppendDenied>>;
+    /// Stores wrapped scope keys atomically. A key wrapped for `owner` (the vault itself) is
+    /// written once per scope and epoch: a different one for a scope and epoch it already
+    /// holds is refused with [`EpochTaken`] and nothing is stored (two devices of one inwoner
+    /// that rotate at once would otherwise leave items sealed under a key nobody holds); the
+    /// same bytes again are fine. Keys for grantees replace any for the same scope, epoch and
+    /// recipient (a re-wrap).
+    fn put_scope_keys(
+        &self,
+        vault: VaultId,
+        owner: PartyId,
+        keys: &[WrappedKeyRecord],
+    ) -> StoreResult<Result<(), EpochTaken>>;
     /// All scope keys wrapped for `recipient` in a vault.
     fn scope_keys(&self, vault: VaultId, recipient: PartyId) -> StoreResult<Vec<WrappedKeyRecord>>;
     /// Grantee key fetch, first half: the keys wrapped for the grantee in its readable scopes,
@@ -713,6 +759,29 @@ fn readable(grant: &GrantRecord) -> Result<&GrantRecord, GrantDenied> {
     }
 }
 
+/// Whether `grant` lets its grantee make `selection` at all: its own uploads need an
+/// `append` scope, anything else a `read` scope.
+fn may_select(grant: &GrantRecord, selection: &ItemSelection) -> Result<(), GrantDenied> {
+    match selection {
+        ItemSelection::Own(_) if grant.scopes(Mode::Append).is_empty() => {
+            Err(GrantDenied::ScopeNotGranted)
+        }
+        ItemSelection::Own(_) => Ok(()),
+        ItemSelection::Page(_) | ItemSelection::One(_) => readable(grant).map(drop),
+    }
+}
+
+/// An appender's query narrowed to its own uploads in the scopes it may append to, old and
+/// new (it wrote them).
+fn own_uploads(query: &ItemQuery, grant: &GrantRecord) -> ItemQuery {
+    ItemQuery {
+        scopes: query.scopes.intersect(grant.scopes(Mode::Append)),
+        stored_from: None,
+        author: Some(grant.grantee),
+        ..*query
+    }
+}
+
 /// A grantee's page query narrowed to what `grant` shows: its readable scopes and, for a
 /// `from-now` grant, items stored since (shared by both stores). Filtering while scanning,
 /// not after, fills a page with items the grantee may see.
@@ -720,6 +789,7 @@ fn narrowed(query: &ItemQuery, grant: &GrantRecord) -> ItemQuery {
     ItemQuery {
         scopes: query.scopes.intersect(grant.scopes(Mode::Read)),
         stored_from: grant.history_from,
+        author: None,
         ..*query
     }
 }

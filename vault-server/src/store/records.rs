@@ -239,15 +239,19 @@ pub struct ItemQuery {
     pub scopes: ScopeSet,
     /// Only items stored at or after this time (a `from-now` grant's history); `None`: all.
     pub stored_from: Option<UnixTime>,
+    /// Only items this party uploaded (an appender reading back its own); `None`: anyone's.
+    pub author: Option<PartyId>,
     /// At most this many items (at least 1 is used).
     pub limit: usize,
 }
 
 impl ItemQuery {
-    /// Whether the query asks for an item of `scope` stored at `stored_at`.
+    /// Whether the query asks for an item of `scope` stored at `stored_at` by `author`.
     #[must_use]
-    pub fn wants(&self, scope: Scope, stored_at: UnixTime) -> bool {
-        self.scopes.contains(scope) && self.stored_from.is_none_or(|from| stored_at >= from)
+    pub fn wants(&self, scope: Scope, stored_at: UnixTime, author: PartyId) -> bool {
+        self.scopes.contains(scope)
+            && self.stored_from.is_none_or(|from| stored_at >= from)
+            && self.author.is_none_or(|only| only == author)
     }
 }
 
@@ -269,6 +273,9 @@ pub enum ItemSelection {
     Page(ItemQuery),
     /// A single item.
     One(ItemId),
+    /// A page of the grantee's own uploads in the scopes it may append to (whatever it may
+    /// read): an appender reading back what it wrote.
+    Own(ItemQuery),
 }
 
 /// A scope key wrapped (age-encrypted) for one recipient.

@@ -1,0 +1,341 @@
+//! Items as people read them (one language, Dutch local time, notes in full and wrapped,
+//! referrals and activities as short letters, scores with bands) and as `--json` objects
+//! (schema `rugzak-items/1`).
+
+use crypto::{ItemKind, OpenedItem, PublicKeys};
+use rugzak_i18n::{Arg, Texts};
+use serde_json::{json, Value};
+use vault_client::consent::short;
+use vault_client::letters::Letter;
+
+/// Schema tag of the `--json` output of `list`, `show` and `read`.
+pub const ITEMS_SCHEMA: &str = "rugzak-items/1";
+/// Text width of wrapped bodies.
+const WIDTH: usize = 76;
+
+/// Who is reading: decides how authors are named ("u" for oneself).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    /// The reader's own keys (`None`: someone opening a share link).
+    pub me: Option<&'a PublicKeys>,
+    /// The vault's keys (the inwoner).
+    pub owner: &'a PublicKeys,
+}
+
+/// Who wrote `item`, in words.
+fn author(t: &Texts, reader: Reader<'_>, item: &OpenedItem) -> String {
+    let a = &item.envelope.author;
+    if Some(a) == reader.me {
+        t.get("render-author-you")
+    } else if a == reader.owner {
+        t.get("render-author-inwoner")
+    } else if let Ok(grant) = item.consent(reader.owner) {
+        let p = &grant.grant.profile;
+        t.fmt(
+            "render-author-grantee",
+            &[
+                ("name", p.name.as_str().into()),
+                ("role", t.role(p.role.as_str()).into()),
+            ],
+        )
+    } else {
+        t.fmt(
+            "render-author-unknown",
+            &[("party", short(&a.party_id().to_string()).into())],
+        )
+    }
+}
+
+/// `text` wrapped at [`WIDTH`], every line indented; nothing is cut.
+fn wrapped(text: &str) -> String {
+    text.lines()
+        .flat_map(|line| {
+            if line.trim().is_empty() {
+                vec![String::new()]
+            } else {
+                textwrap::wrap(line, WIDTH)
+                    .into_iter()
+                    .map(|l| format!("  {l}"))
+                    .collect()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The body of `item` as people read it.
+fn body(t: &Texts, lang: questionnaires::Lang, item: &OpenedItem) -> String {
+    let e = &item.envelope;
+    let raw = String::from_utf8_lossy(&e.body);
+    match e.kind {
+        ItemKind::Observation => questionnaires::Catalog::builtin()
+            .ok()
+            .and_then(|c| c.read_observation(&e.body).ok())
+            .map_or_else(
+                || t.get("render-score-unreadable"),
+                |s| wrapped(&s.summary(lang)),
+            ),
+        ItemKind::QuestionnaireResponse => wrapped(&t.get("render-answers")),
+        ItemKind::ProgrammeProgress => wrapped(&t.get("render-progress")),
+        _ => match Letter::parse(&e.body) {
+            Some(Letter::Referral(r)) => t.fmt(
+                "render-referral",
+                &[
+                    ("to", r.to.as_str().into()),
+                    ("reason", r.reason.as_str().into()),
+                    ("question", r.question.as_str().into()),
+                    ("agreed", r.agreed.as_str().into()),
+                    ("contact", r.contact.as_str().into()),
+                ],
+            ),
+            Some(Letter::Activity(a)) => t.fmt(
+                "render-activity",
+                &[
+                    ("what", a.what.as_str().into()),
+                    ("place", a.place.as_str().into()),
+                    ("when", a.when.as_str().into()),
+                    ("contact", a.contact.as_str().into()),
+                ],
+            ),
+            Some(Letter::Reflection(r)) => format!(
+                "{}\n{}",
+                t.fmt(
+                    "render-reflection-on",
+                    &[("item", short(&r.on.to_string()).into())]
+                ),
+                wrapped(&r.text)
+            ),
+            None => wrapped(&raw),
+        },
+    }
+}
+
+/// One item in full: a heading (what, when, who, number) and its body.
+pub fn item_text(
+    t: &Texts,
+    lang: questionnaires::Lang,
+    reader: Reader<'_>,
+    item: &OpenedItem,
+) -> String {
+    let e = &item.envelope;
+    let heading = t.fmt(
+        "render-heading",
+        &[
+            ("kind", Arg::from(t.kind(e.kind.as_str()))),
+            ("time", t.time(e.created).into()),
+            ("author", author(t, reader, item).into()),
+            ("item", short(&e.id.to_string()).into()),
+        ],
+    );
+    format!("{heading}\n{}", body(t, lang, item))
+}
+
+/// One item as a JSON object: structured bodies as objects, scores as numbers.
+pub fn item_value(reader: Reader<'_>, item: &OpenedItem) -> Value {
+    let e = &item.envelope;
+    let body = match e.kind {
+        ItemKind::Observation => questionnaires::Catalog::builtin()
+            .ok()
+            .and_then(|c| c.read_observation(&e.body).ok())
+            .and_then(|s| serde_json::to_value(s.report()).ok())
+            .unwrap_or(Value::Null),
+        ItemKind::QuestionnaireResponse | ItemKind::ProgrammeProgress => {
+            serde_json::from_slice(&e.body).unwrap_or(Value::Null)
+        }
+        _ => match Letter::parse(&e.body) {
+            Some(_) => serde_json::from_slice(&e.body).unwrap_or(Value::Null),
+            None => Value::String(String::from_utf8_lossy(&e.body).into_owned()),
+        },
+    };
+    let author = &e.author;
+    let by = if author == reader.owner {
+        json!({"party": author.party_id().to_string(), "inwoner": true})
+    } else {
+        let profile = item.consent(reader.owner).ok().map(|g| &g.grant.profile);
+        json!({
+            "party": author.party_id().to_string(),
+            "inwoner": false,
+            "name": profile.map(|p| p.name.clone()),
+            "role": profile.map(|p| p.role.as_str()),
+            "organisation": profile.map(|p| p.organisation.clone()),
+        })
+    };
+    json!({
+        "id": e.id.to_string(),
+        "scope": e.scope.as_str(),
+        "kind": e.kind.as_str(),
+        "created": e.created,
+        "author": by,
+        "body": body,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    //! Snapshots of the main item screens in Dutch and in English, from fixed keys and times
+    //! (regenerate after a deliberate change: `RUGZAK_UPDATE_SNAPSHOTS=1 cargo test -p
+    //! rugzak-cli --lib render`).
+
+    use super::*;
+    use crypto::batch::sign_batch;
+    use crypto::{
+        AccessDuration, Envelope, GrantTerms, Identity, ItemId, Mode, Permission, Permissions,
+        Profile, Role, RootSecret, Scope, SignedGrant, SignedRequest,
+    };
+    use rand::SeedableRng as _;
+    use vault_client::letters::{self, Letter, Referral};
+
+    /// 4 December 2026, 13:30 UTC: 14:30 in Amsterdam (winter time).
+    const WHEN: i64 = 1_796_391_000;
+
+    fn party(n: u8) -> Identity {
+        Identity::from_root(RootSecret::from_bytes([n; 32]))
+    }
+
+    fn item(
+        author: &Identity,
+        vault: &Identity,
+        n: u8,
+        scope: Scope,
+        kind: ItemKind,
+        body: Vec<u8>,
+    ) -> OpenedItem {
+        let envelope = Envelope {
+            id: ItemId::from_bytes([n; 16]),
+            vault: vault.public().vault_id(),
+            scope,
+            kind,
+            author: author.public(),
+            created: WHEN,
+            body,
+        };
+        let attestation = sign_batch(author, envelope.vault, &[envelope.digest()])
+            .unwrap()
+            .remove(0);
+        OpenedItem {
+            envelope,
+            attestation,
+            grant: None,
+        }
+    }
+
+    fn screens(lang: rugzak_i18n::Lang) -> String {
+        let annelies = party(1);
+        let gp = party(2);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let request = SignedRequest::create(
+            &gp,
+            Profile {
+                role: Role::Huisarts,
+                name: "Dr. J. de Vries".into(),
+                organisation: "Praktijk Centrum".into(),
+            },
+            Permissions::new([Permission {
+                scope: Scope::Verwijzing,
+                mode: Mode::Append,
+            }])
+            .unwrap(),
+            AccessDuration::Days(30),
+            "https://rugzak.example.nl".into(),
+            WHEN - 60,
+            &mut rng,
+        )
+        .unwrap()
+        .verify(WHEN - 60)
+        .unwrap();
+        let terms = GrantTerms::as_requested(request.request());
+        let grant = SignedGrant::answer(&annelies, &request, terms, WHEN - 60, &mut rng).unwrap();
+        let mut referral = item(
+            &gp,
+            &annelies,
+            2,
+            Scope::Verwijzing,
+            ItemKind::Referral,
+            Letter::Referral(Referral {
+                schema: letters::REFERRAL_SCHEMA.into(),
+                to: "Welzijn Centraal".into(),
+                reason: "Veel stress sinds het overlijden van haar man.".into(),
+                question: "Wilt u met haar zoeken naar contact in de wijk?".into(),
+                agreed: "De PSS-10 en deze verwijzing".into(),
+                contact: "Praktijk Centrum, 0320-123456".into(),
+            })
+            .to_body(),
+        );
+        referral.grant = Some(grant);
+        let note = item(
+            &annelies,
+            &annelies,
+            3,
+            Scope::Notities,
+            ItemKind::Note,
+            "Vandaag ben ik voor het eerst sinds maanden naar de markt gegaan. Het was druk en ik \
+             werd er moe van, maar ik heb met de bakker gepraat en hij vroeg hoe het met me ging."
+                .as_bytes()
+                .to_vec(),
+        );
+        let owner = annelies.public();
+        let me = party(4).public();
+        let reader = Reader {
+            me: Some(&me),
+            owner: &owner,
+        };
+        let t = rugzak_i18n::Texts::global(lang);
+        let q = match lang {
+            rugzak_i18n::Lang::Nl => questionnaires::Lang::Nl,
+            rugzak_i18n::Lang::En => questionnaires::Lang::En,
+        };
+        [referral, note]
+            .iter()
+            .map(|i| item_text(t, q, reader, i))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+            + "\n"
+    }
+
+    fn check(lang: rugzak_i18n::Lang, file: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots")
+            .join(file);
+        let got = screens(lang);
+        if std::env::var_os("RUGZAK_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &got).unwrap();
+        }
+        let want = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            got, want,
+            "{file} differs; see the module doc to regenerate"
+        );
+    }
+
+    #[test]
+    fn items_read_in_dutch_match_the_snapshot() {
+        check(rugzak_i18n::Lang::Nl, "items-nl.txt");
+        let nl = screens(rugzak_i18n::Lang::Nl);
+        assert!(nl.contains("4 december 2026, 14:30"), "{nl}");
+        assert!(nl.contains("Dr. J. de Vries (huisarts)"), "{nl}");
+    }
+
+    #[test]
+    fn items_read_in_english_match_the_snapshot_and_hold_no_dutch_labels() {
+        check(rugzak_i18n::Lang::En, "items-en.txt");
+        let en = screens(rugzak_i18n::Lang::En);
+        for dutch in ["Verwijzing aan", "Waarom", "nummer", "de inwoner"] {
+            assert!(!en.contains(dutch), "{dutch} in {en}");
+        }
+    }
+
+    #[test]
+    fn a_long_note_is_wrapped_and_nothing_is_cut() {
+        let nl = screens(rugzak_i18n::Lang::Nl);
+        let body_lines = nl.lines().filter(|l| l.starts_with("  "));
+        assert!(body_lines.clone().count() > 3, "{nl}");
+        assert!(
+            body_lines.clone().all(|l| l.chars().count() <= WIDTH + 2),
+            "{nl}"
+        );
+        let flowing = nl.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flowing.contains("hij vroeg hoe het met me ging."), "{nl}");
+    }
+}
