@@ -19,6 +19,7 @@ use crate::ids::{PartyId, VaultId};
 const ROOT_SALT: &[u8] = b"rugzak/v1/root";
 const INFO_SIGNING: &[u8] = b"rugzak/v1/ed25519";
 const INFO_AGREEMENT: &[u8] = b"rugzak/v1/x25519";
+const INFO_DEVICE_STATE: &[u8] = b"rugzak/v1/device-state";
 const DOMAIN_PARTY_ID: &[u8] = b"rugzak/v1/party-id\0";
 /// The vault id commits to both keys, so a grant (which names the vault id and is signed by the
 /// signing key) also binds the X25519 key that appenders seal to: a server cannot swap it.
@@ -462,6 +463,20 @@ impl Identity {
     pub const fn age_identity(&self) -> &age::x25519::Identity {
         &self.age
     }
+}
+
+/// The age identity that encrypts a device's stored state under a secret the device holds
+/// outside Rugzak (the 32-byte PRF output of a passkey). Derived with its own label, so that
+/// secret never doubles as a party key; the same secret always gives the same identity.
+#[must_use]
+pub fn device_state_identity(secret: &[u8; 32]) -> age::x25519::Identity {
+    let key = RootSecret::from_bytes(*secret).derive(INFO_DEVICE_STATE);
+    let text = Zeroizing::new(bech32_encode("age-secret-key-", key.as_slice()).to_uppercase());
+    #[allow(
+        clippy::expect_used,
+        reason = "a bech32 string built from 32 bytes always parses"
+    )]
+    text.parse().expect("valid age identity encoding")
 }
 
 /// What a party is in the WoR journey.

@@ -13,7 +13,7 @@ pub mod ids;
 pub mod scope;
 
 pub use identity::{
-    verify_all, BadSignature, Identity, Profile, PublicKeys, Role, RootSecret, Signature,
+    device_state_identity, verify_all, BadSignature, Identity, Profile, PublicKeys, Role, RootSecret, Signature,
     SignatureCheck, Verifier,
 };
 pub use ids::{Digest, GrantId, IdParseError, ItemId, LinkId, Nonce, PartyId, VaultId};

@@ -9,6 +9,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+use axum::handler::HandlerWithoutStateExt as _;
+use tower_http::services::ServeDir;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -141,24 +143,53 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
     tracing::info_span!("request", id, method = %req.method(), route)
 }
 
+/// The policy of every response: the web app loads only its own files (WebAssembly needs
+/// `wasm-unsafe-eval`), shows its own pictures and camera frames, and talks only to this server.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
+     worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
 /// The application: all routes over `state`.
 pub fn app(state: AppState) -> Router {
     let (router, openapi) = api(&state).split_for_parts();
     let openapi_json = openapi.to_json().unwrap_or_else(|_| "{}".to_owned());
     let body_limit = state.config().body_limit;
+    let router = router.route(
+        "/v1/openapi.json",
+        get(move || async move {
+            ([(header::CONTENT_TYPE, "application/json")], openapi_json).into_response()
+        }),
+    );
+    let router = match &state.config().web_dir {
+        // The web app's files; anything else (an unknown API path too) is the API's 404.
+        Some(dir) => router.fallback_service(
+            ServeDir::new(dir)
+                .append_index_html_on_directories(true)
+                .not_found_service(not_found.into_service()),
+        ),
+        None => router.fallback(not_found),
+    };
     router
-        .route(
-            "/v1/openapi.json",
-            get(move || async move {
-                ([(header::CONTENT_TYPE, "application/json")], openapi_json).into_response()
-            }),
-        )
-        .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::auth::durable_nonces,
+        ))
+        // The web app runs only its own code: scripts and WebAssembly from this origin, no
+        // inline script, no framing. API answers are JSON and unaffected.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
         ))
         // Responses hold tokens and ciphertext: never cache them; never sniff their type.
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -43,6 +43,8 @@ pub struct ServerConfig {
     pub max_pending_ceremonies: usize,
     /// Rate limits per client address.
     pub rate_limits: RateLimits,
+    /// The built web app (`web/app/dist`), served at `/`; `None` serves the API alone.
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {
@@ -56,6 +58,7 @@ impl ServerConfig {
             ceremony_ttl: Duration::from_secs(300),
             max_pending_ceremonies: 10_000,
             rate_limits: RateLimits::default(),
+            web_dir: None,
         }
     }
 }

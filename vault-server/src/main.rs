@@ -63,6 +63,9 @@ struct ServeArgs {
     /// Public origin of the web app; its host name is the WebAuthn relying-party id.
     #[arg(long, env = "RUGZAK_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL)]
     public_url: Url,
+    /// Folder of the built web app, served at `/` (`scripts/build-web.sh` makes it).
+    #[arg(long, env = "RUGZAK_WEB_DIR")]
+    web_dir: Option<PathBuf>,
     /// Largest request body in bytes.
     #[arg(long, env = "RUGZAK_BODY_LIMIT", default_value_t = defaults().body_limit)]
     body_limit: usize,
@@ -147,6 +150,7 @@ impl ServeArgs {
                 passcode_per_minute: self.passcode_per_minute,
                 request_per_minute: self.request_per_minute,
             },
+            web_dir: self.web_dir.clone(),
             ..ServerConfig::new(self.public_url.clone())
         }
     }

@@ -14,6 +14,7 @@ pub mod state;
 pub mod time;
 pub mod transport;
 pub mod vault;
+pub mod view;
 
 pub use api::{Api, ApiError, GrantStatus};
 pub use professional::{Professional, ProfessionalError};

@@ -76,6 +76,12 @@ impl State {
         }
     }
 
+    /// The recovery code of the root secret (shown once, when a vault is made).
+    #[must_use]
+    pub fn recovery_code(&self) -> crypto::RecoveryCode {
+        crypto::RecoveryCode::from_root(&RootSecret::from_bytes(self.root.0))
+    }
+
     /// The identity derived from the root secret.
     #[must_use]
     pub fn identity(&self) -> Identity {

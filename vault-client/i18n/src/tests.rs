@@ -719,7 +719,7 @@ fn every_literal_id_used_in_the_source_exists() {
         manifest.join("src"),
         manifest.join("../cli/src"),
         manifest.join("../core/src"),
-        manifest.join("../../web/src"),
+        manifest.join("../../web/bindings/src"),
     ];
     let known: BTreeSet<String> = parse(Lang::Nl).into_keys().collect();
     let groups: BTreeSet<&str> = known.iter().filter_map(|id| id.split('-').next()).collect();
@@ -799,4 +799,54 @@ fn literal_ids(source: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The ids the web app names literally (`t('web-…')`, `text('…')`) and the error codes the web
+/// binding gives (`Failure::code("…")`) have a text in both languages.
+#[test]
+fn every_id_the_web_app_uses_exists() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut used = BTreeMap::new();
+    let app = manifest.join("../../web/app/src");
+    let entries = std::fs::read_dir(&app).expect("web/app/src exists");
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for call in ["t('", "text('"] {
+            for (at, _) in text.match_indices(call) {
+                // A call of `t` or `core.text`, not `split('/')` and the like.
+                let before = text[..at].chars().next_back().unwrap_or(' ');
+                if before.is_ascii_alphanumeric() || before == '_' {
+                    continue;
+                }
+                let literal: String = text[at + call.len()..]
+                    .chars()
+                    .take_while(|c| *c != '\'')
+                    .collect();
+                used.insert(literal, path.display().to_string());
+            }
+        }
+    }
+    let mut bindings = Vec::new();
+    collect_rust_files(&manifest.join("../../web/bindings/src"), &mut bindings);
+    for path in &bindings {
+        let text = std::fs::read_to_string(path).expect("readable source");
+        for (at, _) in text.match_indices("code(\"") {
+            let code: String = text[at + 6..].chars().take_while(|c| *c != '"').collect();
+            used.insert(
+                format!("error-{}", code.replace('_', "-")),
+                path.display().to_string(),
+            );
+        }
+    }
+    assert!(used.contains_key("web-welcome-title"), "the scan finds nothing: {used:?}");
+    assert!(used.contains_key("error-in-progress"), "the scan finds nothing: {used:?}");
+    for lang in Lang::ALL {
+        let texts = Texts::global(lang);
+        for (id, file) in &used {
+            assert!(texts.has(id), "{lang}: {id} (used in {file}) does not exist");
+        }
+    }
 }

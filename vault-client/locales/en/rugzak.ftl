@@ -854,3 +854,158 @@ mistake-choices = Choose from: { $values }.
 mistake-missing-command = Choose a command.
 mistake-other = This command line is not right.
 mistake-see-help = Put --help after the command to see what you can do.
+
+## The web app
+
+web-other-language = Nederlands
+web-other-language-tag = nl
+web-nav-label = Menu
+web-nav-grants = Permissions
+web-lock = Lock
+web-working = One moment…
+web-loading = Loading…
+web-unreachable = Rugzak cannot reach the server. Check that you are online and try again.
+web-welcome-title = Welcome to Rugzak
+web-welcome-intro = Your rugzak keeps your questionnaires, notes and agreements. Only you decide who sees them. Everything is encrypted on your own device.
+web-create-inwoner = Make a new rugzak
+web-create-professional = I am a GP or welfare coach
+web-recover = Get your rugzak back with your recovery code
+web-recover-instead = Another device? Get your rugzak back with your recovery code.
+web-create-intro = You make a rugzak on this device. You choose a password to open it.
+web-create = Make
+web-display-name = Your name (optional)
+web-display-name-hint = Your GP or coach sees this name when you give permission.
+web-passphrase = Password
+web-passphrase-new = Choose a password
+web-passphrase-hint = At least 8 characters. A sentence of a few words is easy to remember.
+web-passphrase-again = Type the password again
+web-passphrases-differ = The two passwords are not the same.
+web-unlock-title = Open your rugzak
+web-unlock-intro = Type your password to open your rugzak on this device.
+web-unlock = Open
+web-recovery-title = Write down your recovery code
+web-recovery-intro = With this code you get your rugzak back if you lose this device. You see the code only once.
+web-recovery-warning = Keep the code on paper, in a safe place. Anyone with this code can open your rugzak.
+web-recovery-written = I have written the code down
+web-continue = Continue
+web-recovery-code = Your recovery code
+web-recovery-code-hint = The code you wrote down when you made the rugzak.
+web-role = Your work
+web-name = Your name
+web-organisation = Your practice or organisation
+web-overview-title = Your rugzak
+web-fill = Fill in a questionnaire
+web-scan = Scan a QR code
+web-write-note = Write a note
+web-note = Your note
+web-empty = Your rugzak is still empty. Fill in a questionnaire or write a note.
+web-apart-title = Cannot be opened
+# $number: number of the question; $count: number of questions
+web-question-of = Question { $number } of { $count }
+web-answer-needed = First choose or fill in an answer.
+web-back = Back
+web-next = Next
+web-save = Save
+# $title: name of the questionnaire
+web-result-title = Your result: { $title }
+web-advice-title = What you can do
+web-to-overview = To your rugzak
+web-camera = Camera view
+web-scan-intro = Hold the QR code of your GP or coach in front of the camera.
+web-scan-other-ways = Scanning does not work?
+web-paste-code = Paste the code as text
+web-use-code = Use code
+web-upload-photo = Or choose a photo of the QR code
+web-no-qr-in-photo = This photo has no QR code that Rugzak can read.
+# $reason: what the browser reported
+web-camera-failed = The camera does not work ({ $reason }). Paste the code or choose a photo.
+web-scan-again = Scan again
+web-approve-title = Give permission?
+web-which-parts = What may this person do?
+web-how-long = For how long?
+# $days: number of days
+web-days = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+web-lifelong-choice = For good (until you take it back)
+web-approve = Yes, give permission
+web-refuse = No, not now
+web-approved-title = Permission given
+# $name: name of the professional
+web-check-code-intro = Read this code aloud to { $name }. The screen of { $name } must show the same code.
+web-no-grants = You have not given anyone permission yet.
+web-revoke = Take back
+# $name: name of the professional
+web-revoke-confirm = Do you want to take back the permission of { $name } now? After that { $name } cannot see or add anything.
+web-revoked = Taken back
+web-expired = Expired
+web-lifelong = For good
+# $time: end date and time; $days: number of days left
+web-until = Until { $time } ({ $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} left)
+# $count: how often
+web-uses = { $count ->
+    [one] used { $count } time
+   *[other] used { $count } times
+}
+# $name: name of the professional
+web-pro-title = Welcome, { $name }
+web-new-request = New request for access
+web-pro-none = Nobody has given you permission yet. Make a request and let the inwoner scan the QR code.
+web-which-parts-ask = What do you want to be able to do?
+web-mode-none = nothing
+web-mode-both = read and add
+web-days-asked = How many days?
+web-days-asked-hint = 0 means: for good, until the inwoner takes it back.
+web-show-qr = Make QR code
+web-show-qr-title = Let the inwoner scan this QR code
+web-show-qr-intro = The inwoner scans the code with Rugzak on their phone and chooses what you may see.
+web-qr-label = QR code with your request for access
+web-code-as-text = The code as text
+web-waiting = Waiting for the inwoner's answer…
+web-compare-title = Compare the code
+web-compare-intro = The inwoner reads a code aloud. Is it the same code as here?
+web-code-matches = Yes, the code is the same
+web-code-differs = No, the code is different
+web-vault-title = The inwoner's rugzak
+web-refresh = Refresh
+web-grant-revoked = The inwoner has taken back your permission. You can no longer see this rugzak.
+web-send = Send
+web-append-referral = Write a referral
+web-append-intake-note = Write an intake report
+web-append-activity = Record an activity
+web-append-feedback = Write feedback
+web-letter-to = To
+web-letter-reason = Reason
+web-letter-question = Question
+web-letter-agreed = Agreed
+web-letter-contact = Contact
+web-letter-what = What
+web-letter-place = Where
+web-letter-when = When
+web-letter-text = Text
+web-letter-on = About
+error-bad-answers = The answers are not right. Check them.
+error-bad-choices = Your choices are not right. Choose again.
+error-bad-kind = This kind of item cannot be added.
+error-bad-letter = The form is not filled in well.
+error-bad-profile = Fill in your name and your work.
+error-bad-recovery-code = This recovery code is not right. Check that you copied it well.
+error-bad-reference = This request number is not right.
+error-bad-role = Choose your work from the list.
+error-bad-scope = This part does not exist.
+error-bad-vault = This rugzak number is not right.
+error-empty-note = Write something first.
+error-in-progress = Rugzak is still busy. Wait a moment.
+error-not-locked = Rugzak is not secured on this device yet.
+error-not-professional = Only a GP or coach can do this.
+error-nothing-chosen = Choose at least one part.
+error-passphrase-too-short = The password is too short. Choose at least 8 characters.
+error-qr-is-recovery-code = This is a recovery code, not a request for access. Show this code to nobody.
+error-qr-not-a-request = This code is not a Rugzak request for access.
+error-qr-too-long = The text does not fit in a QR code.
+error-unknown-questionnaire = This questionnaire does not exist.
+error-wrong-passkey = This passkey does not open this rugzak.

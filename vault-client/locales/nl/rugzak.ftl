@@ -855,3 +855,158 @@ mistake-choices = Kies uit: { $values }.
 mistake-missing-command = Kies een opdracht.
 mistake-other = Deze opdracht klopt niet.
 mistake-see-help = Zet --help achter de opdracht om te zien wat kan.
+
+## De web-app
+
+web-other-language = English
+web-other-language-tag = en
+web-nav-label = Menu
+web-nav-grants = Toestemmingen
+web-lock = Vergrendelen
+web-working = Even geduld…
+web-loading = Bezig met laden…
+web-unreachable = Rugzak kan de server niet bereiken. Kijk of u internet hebt en probeer het opnieuw.
+web-welcome-title = Welkom bij Rugzak
+web-welcome-intro = In uw rugzak bewaart u uw vragenlijsten, notities en afspraken. Alleen u beslist wie meekijkt. Alles wordt versleuteld op uw eigen apparaat.
+web-create-inwoner = Nieuwe rugzak maken
+web-create-professional = Ik ben huisarts of welzijnscoach
+web-recover = Rugzak terughalen met uw herstelcode
+web-recover-instead = Ander apparaat? Haal uw rugzak terug met uw herstelcode.
+web-create-intro = U maakt een rugzak op dit apparaat. U kiest een wachtwoord om hem te openen.
+web-create = Maken
+web-display-name = Uw naam (niet verplicht)
+web-display-name-hint = Deze naam ziet uw huisarts of coach als u toestemming geeft.
+web-passphrase = Wachtwoord
+web-passphrase-new = Kies een wachtwoord
+web-passphrase-hint = Minstens 8 tekens. Een zin van een paar woorden is goed te onthouden.
+web-passphrase-again = Typ het wachtwoord nog een keer
+web-passphrases-differ = De twee wachtwoorden zijn niet gelijk.
+web-unlock-title = Rugzak openen
+web-unlock-intro = Typ uw wachtwoord om uw rugzak op dit apparaat te openen.
+web-unlock = Openen
+web-recovery-title = Schrijf uw herstelcode op
+web-recovery-intro = Met deze code haalt u uw rugzak terug als u dit apparaat kwijt bent. U ziet de code maar één keer.
+web-recovery-warning = Bewaar de code op papier, op een veilige plek. Iedereen met deze code kan uw rugzak openen.
+web-recovery-written = Ik heb de code opgeschreven
+web-continue = Verder
+web-recovery-code = Uw herstelcode
+web-recovery-code-hint = De code die u opschreef toen u de rugzak maakte.
+web-role = Uw werk
+web-name = Uw naam
+web-organisation = Uw praktijk of organisatie
+web-overview-title = Uw rugzak
+web-fill = Vragenlijst invullen
+web-scan = QR-code scannen
+web-write-note = Notitie schrijven
+web-note = Uw notitie
+web-empty = Uw rugzak is nog leeg. Vul een vragenlijst in of schrijf een notitie.
+web-apart-title = Niet te openen
+# $number: nummer van de vraag; $count: aantal vragen
+web-question-of = Vraag { $number } van { $count }
+web-answer-needed = Kies of vul eerst een antwoord in.
+web-back = Terug
+web-next = Volgende
+web-save = Opslaan
+# $title: naam van de vragenlijst
+web-result-title = Uw uitslag: { $title }
+web-advice-title = Wat u kunt doen
+web-to-overview = Naar uw rugzak
+web-camera = Camerabeeld
+web-scan-intro = Houd de QR-code van uw huisarts of coach voor de camera.
+web-scan-other-ways = Lukt scannen niet?
+web-paste-code = Plak de code als tekst
+web-use-code = Code gebruiken
+web-upload-photo = Of kies een foto van de QR-code
+web-no-qr-in-photo = Op deze foto staat geen QR-code die Rugzak kan lezen.
+# $reason: wat de browser meldde
+web-camera-failed = De camera werkt niet ({ $reason }). Plak de code of kies een foto.
+web-scan-again = Opnieuw scannen
+web-approve-title = Toestemming geven?
+web-which-parts = Wat mag deze persoon?
+web-how-long = Hoe lang?
+# $days: aantal dagen
+web-days = { $days ->
+    [one] { $days } dag
+   *[other] { $days } dagen
+}
+web-lifelong-choice = Voor altijd (tot u het intrekt)
+web-approve = Ja, toestemming geven
+web-refuse = Nee, niet nu
+web-approved-title = Toestemming gegeven
+# $name: naam van de zorgverlener
+web-check-code-intro = Lees deze code voor aan { $name }. Op het scherm van { $name } moet dezelfde code staan.
+web-no-grants = U hebt nog niemand toestemming gegeven.
+web-revoke = Intrekken
+# $name: naam van de zorgverlener
+web-revoke-confirm = Wilt u de toestemming van { $name } nu intrekken? Daarna kan { $name } niets meer zien of toevoegen.
+web-revoked = Ingetrokken
+web-expired = Verlopen
+web-lifelong = Voor altijd
+# $time: einddatum en tijd; $days: aantal dagen dat nog over is
+web-until = Tot { $time } (nog { $days ->
+    [one] { $days } dag
+   *[other] { $days } dagen
+})
+# $count: hoe vaak
+web-uses = { $count ->
+    [one] { $count } keer gebruikt
+   *[other] { $count } keer gebruikt
+}
+# $name: naam van de zorgverlener
+web-pro-title = Welkom, { $name }
+web-new-request = Nieuw verzoek om toegang
+web-pro-none = U hebt nog van niemand toestemming. Maak een verzoek en laat de inwoner de QR-code scannen.
+web-which-parts-ask = Wat wilt u kunnen doen?
+web-mode-none = niets
+web-mode-both = lezen en toevoegen
+web-days-asked = Hoeveel dagen?
+web-days-asked-hint = 0 betekent: voor altijd, tot de inwoner het intrekt.
+web-show-qr = QR-code maken
+web-show-qr-title = Laat de inwoner deze QR-code scannen
+web-show-qr-intro = De inwoner scant de code met Rugzak op de telefoon en kiest zelf wat u mag zien.
+web-qr-label = QR-code met uw verzoek om toegang
+web-code-as-text = De code als tekst
+web-waiting = Wachten op het antwoord van de inwoner…
+web-compare-title = Vergelijk de code
+web-compare-intro = De inwoner leest een code voor. Staat hier dezelfde code?
+web-code-matches = Ja, de code is gelijk
+web-code-differs = Nee, de code is anders
+web-vault-title = Rugzak van de inwoner
+web-refresh = Vernieuwen
+web-grant-revoked = De inwoner heeft uw toestemming ingetrokken. U kunt deze rugzak niet meer zien.
+web-send = Versturen
+web-append-referral = Verwijzing schrijven
+web-append-intake-note = Intakeverslag schrijven
+web-append-activity = Activiteit vastleggen
+web-append-feedback = Terugkoppeling schrijven
+web-letter-to = Naar
+web-letter-reason = Reden
+web-letter-question = Vraag
+web-letter-agreed = Afgesproken
+web-letter-contact = Contact
+web-letter-what = Wat
+web-letter-place = Waar
+web-letter-when = Wanneer
+web-letter-text = Tekst
+web-letter-on = Over
+error-bad-answers = De antwoorden kloppen niet. Kijk ze na.
+error-bad-choices = Uw keuzes kloppen niet. Kies opnieuw.
+error-bad-kind = Dit soort stuk kan niet worden toegevoegd.
+error-bad-letter = Het formulier is niet goed ingevuld.
+error-bad-profile = Vul uw naam en uw werk in.
+error-bad-recovery-code = Deze herstelcode klopt niet. Kijk of u hem goed hebt overgenomen.
+error-bad-reference = Dit verzoeknummer klopt niet.
+error-bad-role = Kies uw werk uit de lijst.
+error-bad-scope = Dit onderdeel bestaat niet.
+error-bad-vault = Dit rugzaknummer klopt niet.
+error-empty-note = Schrijf eerst iets.
+error-in-progress = Rugzak is nog bezig. Wacht even.
+error-not-locked = Rugzak is nog niet beveiligd op dit apparaat.
+error-not-professional = Dit kan alleen een huisarts of coach.
+error-nothing-chosen = Kies minstens één onderdeel.
+error-passphrase-too-short = Het wachtwoord is te kort. Kies minstens 8 tekens.
+error-qr-is-recovery-code = Dit is een herstelcode, geen verzoek om toegang. Laat deze code aan niemand zien.
+error-qr-not-a-request = Deze code is geen verzoek om toegang van Rugzak.
+error-qr-too-long = De tekst past niet in een QR-code.
+error-unknown-questionnaire = Deze vragenlijst bestaat niet.
+error-wrong-passkey = Deze toegangssleutel (passkey) opent deze rugzak niet.

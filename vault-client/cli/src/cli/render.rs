@@ -2,25 +2,15 @@
 //! referrals and activities as short letters, scores with bands) and as `--json` objects
 //! (schema `rugzak-items/1`).
 
-use crypto::{ItemKind, OpenedItem, PublicKeys};
+use crypto::{ItemKind, OpenedItem};
 use rugzak_i18n::{Arg, Texts};
-use serde_json::{json, Value};
 use vault_client::consent::short;
 use vault_client::letters::Letter;
 
-/// Schema tag of the `--json` output of `list`, `show` and `read`.
-pub const ITEMS_SCHEMA: &str = "rugzak-items/1";
+pub use vault_client::view::{item_value, Reader, ITEMS_SCHEMA};
+
 /// Text width of wrapped bodies.
 const WIDTH: usize = 76;
-
-/// Who is reading: decides how authors are named ("u" for oneself).
-#[derive(Debug, Clone, Copy)]
-pub struct Reader<'a> {
-    /// The reader's own keys (`None`: someone opening a share link).
-    pub me: Option<&'a PublicKeys>,
-    /// The vault's keys (the inwoner).
-    pub owner: &'a PublicKeys,
-}
 
 /// Who wrote `item`, in words.
 fn author(t: &Texts, reader: Reader<'_>, item: &OpenedItem) -> String {
@@ -128,46 +118,6 @@ pub fn item_text(
         ],
     );
     format!("{heading}\n{}", body(t, lang, item))
-}
-
-/// One item as a JSON object: structured bodies as objects, scores as numbers.
-pub fn item_value(reader: Reader<'_>, item: &OpenedItem) -> Value {
-    let e = &item.envelope;
-    let body = match e.kind {
-        ItemKind::Observation => questionnaires::Catalog::builtin()
-            .ok()
-            .and_then(|c| c.read_observation(&e.body).ok())
-            .and_then(|s| serde_json::to_value(s.report()).ok())
-            .unwrap_or(Value::Null),
-        ItemKind::QuestionnaireResponse | ItemKind::ProgrammeProgress => {
-            serde_json::from_slice(&e.body).unwrap_or(Value::Null)
-        }
-        _ => match Letter::parse(&e.body) {
-            Some(_) => serde_json::from_slice(&e.body).unwrap_or(Value::Null),
-            None => Value::String(String::from_utf8_lossy(&e.body).into_owned()),
-        },
-    };
-    let author = &e.author;
-    let by = if author == reader.owner {
-        json!({"party": author.party_id().to_string(), "inwoner": true})
-    } else {
-        let profile = item.consent(reader.owner).ok().map(|g| &g.grant.profile);
-        json!({
-            "party": author.party_id().to_string(),
-            "inwoner": false,
-            "name": profile.map(|p| p.name.clone()),
-            "role": profile.map(|p| p.role.as_str()),
-            "organisation": profile.map(|p| p.organisation.clone()),
-        })
-    };
-    json!({
-        "id": e.id.to_string(),
-        "scope": e.scope.as_str(),
-        "kind": e.kind.as_str(),
-        "created": e.created,
-        "author": by,
-        "body": body,
-    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The web app's browser tests: builds the app and the server, installs Debian's Chromium when it
+# is missing, and runs the Playwright tests (web/tests) against a real vault-server on localhost.
+# Screenshots go to web/test-artifacts (or RUGZAK_WEB_ARTIFACTS).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+if ! command -v chromium >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+./scripts/build-web.sh
+cargo build --locked -p vault-server
+export RUGZAK_SERVER_BIN="$CARGO_TARGET_DIR/debug/vault-server"
+export CHROMIUM="$(command -v chromium)"
+cd web && node --test --test-concurrency=1 tests/

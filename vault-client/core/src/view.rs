@@ -1,0 +1,60 @@
+//! Items as plain JSON values (schema `rugzak-items/1`): structured bodies as objects, scores
+//! as numbers. One view for the CLI's `--json` and the web app.
+
+use crypto::{ItemKind, OpenedItem, PublicKeys};
+use serde_json::{json, Value};
+
+use crate::letters::Letter;
+
+/// Schema tag of the item views (`rugzak list --json`, `read --json`, the web app).
+pub const ITEMS_SCHEMA: &str = "rugzak-items/1";
+
+/// Who is reading: decides how authors are named ("u" for oneself).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    /// The reader's own keys (`None`: someone opening a share link).
+    pub me: Option<&'a PublicKeys>,
+    /// The vault's keys (the inwoner).
+    pub owner: &'a PublicKeys,
+}
+
+/// One item as a JSON object: structured bodies as objects, scores as numbers.
+#[must_use]
+pub fn item_value(reader: Reader<'_>, item: &OpenedItem) -> Value {
+    let e = &item.envelope;
+    let body = match e.kind {
+        ItemKind::Observation => questionnaires::Catalog::builtin()
+            .ok()
+            .and_then(|c| c.read_observation(&e.body).ok())
+            .and_then(|s| serde_json::to_value(s.report()).ok())
+            .unwrap_or(Value::Null),
+        ItemKind::QuestionnaireResponse | ItemKind::ProgrammeProgress => {
+            serde_json::from_slice(&e.body).unwrap_or(Value::Null)
+        }
+        _ => match Letter::parse(&e.body) {
+            Some(_) => serde_json::from_slice(&e.body).unwrap_or(Value::Null),
+            None => Value::String(String::from_utf8_lossy(&e.body).into_owned()),
+        },
+    };
+    let author = &e.author;
+    let by = if author == reader.owner {
+        json!({"party": author.party_id().to_string(), "inwoner": true})
+    } else {
+        let profile = item.consent(reader.owner).ok().map(|g| &g.grant.profile);
+        json!({
+            "party": author.party_id().to_string(),
+            "inwoner": false,
+            "name": profile.map(|p| p.name.clone()),
+            "role": profile.map(|p| p.role.as_str()),
+            "organisation": profile.map(|p| p.organisation.clone()),
+        })
+    };
+    json!({
+        "id": e.id.to_string(),
+        "scope": e.scope.as_str(),
+        "kind": e.kind.as_str(),
+        "created": e.created,
+        "author": by,
+        "body": body,
+    })
+}

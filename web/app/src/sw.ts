@@ -1,0 +1,27 @@
+// The service worker: keeps the app's own files (page, script, WebAssembly, styles, icons) so
+// Rugzak opens without a network; the rugzakje itself stays in IndexedDB, sealed. API calls are
+// never cached.
+
+declare const self: ServiceWorkerGlobalScope;
+
+const CACHE = 'rugzak-app-v1';
+const SHELL = ['/', '/app.js', '/app.css', '/pkg/rugzak_web.js', '/pkg/rugzak_web_bg.wasm', '/manifest.webmanifest', '/icon.svg'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k)))));
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin !== location.origin || url.pathname.startsWith('/v1/') || event.request.method !== 'GET') return;
+  // Network first, so a new version is used at once; the cache when offline.
+  event.respondWith(fetch(event.request).then((response) => {
+    const copy = response.clone();
+    if (response.ok) void caches.open(CACHE).then((c) => c.put(event.request, copy));
+    return response;
+  }).catch(() => caches.match(event.request).then((hit) => hit ?? Response.error())));
+});

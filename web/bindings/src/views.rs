@@ -1,0 +1,414 @@
+//! JSON views for the web app: the core's values with the texts people read added (kind and
+//! scope names, local times, the consent sentence). Shapes follow `rugzak-items/1` and the
+//! CLI's `--json` output; nothing here decides anything.
+
+use crypto::{
+    AccessDuration, GrantTerms, History, ItemKind, OpenedItem, Payload, Permissions, PublicKeys,
+    Scope, SignedRequest,
+};
+use questionnaires::{AnswerKind, Catalog, Completed, Lang};
+use rugzak_i18n::Texts;
+use serde_json::{json, Value};
+use vault_client::letters::{self, Activity, Letter, Referral};
+use vault_client::vault::{Listing, OwnGrant};
+use vault_client::view::{item_value, Reader, ITEMS_SCHEMA};
+use vault_client::{Api, GrantStatus, NewItem};
+
+use crate::{texts, Failure};
+
+fn catalog() -> Result<Catalog, Failure> {
+    Catalog::builtin().map_err(|_| Failure::code("internal"))
+}
+
+/// `[{key, title}]` of the shipped questionnaires.
+pub fn catalog_list(lang: Lang) -> Result<String, Failure> {
+    let list: Vec<Value> = catalog()?
+        .list()
+        .iter()
+        .map(|i| json!({"key": i.key(), "title": i.title().get(lang)}))
+        .collect();
+    Ok(Value::Array(list).to_string())
+}
+
+/// One questionnaire: title, description and every question with its scale.
+pub fn instrument(key: &str, lang: Lang) -> Result<String, Failure> {
+    let catalog = catalog()?;
+    let i = catalog
+        .get(key)
+        .ok_or_else(|| Failure::code("unknown_questionnaire"))?;
+    let questions: Vec<Value> = i
+        .questions()
+        .iter()
+        .map(|q| {
+            let (kind, options, min, max) = match &q.kind {
+                AnswerKind::Choice(options) => (
+                    "choice",
+                    options
+                        .iter()
+                        .map(|o| json!({"code": o.code, "label": o.label.get(lang)}))
+                        .collect(),
+                    None,
+                    None,
+                ),
+                AnswerKind::Integer { min, max } => ("integer", Vec::new(), *min, *max),
+                AnswerKind::String => ("string", Vec::new(), None, None),
+                AnswerKind::Text => ("text", Vec::new(), None, None),
+                AnswerKind::Boolean => ("boolean", Vec::new(), None, None),
+            };
+            json!({
+                "link_id": q.link_id,
+                "prefix": q.prefix,
+                "text": q.text.get(lang),
+                "preamble": q.preamble.iter().map(|p| p.get(lang)).collect::<Vec<_>>(),
+                "kind": kind,
+                "options": options,
+                "min": min,
+                "max": max,
+                "required": q.must_answer(),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "key": i.key(),
+        "title": i.title().get(lang),
+        "description": i.description().map(|d| d.get(lang)),
+        "questions": questions,
+    })
+    .to_string())
+}
+
+/// The two items a filled-in questionnaire becomes (the answers and the score), and the
+/// answer to show: the score report, its summary and the advice the shipped rules give.
+pub fn completed_items(
+    key: &str,
+    answers: &str,
+    now: i64,
+    lang: Lang,
+) -> Result<(Vec<NewItem>, Value), Failure> {
+    let catalog = catalog()?;
+    let instrument = catalog
+        .get(key)
+        .ok_or_else(|| Failure::code("unknown_questionnaire"))?
+        .clone();
+    let done = Completed::from_answers_json(instrument, answers, now)
+        .map_err(|_| Failure::code("bad_answers"))?;
+    let sheet = done.score().map_err(|_| Failure::code("bad_answers"))?;
+    let encode = |r: Result<Vec<u8>, questionnaires::fhir::EncodeError>| {
+        r.map_err(|_| Failure::code("internal"))
+    };
+    let response = encode(questionnaires::fhir::to_json_bytes(&done.response(None)))?;
+    let observation = encode(questionnaires::fhir::to_json_bytes(
+        &sheet.observation(None, None),
+    ))?;
+    let items = vec![
+        NewItem {
+            scope: Scope::Vragenlijsten,
+            kind: ItemKind::QuestionnaireResponse,
+            body: response,
+        },
+        NewItem {
+            scope: Scope::Vragenlijsten,
+            kind: ItemKind::Observation,
+            body: observation,
+        },
+    ];
+    let advice = questionnaires::suggestions(std::slice::from_ref(&sheet))
+        .map_err(|_| Failure::code("internal"))?;
+    let programmes = questionnaires::Programme::builtin().map_err(|_| Failure::code("internal"))?;
+    Ok((
+        items,
+        json!({
+            "score": sheet.report(),
+            "summary": sheet.summary(lang),
+            "advice": advice.iter().map(|s| s.describe(lang, &programmes)).collect::<Vec<_>>(),
+        }),
+    ))
+}
+
+/// A listing as the web app shows it: each item's `rugzak-items/1` value plus its kind, scope
+/// and time in words, and a summary for scores.
+pub fn listing(
+    listing: &Listing,
+    me: Option<&PublicKeys>,
+    owner: &PublicKeys,
+    lang: Lang,
+) -> Value {
+    let t = texts();
+    let reader = Reader { me, owner };
+    let catalog = Catalog::builtin().ok();
+    let items: Vec<Value> = listing
+        .items
+        .iter()
+        .map(|item| {
+            let mut v = item_value(reader, item);
+            let e = &item.envelope;
+            v["kind_text"] = t.kind(e.kind.as_str()).into();
+            v["scope_text"] = t.scope(e.scope.as_str()).into();
+            v["time_text"] = t.time(e.created).into();
+            v["author_text"] = author_text(t, reader, item).into();
+            if e.kind == ItemKind::Observation {
+                if let Some(sheet) = catalog.as_ref().and_then(|c| c.read_observation(&e.body).ok())
+                {
+                    v["title"] = sheet.title().get(lang).into();
+                    v["summary"] = sheet.summary(lang).into();
+                }
+            }
+            v
+        })
+        .collect();
+    let apart: Vec<Value> = listing
+        .apart
+        .iter()
+        .map(|a| {
+            json!({
+                "id": a.id.to_string(),
+                "scope": a.scope.as_str(),
+                "scope_text": t.scope(a.scope.as_str()),
+                "reason": a.reason.code(),
+            })
+        })
+        .collect();
+    json!({"schema": ITEMS_SCHEMA, "items": items, "apart": apart})
+}
+
+fn author_text(t: &Texts, reader: Reader<'_>, item: &OpenedItem) -> String {
+    let a = &item.envelope.author;
+    if Some(a) == reader.me {
+        t.get("render-author-you")
+    } else if a == reader.owner {
+        t.get("render-author-inwoner")
+    } else if let Ok(grant) = item.consent(reader.owner) {
+        let p = &grant.grant.profile;
+        t.fmt(
+            "render-author-grantee",
+            &[
+                ("name", p.name.as_str().into()),
+                ("role", t.role(p.role.as_str()).into()),
+            ],
+        )
+    } else {
+        t.get("render-author-unknown")
+    }
+}
+
+/// The access request in a scanned or pasted QR text, fetched when the QR is a reference.
+pub async fn fetch_request(api: &Api<'_>, text: &str) -> Result<SignedRequest, Failure> {
+    match Payload::parse(text.trim()) {
+        Ok(Payload::Request(request)) => Ok(request),
+        Ok(Payload::RequestRef(reference)) => {
+            let fetched = api.request(reference.nonce).await?;
+            reference
+                .pin(&fetched)
+                .map_err(|_| Failure::code("bad_request"))?;
+            Ok(fetched)
+        }
+        Ok(Payload::Recovery(_)) => Err(Failure::code("qr_is_recovery_code")),
+        Err(_) => Err(Failure::code("qr_not_a_request")),
+    }
+}
+
+fn consent<'a>(
+    profile: &'a crypto::Profile,
+    permissions: &Permissions,
+    duration: AccessDuration,
+    history: History,
+) -> rugzak_i18n::ConsentRequest<'a> {
+    let scopes = |mode| {
+        permissions
+            .as_slice()
+            .iter()
+            .filter(|p| p.mode == mode)
+            .map(|p| p.scope.as_str())
+            .collect()
+    };
+    rugzak_i18n::ConsentRequest {
+        name: &profile.name,
+        role: profile.role.as_str(),
+        organisation: (!profile.organisation.is_empty()).then_some(profile.organisation.as_str()),
+        read: scopes(crypto::Mode::Read),
+        append: scopes(crypto::Mode::Append),
+        duration: match duration {
+            AccessDuration::Days(n) => rugzak_i18n::AccessDuration::Days(u32::from(n)),
+            AccessDuration::Lifelong => rugzak_i18n::AccessDuration::Lifelong,
+        },
+        history: match history {
+            History::Included => rugzak_i18n::History::Included,
+            History::FromNow => rugzak_i18n::History::FromNow,
+        },
+    }
+}
+
+/// What a request asks, for the approval screen.
+pub fn request_view(request: &SignedRequest, now: i64) -> Value {
+    let t = texts();
+    let r = &request.request;
+    let sentence = t.consent_sentence(&consent(
+        &r.profile,
+        &r.permissions,
+        r.duration,
+        History::Included,
+    ));
+    json!({
+        "sentence": sentence,
+        "who": {
+            "name": r.profile.name,
+            "role": r.profile.role.as_str(),
+            "role_text": t.role(r.profile.role.as_str()),
+            "organisation": r.profile.organisation,
+        },
+        "permissions": r.permissions.as_slice().iter().map(|p| json!({
+            "scope": p.scope.as_str(),
+            "scope_text": t.scope(p.scope.as_str()),
+            "mode": p.mode.as_str(),
+            "mode_text": t.mode(p.mode.as_str()),
+        })).collect::<Vec<_>>(),
+        "days": match r.duration { AccessDuration::Days(n) => Some(n), AccessDuration::Lifelong => None },
+        "expired": request.verify(now).is_err(),
+    })
+}
+
+/// Narrows `terms` to the inwoner's choices: `{scopes?, days?, lifelong?, from_now?}`.
+pub fn apply_choices(terms: &mut GrantTerms, choices: &str) -> Result<(), Failure> {
+    let bad = || Failure::code("bad_choices");
+    let c: Value = serde_json::from_str(choices).map_err(|_| bad())?;
+    if let Some(scopes) = c.get("scopes").and_then(Value::as_array) {
+        let wanted: Vec<Scope> = scopes
+            .iter()
+            .map(|s| s.as_str().and_then(|s| s.parse().ok()).ok_or_else(bad))
+            .collect::<Result<_, _>>()?;
+        let narrowed = terms
+            .permissions
+            .as_slice()
+            .iter()
+            .copied()
+            .filter(|p| wanted.contains(&p.scope));
+        terms.permissions = Permissions::new(narrowed).map_err(|_| Failure::code("nothing_chosen"))?;
+    }
+    if c.get("lifelong").and_then(Value::as_bool) == Some(true) {
+        terms.duration = AccessDuration::Lifelong;
+    } else if let Some(days) = c.get("days").and_then(Value::as_u64) {
+        terms.duration = AccessDuration::Days(u16::try_from(days).map_err(|_| bad())?);
+    }
+    if c.get("from_now").and_then(Value::as_bool) == Some(true) {
+        terms.history = History::FromNow;
+    }
+    Ok(())
+}
+
+fn expiry_value(grant: &crypto::Grant, now: i64) -> Value {
+    let t = texts();
+    match grant.expiry {
+        crypto::Expiry::Lifelong => json!({"lifelong": true, "text": t.get("web-lifelong")}),
+        crypto::Expiry::At(at) => json!({
+            "lifelong": false,
+            "at": at,
+            "text": t.time(at),
+            "days_left": (at - now).max(0) / 86_400,
+        }),
+    }
+}
+
+fn parts(permissions: &Permissions) -> Vec<Value> {
+    let t = texts();
+    permissions
+        .as_slice()
+        .iter()
+        .map(|p| {
+            json!({
+                "scope": p.scope.as_str(),
+                "scope_text": t.scope(p.scope.as_str()),
+                "mode": p.mode.as_str(),
+                "mode_text": t.mode(p.mode.as_str()),
+            })
+        })
+        .collect()
+}
+
+/// The inwoner's grants.
+pub fn own_grants(grants: &[OwnGrant], now: i64) -> Value {
+    let t = texts();
+    Value::Array(
+        grants
+            .iter()
+            .map(|g| {
+                let grant = &g.grant.grant;
+                json!({
+                    "grant": grant.id.to_string(),
+                    "who": {
+                        "name": grant.profile.name,
+                        "role_text": t.role(grant.profile.role.as_str()),
+                        "organisation": grant.profile.organisation,
+                    },
+                    "parts": parts(&grant.permissions),
+                    "expiry": expiry_value(grant, now),
+                    "uses": g.uses,
+                    "revoked": g.revoked,
+                    "active": vault_client::vault::is_active(g, now),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A grant as the professional sees it, with the check code to compare.
+pub fn grant_status(g: &GrantStatus, now: i64) -> Value {
+    let grant = &g.grant.grant;
+    let code = g
+        .grant
+        .verify(&g.vault_keys)
+        .ok()
+        .map(|v| v.check_code().to_string());
+    json!({
+        "grant": grant.id.to_string(),
+        "vault": grant.vault.to_string(),
+        "display_name": grant.display_name,
+        "parts": parts(&grant.permissions),
+        "expiry": expiry_value(grant, now),
+        "check_code": code,
+        "active": g.is_active(now),
+        "revoked": g.revoked.is_some(),
+    })
+}
+
+/// Where an appended item of `kind` goes, and what kind it is.
+pub fn append_target(kind: &str) -> Result<(Scope, ItemKind), Failure> {
+    Ok(match kind {
+        "referral" => (Scope::Verwijzing, ItemKind::Referral),
+        "intake-note" => (Scope::Intake, ItemKind::IntakeNote),
+        "feedback" => (Scope::Terugkoppeling, ItemKind::Feedback),
+        "activity" => (Scope::Programmas, ItemKind::Activity),
+        _ => return Err(Failure::code("bad_kind")),
+    })
+}
+
+/// The body of an appended item: a letter (referral, activity) from a JSON object of its
+/// fields, or the text itself.
+pub fn append_body(kind: ItemKind, body: &str) -> Result<Vec<u8>, Failure> {
+    let field = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    match kind {
+        ItemKind::Referral | ItemKind::Activity => {
+            let v: Value = serde_json::from_str(body).map_err(|_| Failure::code("bad_letter"))?;
+            let letter = if kind == ItemKind::Referral {
+                Letter::Referral(Referral {
+                    schema: letters::REFERRAL_SCHEMA.into(),
+                    to: field(&v, "to"),
+                    reason: field(&v, "reason"),
+                    question: field(&v, "question"),
+                    agreed: field(&v, "agreed"),
+                    contact: field(&v, "contact"),
+                })
+            } else {
+                Letter::Activity(Activity {
+                    schema: letters::ACTIVITY_SCHEMA.into(),
+                    what: field(&v, "what"),
+                    place: field(&v, "place"),
+                    when: field(&v, "when"),
+                    contact: field(&v, "contact"),
+                })
+            };
+            Ok(letter.to_body())
+        }
+        _ if body.trim().is_empty() => Err(Failure::code("empty_note")),
+        _ => Ok(body.as_bytes().to_vec()),
+    }
+}

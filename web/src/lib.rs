@@ -1,1 +1,0 @@
-//! WebAssembly bindings for the web app (filled in by the web issue).
