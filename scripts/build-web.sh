@@ -20,7 +20,7 @@ fi
 cargo build --locked --profile wasm --target wasm32-unknown-unknown -p rugzak-web
 rm -rf web/dist
 mkdir -p web/dist/pkg
-"$tools/bin/wasm-bindgen" --target web --out-dir web/dist/pkg \
+"$tools/bin/wasm-bindgen" --target web --remove-name-section --remove-producers-section --out-dir web/dist/pkg \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/rugzak_web.wasm"
 
 (cd web && { [ -d node_modules/esbuild ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \

@@ -42,6 +42,7 @@ export async function startServer() {
   await new Promise((res, rej) => {
     child.stderr.on('data', (d) => { log += d; if (log.includes('listening')) res(); });
     child.on('exit', (code) => rej(new Error(`vault-server exited (${code}): ${log}`)));
+    child.on('error', rej);
   });
   return { url, stop: () => child.kill('SIGTERM'), log: () => log };
 }

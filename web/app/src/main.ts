@@ -593,12 +593,12 @@ async function vaultScreen(vault: string): Promise<void> {
       },
     }, ...inputs.map(([n, el]) => field(t(`web-letter-${n}`), el)), button, status));
   };
-  forms.replaceChildren(
+  forms.replaceChildren(...[
     can('verwijzing') ? appendForm('referral', [['to', false], ['reason', true], ['question', true], ['agreed', true], ['contact', false]]) : null,
     can('intake') ? appendForm('intake-note', [['text', true]]) : null,
     can('programmas') ? appendForm('activity', [['what', false], ['place', false], ['when', false], ['contact', false]]) : null,
     can('terugkoppeling') ? appendForm('feedback', [['text', true]]) : null,
-  );
+  ].filter((f): f is HTMLElement => f !== null));
 }
 
 // ---------- routing ----------

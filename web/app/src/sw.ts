@@ -2,20 +2,20 @@
 // Rugzak opens without a network; the rugzakje itself stays in IndexedDB, sealed. API calls are
 // never cached.
 
-declare const self: ServiceWorkerGlobalScope;
+const sw = self as unknown as ServiceWorkerGlobalScope;
 
 const CACHE = 'rugzak-app-v1';
 const SHELL = ['/', '/app.js', '/app.css', '/pkg/rugzak_web.js', '/pkg/rugzak_web_bg.wasm', '/manifest.webmanifest', '/icon.svg'];
 
-self.addEventListener('install', (event) => {
+sw.addEventListener('install', (event: ExtendableEvent) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)));
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event: ExtendableEvent) => {
   event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k)))));
 });
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event: FetchEvent) => {
   const url = new URL(event.request.url);
   if (url.origin !== location.origin || url.pathname.startsWith('/v1/') || event.request.method !== 'GET') return;
   // Network first, so a new version is used at once; the cache when offline.
