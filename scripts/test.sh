@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of Rugzak on a fresh machine: installs what it needs, then checks format, lints,
-# the wasm32 build of the sans-IO crates, and the whole test suite (unit, vectors, integration, end to end).
+# the wasm32 build of the sans-IO crates, the whole test suite (unit, vectors, integration, end to end),
+# and the web app in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 step() { printf '\n== %s ==\n' "$*"; }
+
+step "disk: free space where builds go (a full disk fails builds with os error 28)"
+mkdir -p "$HOME/.cache/rugzak" && df -h "$HOME/.cache/rugzak" .
 
 step "system packages: OpenSSL headers for webauthn-rs"
 if ! pkg-config --exists openssl 2>/dev/null; then
@@ -37,6 +41,9 @@ step "supply chain: cargo deny (licences, duplicate crates, sources, advisories 
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "web app: WebAssembly build, size, and the journey in Chromium (Playwright)"
+./scripts/test-web.sh
 
 step "release behaviour: the test-only knobs are compiled out without debug assertions"
 cargo test --locked -p rugzak-cli --lib --config 'profile.dev.package.rugzak-cli.debug-assertions=false' release_build

@@ -13,8 +13,8 @@ pub mod ids;
 pub mod scope;
 
 pub use identity::{
-    device_state_identity, verify_all, BadSignature, Identity, Profile, PublicKeys, Role, RootSecret, Signature,
-    SignatureCheck, Verifier,
+    device_state_identity, verify_all, BadSignature, Identity, Profile, PublicKeys, Role,
+    RootSecret, Signature, SignatureCheck, Verifier,
 };
 pub use ids::{Digest, GrantId, IdParseError, ItemId, LinkId, Nonce, PartyId, VaultId};
 pub use scope::{Mode, Permission, Scope};

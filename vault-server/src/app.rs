@@ -2,6 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
+use axum::handler::HandlerWithoutStateExt as _;
 use axum::http::HeaderValue;
 use axum::http::{header, Request};
 use axum::middleware;
@@ -9,9 +10,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use axum::handler::HandlerWithoutStateExt as _;
-use tower_http::services::ServeDir;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;

@@ -841,12 +841,21 @@ fn every_id_the_web_app_uses_exists() {
             );
         }
     }
-    assert!(used.contains_key("web-welcome-title"), "the scan finds nothing: {used:?}");
-    assert!(used.contains_key("error-in-progress"), "the scan finds nothing: {used:?}");
+    assert!(
+        used.contains_key("web-welcome-title"),
+        "the scan finds nothing: {used:?}"
+    );
+    assert!(
+        used.contains_key("error-in-progress"),
+        "the scan finds nothing: {used:?}"
+    );
     for lang in Lang::ALL {
         let texts = Texts::global(lang);
         for (id, file) in &used {
-            assert!(texts.has(id), "{lang}: {id} (used in {file}) does not exist");
+            assert!(
+                texts.has(id),
+                "{lang}: {id} (used in {file}) does not exist"
+            );
         }
     }
 }

@@ -17,8 +17,8 @@ use std::rc::Rc;
 
 use age::secrecy::SecretString;
 use crypto::{
-    AccessDuration, GrantTerms, Identity, ItemKind, Mode, Payload, Permission,
-    Permissions, Profile, RecoveryCode, Role, RootSecret, Scope,
+    AccessDuration, GrantTerms, Identity, ItemKind, Mode, Payload, Permission, Permissions,
+    Profile, RecoveryCode, Role, RootSecret, Scope,
 };
 use rand_core::OsRng;
 use rugzak_i18n::{Lang, Texts};
@@ -223,7 +223,10 @@ impl std::fmt::Debug for Rugzak {
 
 /// Takes the session out for one call; `in_progress` while another call has it.
 fn take(inner: &Rc<RefCell<Option<Session>>>) -> Result<Session, Failure> {
-    inner.borrow_mut().take().ok_or_else(|| Failure::code("in_progress"))
+    inner
+        .borrow_mut()
+        .take()
+        .ok_or_else(|| Failure::code("in_progress"))
 }
 
 fn put(inner: &Rc<RefCell<Option<Session>>>, session: Session) {
@@ -363,7 +366,9 @@ impl Rugzak {
     }
 
     fn unlock(key: &[u8], sealed: &[u8]) -> Result<Self, Failure> {
-        let device: [u8; 32] = key.try_into().map_err(|_| Failure::code("keystore_damaged"))?;
+        let device: [u8; 32] = key
+            .try_into()
+            .map_err(|_| Failure::code("keystore_damaged"))?;
         let device = Zeroizing::new(device);
         let plain = Zeroizing::new(
             age::decrypt(&crypto::device_state_identity(&device), sealed)
@@ -409,7 +414,10 @@ impl Rugzak {
     pub fn seal_state(&self) -> Result<Vec<u8>, JsValue> {
         let guard = self.inner.borrow();
         let s = guard.as_ref().ok_or_else(|| Failure::code("in_progress"))?;
-        let device = s.device.as_ref().ok_or_else(|| Failure::code("not_locked"))?;
+        let device = s
+            .device
+            .as_ref()
+            .ok_or_else(|| Failure::code("not_locked"))?;
         let recipient = crypto::device_state_identity(device).to_public();
         let plain =
             Zeroizing::new(serde_json::to_vec(&s.state).map_err(|_| Failure::code("internal"))?);
@@ -524,7 +532,9 @@ impl Rugzak {
             let out = async {
                 let api = Api::new(&s.transport, &s.identity, &now);
                 let request = views::fetch_request(&api, &text).await?;
-                let verified = request.verify(now()).map_err(|_| Failure::code("bad_request"))?;
+                let verified = request
+                    .verify(now())
+                    .map_err(|_| Failure::code("bad_request"))?;
                 let mut terms = GrantTerms::as_requested(verified.request());
                 views::apply_choices(&mut terms, &choices)?;
                 terms.display_name.clone_from(&s.state.check.display_name);
@@ -641,7 +651,10 @@ impl Rugzak {
                 let api = Api::new(&s.transport, &s.identity, &now);
                 let grants = Professional::new(&api, &s.identity).grants().await?;
                 Ok::<_, Failure>(Value::Array(
-                    grants.iter().map(|g| views::grant_status(g, now())).collect(),
+                    grants
+                        .iter()
+                        .map(|g| views::grant_status(g, now()))
+                        .collect(),
                 ))
             }
             .await;
@@ -691,4 +704,3 @@ fn prf_identity(prf: &[u8]) -> Result<age::x25519::Identity, Failure> {
     let bytes: [u8; 32] = prf.try_into().map_err(|_| Failure::code("wrong_passkey"))?;
     Ok(crypto::device_state_identity(&bytes))
 }
-

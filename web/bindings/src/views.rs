@@ -147,7 +147,9 @@ pub fn listing(
             v["time_text"] = t.time(e.created).into();
             v["author_text"] = author_text(t, reader, item).into();
             if e.kind == ItemKind::Observation {
-                if let Some(sheet) = catalog.as_ref().and_then(|c| c.read_observation(&e.body).ok())
+                if let Some(sheet) = catalog
+                    .as_ref()
+                    .and_then(|c| c.read_observation(&e.body).ok())
                 {
                     v["title"] = sheet.title().get(lang).into();
                     v["summary"] = sheet.summary(lang).into();
@@ -282,7 +284,8 @@ pub fn apply_choices(terms: &mut GrantTerms, choices: &str) -> Result<(), Failur
             .iter()
             .copied()
             .filter(|p| wanted.contains(&p.scope));
-        terms.permissions = Permissions::new(narrowed).map_err(|_| Failure::code("nothing_chosen"))?;
+        terms.permissions =
+            Permissions::new(narrowed).map_err(|_| Failure::code("nothing_chosen"))?;
     }
     if c.get("lifelong").and_then(Value::as_bool) == Some(true) {
         terms.duration = AccessDuration::Lifelong;
