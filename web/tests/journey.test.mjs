@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startServer, launch, profileDir, open, axe, screenshots, qrVideo, artifacts } from './harness.mjs';
 
 const PASS = 'een lange zin als wachtwoord';
+const NOTE = 'Mijn dagboek: alleen voor mij.';
 const server = await startServer();
 after(() => server.stop());
 
@@ -19,7 +20,7 @@ async function unlock(page) {
   await page.getByRole('heading', { name: 'Uw rugzak' }).waitFor();
 }
 
-test('the whole journey: PSS-10, QR request, camera scan, check code, referral, revoke, recovery', async () => {
+test('the whole journey: PSS-10, GP request by camera QR, check code, referral, coach by pasted code, intake, activity, feedback the GP reads, revoke, recovery', async () => {
   // --- The inwoner makes a rugzak and writes down the recovery code.
   const inwonerProfile = profileDir('inwoner');
   let inwoner = await launch(inwonerProfile);
@@ -70,6 +71,11 @@ test('the whole journey: PSS-10, QR request, camera scan, check code, referral, 
   await screenshots(page, '04-result');
   await page.getByRole('link', { name: 'Naar uw rugzak' }).click();
   await page.locator('article[data-kind="observation"]').waitFor();
+  await page.locator('[data-chart="trend"]').waitFor();
+  await page.getByRole('link', { name: 'Notitie schrijven' }).click();
+  await page.getByLabel('Uw notitie').fill(NOTE);
+  await page.getByRole('button', { name: 'Opslaan' }).click();
+  await page.locator('article[data-kind="note"]').waitFor();
   await axe(page, 'overview');
   await screenshots(page, '05-overview');
   await inwoner.context.close();
@@ -90,6 +96,7 @@ test('the whole journey: PSS-10, QR request, camera scan, check code, referral, 
   await gpPage.getByRole('link', { name: 'Nieuw verzoek om toegang' }).click();
   await gpPage.locator('select[data-scope="vragenlijsten"]').selectOption('read');
   await gpPage.locator('select[data-scope="verwijzing"]').selectOption('both');
+  await gpPage.locator('select[data-scope="terugkoppeling"]').selectOption('read');
   await gpPage.getByLabel('Hoeveel dagen?').fill('30');
   await axe(gpPage, 'request form');
   await gpPage.getByRole('button', { name: 'QR-code maken' }).click();
@@ -130,14 +137,91 @@ test('the whole journey: PSS-10, QR request, camera scan, check code, referral, 
   await gpPage.getByLabel('Contact').fill('0612345678');
   await gpPage.getByRole('button', { name: 'Versturen' }).click();
   await gpPage.locator('article[data-kind="referral"]').waitFor();
+  assert.doesNotMatch(await gpPage.locator('main').textContent(), /Mijn dagboek/, 'notes were not shared');
 
-  // --- The inwoner sees the referral, and the grant with its time left.
+  // --- The coach asks for read on referral and questionnaires, append on intake, activity and
+  // feedback. The inwoner's phone has no camera now: she pastes the code instead.
+  const coach = await launch(profileDir('coach'));
+  const coachPage = coach.page;
+  await coachPage.setViewportSize({ width: 1280, height: 900 });
+  await open(coachPage, server.url);
+  await coachPage.getByRole('link', { name: 'Ik ben huisarts of welzijnscoach' }).click();
+  await coachPage.getByLabel('Uw werk').selectOption('welzijnscoach');
+  await coachPage.getByLabel('Uw naam').fill('Sanne de Vries');
+  await coachPage.getByLabel('Uw praktijk of organisatie').fill('Wijkteam Noord');
+  await coachPage.getByLabel('Kies een wachtwoord').fill(PASS);
+  await coachPage.getByLabel('Typ het wachtwoord nog een keer').fill(PASS);
+  await coachPage.getByRole('button', { name: 'Maken' }).click();
+  await coachPage.getByRole('link', { name: 'Nieuw verzoek om toegang' }).click();
+  await coachPage.locator('select[data-scope="verwijzing"]').selectOption('read');
+  await coachPage.locator('select[data-scope="vragenlijsten"]').selectOption('read');
+  await coachPage.locator('select[data-scope="intake"]').selectOption('append');
+  await coachPage.locator('select[data-scope="programmas"]').selectOption('append');
+  await coachPage.locator('select[data-scope="terugkoppeling"]').selectOption('append');
+  await coachPage.getByLabel('Hoeveel dagen?').fill('90');
+  await coachPage.getByRole('button', { name: 'QR-code maken' }).click();
+  await coachPage.getByText('De code als tekst').click();
+  const coachQr = (await coachPage.getByTestId('qr-text').textContent()).trim();
+
+  await inwoner.context.close();
+  assert.deepEqual(inwoner.errors, []);
+  inwoner = await launch(inwonerProfile);
+  page = inwoner.page;
+  await open(page, server.url);
+  await unlock(page);
+  await page.getByRole('link', { name: 'QR-code scannen' }).click();
+  await page.getByText(/De camera werkt niet/).waitFor();
+  await page.getByText('Lukt scannen niet?').click();
+  await page.getByLabel('Plak de code als tekst').fill(coachQr);
+  await page.getByRole('button', { name: 'Code gebruiken' }).click();
+  assert.match(await page.getByTestId('consent-sentence').textContent(), /Sanne de Vries/);
+  await page.getByRole('button', { name: 'Ja, toestemming geven' }).click();
+  const inwonerCoachCode = (await page.getByTestId('check-code').textContent()).trim();
+  assert.equal((await coachPage.getByTestId('check-code').textContent()).trim(), inwonerCoachCode);
+  await coachPage.getByRole('link', { name: 'Ja, de code is gelijk' }).click();
+  await coachPage.locator('article[data-kind="referral"]').waitFor();
+  assert.doesNotMatch(await coachPage.locator('main').textContent(), /Mijn dagboek/, 'notes were not shared');
+  assert.equal(await coachPage.locator('[data-append="referral"]').count(), 0, 'no referral form without consent');
+  await axe(coachPage, 'coach reads');
+  await screenshots(coachPage, '10-coach');
+  const appendText = async (kind, label, text) => {
+    await coachPage.locator(`[data-append="${kind}"] summary`).click();
+    await coachPage.locator(`[data-append="${kind}"]`).getByLabel(label).fill(text);
+    await coachPage.locator(`[data-append="${kind}"]`).getByRole('button', { name: 'Versturen' }).click();
+  };
+  await appendText('intake-note', 'Tekst', 'Intake: Annelies wil graag wandelen met anderen.');
+  await coachPage.locator('article[data-kind="intake-note"]').waitFor();
+  await coachPage.locator('[data-append="activity"] summary').click();
+  const activity = coachPage.locator('[data-append="activity"]');
+  await activity.getByLabel('Wat').fill('Wandelgroep');
+  await activity.getByLabel('Waar').fill('Buurthuis De Brug');
+  await activity.getByLabel('Wanneer').fill('Dinsdag 10:00');
+  await activity.getByLabel('Contact').fill('Kees, 0687654321');
+  await activity.getByRole('button', { name: 'Versturen' }).click();
+  await coachPage.locator('article[data-kind="activity"]').waitFor();
+  await appendText('feedback', 'Tekst', 'Terugkoppeling: Annelies wandelt wekelijks mee en voelt minder stress.');
+  await coachPage.locator('article[data-kind="feedback"]').waitFor();
+  await coach.context.close();
+  assert.deepEqual(coach.errors, []);
+
+  // --- The huisarts sees the coach's feedback.
+  await gpPage.getByRole('button', { name: 'Vernieuwen' }).click();
+  await gpPage.locator('article[data-kind="feedback"]').waitFor();
+  assert.match(await gpPage.locator('article[data-kind="feedback"]').textContent(), /wandelt wekelijks mee/);
+  assert.match(await gpPage.locator('article[data-kind="feedback"]').textContent(), /Sanne de Vries/);
+
+  // --- The inwoner sees everything, and the grants with their time left.
   await page.getByRole('link', { name: 'Naar uw rugzak' }).click();
   await page.locator('article[data-kind="referral"]').waitFor();
   assert.match(await page.locator('article[data-kind="referral"]').textContent(), /Welzijnscoach wijkteam Noord/);
+  for (const kind of ['intake-note', 'activity', 'feedback', 'note', 'observation']) {
+    assert.equal(await page.locator(`article[data-kind="${kind}"]`).count(), 1, kind);
+  }
+  await screenshots(page, '11-overview-full');
   await page.getByRole('link', { name: 'Toestemmingen' }).click();
-  const grant = page.locator('article.grant');
+  const grant = page.locator('article.grant', { hasText: 'Dokter Jansen' });
   await grant.waitFor();
+  assert.equal(await page.locator('article.grant').count(), 2);
   assert.match(await grant.textContent(), /Dokter Jansen/);
   assert.match(await grant.textContent(), /nog 29 dagen|nog 30 dagen/);
   await axe(page, 'grants');
@@ -164,7 +248,9 @@ test('the whole journey: PSS-10, QR request, camera scan, check code, referral, 
   await other.page.getByLabel('Typ het wachtwoord nog een keer').fill(PASS);
   await other.page.getByRole('button', { name: 'Rugzak terughalen met uw herstelcode' }).click();
   await other.page.locator('article[data-kind="referral"]').waitFor();
-  assert.equal(await other.page.locator('article[data-kind="observation"]').count(), 1);
+  for (const kind of ['intake-note', 'activity', 'feedback', 'note', 'observation']) {
+    assert.equal(await other.page.locator(`article[data-kind="${kind}"]`).count(), 1, kind);
+  }
   await other.context.close();
   assert.deepEqual(other.errors, []);
 });

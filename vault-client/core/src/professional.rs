@@ -1,6 +1,7 @@
 //! The professional's side: access requests, waiting for a grant, reading a shared
 //! rugzakje, appending to it.
 
+use crypto::encoding::UnixTime;
 use crypto::request::FormError;
 use crypto::{
     AccessDuration, AppendKey, Identity, ItemKind, OpenedItem, Permissions, Profile, PublicKeys,
@@ -144,6 +145,47 @@ impl<'a> Professional<'a> {
         }
         let items = self.all_pages(vault, false).await?;
         Ok(self.open(vault, &owner, &keyring, &items))
+    }
+
+    /// Everything I may see of `vault` now: what my read parts open, and what I appended myself
+    /// (an append-only part reads back my own items and nothing else). Sorted by time.
+    pub async fn visible(
+        &self,
+        vault: VaultId,
+        now: UnixTime,
+    ) -> Result<Listing, ProfessionalError> {
+        let reads = self.grants().await?.iter().any(|g| {
+            g.grant.grant.vault == vault
+                && g.is_active(now)
+                && g.grant
+                    .grant
+                    .permissions
+                    .as_slice()
+                    .iter()
+                    .any(|p| p.mode == crypto::Mode::Read)
+        });
+        let mut listing = if reads {
+            self.listing(vault).await?
+        } else {
+            Listing::default()
+        };
+        let own = self.own_items(vault).await?;
+        for item in own.items {
+            if !listing
+                .items
+                .iter()
+                .any(|i| i.envelope.id == item.envelope.id)
+            {
+                listing.items.push(item);
+            }
+        }
+        for apart in own.apart {
+            if !listing.apart.iter().any(|a| a.id == apart.id) {
+                listing.apart.push(apart);
+            }
+        }
+        listing.items.sort_by_key(|i| i.envelope.created);
+        Ok(listing)
     }
 
     /// What I appended to `vault` myself, read back (an appender sees nothing else).

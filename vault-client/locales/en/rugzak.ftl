@@ -1009,3 +1009,8 @@ error-qr-not-a-request = This code is not a Rugzak request for access.
 error-qr-too-long = The text does not fit in a QR code.
 error-unknown-questionnaire = This questionnaire does not exist.
 error-wrong-passkey = This passkey does not open this rugzak.
+web-charts-title = Your results as pictures
+# $title: name of the questionnaire
+web-chart-trend-alt = Line of your total scores on { $title } over time
+# $title: name of the questionnaire
+web-chart-web-alt = Spider web of your scores on { $title }

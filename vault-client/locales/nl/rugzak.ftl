@@ -1010,3 +1010,8 @@ error-qr-not-a-request = Deze code is geen verzoek om toegang van Rugzak.
 error-qr-too-long = De tekst past niet in een QR-code.
 error-unknown-questionnaire = Deze vragenlijst bestaat niet.
 error-wrong-passkey = Deze toegangssleutel (passkey) opent deze rugzak niet.
+web-charts-title = Uw uitslagen in beeld
+# $title: naam van de vragenlijst
+web-chart-trend-alt = Lijn van uw totaalscores op { $title } door de tijd
+# $title: naam van de vragenlijst
+web-chart-web-alt = Spinnenweb van uw scores op { $title }

@@ -219,6 +219,8 @@ function createProfessional(): void {
 
 const SECTIONS = ['vragenlijsten', 'verwijzing', 'intake', 'terugkoppeling', 'programmas', 'notities'];
 
+const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 function itemCard(item: Json): HTMLElement {
   let body: HTMLElement;
   if (item.kind === 'observation') {
@@ -233,7 +235,7 @@ function itemCard(item: Json): HTMLElement {
     body = h('p', { class: 'note' }, String(item.body ?? ''));
   }
   return h('article', { class: 'item', 'data-kind': item.kind },
-    h('h3', {}, item.title ?? item.kind_text),
+    h('h3', {}, item.title ?? capital(item.kind_text)),
     h('p', { class: 'meta' }, `${item.time_text} · ${item.author_text}`),
     body);
 }
@@ -250,7 +252,13 @@ function listingView(listing: Json): HTMLElement {
     h('h2', {}, t('web-apart-title')),
     h('ul', {}, ...listing.apart.map((a: Json) => h('li', {}, `${a.scope_text}: ${t(`error-${a.reason.replace(/_/g, '-')}`)}`))));
   if (parts.length === 0 && !apart) return h('p', { class: 'empty' }, t('web-empty'));
-  return h('div', {}, ...parts, apart);
+  // Charts as pictures (an <img> runs no script, whatever the SVG holds).
+  const charts = (listing.charts ?? []).length === 0 ? null : h('section', { 'aria-labelledby': 's-charts' },
+    h('h2', { id: 's-charts' }, t('web-charts-title')),
+    ...listing.charts.map((c: Json) => h('figure', { class: 'chart', 'data-chart': c.kind },
+      h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(c.svg)}`, alt: t(c.kind === 'trend' ? 'web-chart-trend-alt' : 'web-chart-web-alt', { title: c.title }) }),
+      h('figcaption', {}, c.title))));
+  return h('div', {}, charts, ...parts, apart);
 }
 
 async function overview(): Promise<void> {

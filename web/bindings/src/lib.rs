@@ -670,7 +670,7 @@ impl Rugzak {
                 let api = Api::new(&s.transport, &s.identity, &now);
                 let pro = Professional::new(&api, &s.identity);
                 let owner = pro.vault_keys(vault).await?;
-                let listing = pro.listing(vault).await?;
+                let listing = pro.visible(vault, now()).await?;
                 let me = s.identity.public();
                 Ok::<_, Failure>(views::listing(&listing, Some(&me), &owner, q_lang()))
             }

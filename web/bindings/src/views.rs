@@ -170,7 +170,47 @@ pub fn listing(
             })
         })
         .collect();
-    json!({"schema": ITEMS_SCHEMA, "items": items, "apart": apart})
+    let charts = catalog.map_or_else(Vec::new, |c| charts(&c, listing, lang));
+    json!({"schema": ITEMS_SCHEMA, "items": items, "apart": apart, "charts": charts})
+}
+
+/// The charts of the stored scores: a trend line of the total for instruments with one
+/// (PSS-10, VLQ), a spider web of the latest sheet for the others (Positieve Gezondheid, ZRM).
+fn charts(catalog: &Catalog, listing: &Listing, lang: Lang) -> Vec<Value> {
+    let mut sheets: Vec<questionnaires::ScoreSheet> = listing
+        .items
+        .iter()
+        .filter(|i| i.envelope.kind == ItemKind::Observation)
+        .filter_map(|i| catalog.read_observation(&i.envelope.body).ok())
+        .collect();
+    sheets.sort_by_key(questionnaires::ScoreSheet::effective);
+    let mut out = Vec::new();
+    for instrument in catalog.list() {
+        let own: Vec<_> = sheets
+            .iter()
+            .filter(|s| s.instrument() == instrument.key())
+            .cloned()
+            .collect();
+        let Some(latest) = own.last() else {
+            continue;
+        };
+        let (kind, svg) = match instrument.total() {
+            Some(total) => (
+                "trend",
+                questionnaires::trend_line(instrument, &own, &total.key, lang),
+            ),
+            None => ("spider-web", questionnaires::spider_web_of(latest, lang)),
+        };
+        if let Ok(svg) = svg {
+            out.push(json!({
+                "key": instrument.key(),
+                "kind": kind,
+                "title": instrument.title().get(lang),
+                "svg": svg,
+            }));
+        }
+    }
+    out
 }
 
 fn author_text(t: &Texts, reader: Reader<'_>, item: &OpenedItem) -> String {
