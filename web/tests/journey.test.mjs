@@ -25,7 +25,16 @@ test('the whole journey: PSS-10, GP request by camera QR, check code, referral, 
   const inwonerProfile = profileDir('inwoner');
   let inwoner = await launch(inwonerProfile);
   let page = inwoner.page;
+  const started = Date.now();
   await open(page, server.url);
+  console.log(`first load to the welcome screen: ${Date.now() - started} ms`);
+  // One language at a time, English by choice, and back.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Welcome to Rugzak' }).waitFor();
+  assert.doesNotMatch(await page.locator('main').textContent(), /Welkom/);
+  await axe(page, 'welcome (English)');
+  await page.getByRole('button', { name: 'Nederlands' }).click();
+  await page.getByRole('heading', { name: 'Welkom bij Rugzak' }).waitFor();
   await axe(page, 'welcome');
   await screenshots(page, '01-welcome');
   await page.getByRole('link', { name: 'Nieuwe rugzak maken' }).click();
@@ -214,6 +223,8 @@ test('the whole journey: PSS-10, GP request by camera QR, check code, referral, 
   await page.getByRole('link', { name: 'Naar uw rugzak' }).click();
   await page.locator('article[data-kind="referral"]').waitFor();
   assert.match(await page.locator('article[data-kind="referral"]').textContent(), /Welzijnscoach wijkteam Noord/);
+  assert.deepEqual(await page.locator('article[data-kind="referral"] dt').allTextContents(),
+    ['Naar', 'Reden', 'Vraag', 'Afgesproken', 'Contact']);
   for (const kind of ['intake-note', 'activity', 'feedback', 'note', 'observation']) {
     assert.equal(await page.locator(`article[data-kind="${kind}"]`).count(), 1, kind);
   }

@@ -228,9 +228,12 @@ function itemCard(item: Json): HTMLElement {
   } else if (item.kind === 'questionnaire-response') {
     body = h('p', { class: 'muted' }, t('render-answers'));
   } else if (item.body && typeof item.body === 'object') {
-    body = h('dl', {}, ...Object.entries(item.body)
-      .filter(([k]) => k !== 'schema')
-      .map(([k, v]) => [h('dt', {}, t(`web-letter-${k}`)), h('dd', {}, String(v))]).flat());
+    // A letter's fields in the order people write them (JSON objects come back sorted).
+    const order = ['to', 'reason', 'question', 'agreed', 'what', 'place', 'when', 'contact', 'on', 'text'];
+    const fields = Object.entries(item.body as Record<string, unknown>)
+      .filter(([k, v]) => order.includes(k) && v !== '')
+      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    body = h('dl', {}, ...fields.map(([k, v]) => [h('dt', {}, t(`web-letter-${k}`)), h('dd', {}, String(v))]).flat());
   } else {
     body = h('p', { class: 'note' }, String(item.body ?? ''));
   }
