@@ -36,6 +36,58 @@ async fn healthz_answers_with_a_request_id() {
 }
 
 #[tokio::test]
+async fn the_web_app_is_served_at_the_root_under_a_strict_policy_and_api_404s_stay_json() {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>Rugzak</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.js"), "console.log(1)").unwrap();
+    let web = dir.path().to_path_buf();
+    let h = harness_with(move |c| c.web_dir = Some(web));
+    let get = |path: &str| {
+        h.router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+    };
+    let page = get("/").await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let policy = page.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for part in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ] {
+        assert!(policy.contains(part), "{part} in {policy}");
+    }
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let body = page.into_body().collect().await.unwrap().to_bytes();
+    assert!(body.starts_with(b"<!doctype html>"));
+    let script = get("/app.js").await.unwrap();
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(script.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    // An unknown API path or file is the API's JSON 404, not a page.
+    for path in ["/v1/nothing-here", "/missing.js"] {
+        let r = h.get(path, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(r.code(), "not_found", "{path}");
+    }
+    // Without a web folder there is no page at all.
+    let bare = harness();
+    assert_eq!(bare.get("/", None).await.code(), "not_found");
+}
+
+#[tokio::test]
 async fn openapi_documents_every_route() {
     let h = harness();
     let r = h.get("/v1/openapi.json", None).await;
