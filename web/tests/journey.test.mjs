@@ -244,6 +244,22 @@ test('the whole journey: PSS-10, GP request by camera QR, check code, referral, 
   await page.locator('article.grant .badge.revoked').waitFor();
   await gpPage.getByRole('button', { name: 'Vernieuwen' }).click();
   await gpPage.locator('[data-code="grant_revoked"]').waitFor();
+
+  // --- The inwoner reads who looked: names, roles, organisations, what, under which grant.
+  await page.getByRole('link', { name: 'Wie keek er?' }).click();
+  const log = page.locator('table.log');
+  await log.waitFor();
+  const logText = await log.textContent();
+  for (const expected of ['Dokter Jansen (huisarts, Huisartsenpraktijk Centrum)', 'Sanne de Vries (welzijnscoach, Wijkteam Noord)',
+    'gelezen', 'toegevoegd', 'toestemming gegeven', 'ingetrokken']) {
+    assert.ok(logText.includes(expected), `log shows ${expected}`);
+  }
+  await axe(page, 'log');
+  await screenshots(page, '12-log');
+  // Two days ahead: later than today in any time zone.
+  const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel('Vanaf').fill(tomorrow);
+  await page.getByText('In deze periode is niets gebeurd.').waitFor();
   assert.match(await gpPage.locator('[data-code="grant_revoked"]').textContent(), /ingetrokken/);
   await gp.context.close();
   await inwoner.context.close();

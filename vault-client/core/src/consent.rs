@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crypto::encoding::UnixTime;
 use crypto::log::{Actor, LogHead, LogObject, LogVerifier, Outcome, SignedEntry, VerifyLogError};
-use crypto::{Identity, PartyId, PublicKeys, VaultId};
+use crypto::{Identity, PartyId, Permission, PublicKeys, VaultId};
+use rugzak_i18n::Texts;
 use serde::Serialize;
 
 use crate::api::{Api, ApiError};
@@ -321,5 +322,56 @@ mod tests {
         assert_eq!(rows[0].time, "1970-01-02 00:00");
         assert_eq!(rows[0].action, 'E');
         assert_eq!(rows[0].user, "ik/me");
+    }
+}
+
+/// The parts of a grant as people read them: "notities (lezen), intake (toevoegen)".
+#[must_use]
+pub fn parts_text(t: &Texts, permissions: &[Permission]) -> String {
+    permissions
+        .iter()
+        .map(|p| {
+            t.fmt(
+                "grant-list-part",
+                &[
+                    ("scope", t.scope_inline(p.scope.as_str()).into()),
+                    ("mode", t.mode(p.mode.as_str()).into()),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a log entry was about, as people read it. A grantee's allowed call on several parts
+/// names the vault as a whole, though it reached only what its grant covers (`under_grant`).
+#[must_use]
+pub fn object_for_people(t: &Texts, object: &LogObject, under_grant: bool) -> String {
+    let item = |scope: crypto::Scope, item: &crypto::ItemId| {
+        format!(
+            "{} {}",
+            t.scope_inline(scope.as_str()),
+            short(&item.to_string())
+        )
+    };
+    match object {
+        LogObject::Vault if under_grant => t.get("log-object-grant-parts"),
+        LogObject::Vault => t.get("log-object-vault"),
+        LogObject::Permissions(list) => parts_text(t, list),
+        LogObject::Scope(scope) => t.scope_inline(scope.as_str()),
+        LogObject::Item { scope, item: id } => item(*scope, id),
+        LogObject::Link(link) => t.fmt(
+            "log-object-link",
+            &[("id", short(&link.to_string()).into())],
+        ),
+        LogObject::Device(device) => t.fmt(
+            "log-object-device",
+            &[("id", short(&device.to_string()).into())],
+        ),
+        LogObject::Items(items) => items
+            .iter()
+            .map(|i| item(i.scope, &i.item))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }

@@ -1014,3 +1014,14 @@ web-charts-title = Your results as pictures
 web-chart-trend-alt = Line of your total scores on { $title } over time
 # $title: name of the questionnaire
 web-chart-web-alt = Spider web of your scores on { $title }
+web-nav-log = Who looked?
+web-log-intro = Here you see who opened your rugzak or added to it, and when. Rugzak checked that nobody changed this list.
+web-log-from = From
+web-log-to = Up to and including
+web-log-when = When
+web-log-who = Who
+web-log-what = What
+web-log-about = About
+web-log-grant = Permission
+web-log-outcome = Outcome
+web-log-empty = Nothing happened in this period.

@@ -1015,3 +1015,14 @@ web-charts-title = Uw uitslagen in beeld
 web-chart-trend-alt = Lijn van uw totaalscores op { $title } door de tijd
 # $title: naam van de vragenlijst
 web-chart-web-alt = Spinnenweb van uw scores op { $title }
+web-nav-log = Wie keek er?
+web-log-intro = Hier ziet u wie uw rugzak opende of er iets aan toevoegde, en wanneer. Rugzak heeft gecontroleerd dat niemand dit overzicht heeft veranderd.
+web-log-from = Vanaf
+web-log-to = Tot en met
+web-log-when = Wanneer
+web-log-who = Wie
+web-log-what = Wat
+web-log-about = Waarover
+web-log-grant = Toestemming
+web-log-outcome = Uitkomst
+web-log-empty = In deze periode is niets gebeurd.

@@ -72,6 +72,7 @@ function header(): void {
     h('a', { href: '#/', class: 'brand' }, 'Rugzak'),
     h('nav', { 'aria-label': t('web-nav-label') },
       rz && me?.role === 'inwoner' ? h('a', { href: '#/toestemmingen' }, t('web-nav-grants')) : null,
+      rz && me?.role === 'inwoner' ? h('a', { href: '#/logboek' }, t('web-nav-log')) : null,
       h('button', {
         type: 'button', class: 'link', lang: other,
         onclick: () => { localStorage.setItem('rugzak-lang', other); core.setLanguage(other); document.documentElement.lang = other; header(); route(); },
@@ -483,6 +484,43 @@ async function grantsScreen(): Promise<void> {
   }
 }
 
+async function logScreen(): Promise<void> {
+  const content = h('div', {}, busy(t('web-loading')));
+  const from = h('input', { type: 'date' });
+  const to = h('input', { type: 'date' });
+  show(h('h1', {}, t('web-nav-log')), h('p', {}, t('web-log-intro')),
+    h('div', { class: 'row' }, field(t('web-log-from'), from), field(t('web-log-to'), to)), content);
+  let rows: Json[];
+  try {
+    rows = JSON.parse(await rz!.log());
+    await persist();
+  } catch (e) {
+    content.replaceChildren(alertBox(e));
+    return;
+  }
+  const draw = (): void => {
+    // Dates are local days: from the start of `from` up to the end of `to`.
+    const start = from.value ? new Date(`${from.value}T00:00`).getTime() / 1000 : -Infinity;
+    const end = to.value ? new Date(`${to.value}T00:00`).getTime() / 1000 + 86400 : Infinity;
+    const shown = rows.filter((r) => r.time >= start && r.time < end);
+    const cols = ['web-log-when', 'web-log-who', 'web-log-what', 'web-log-about', 'web-log-grant', 'web-log-outcome'];
+    content.replaceChildren(shown.length === 0 ? h('p', { class: 'empty' }, t('web-log-empty')) :
+      h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': t('web-nav-log') },
+        h('table', { class: 'log' },
+          h('thead', {}, h('tr', {}, ...cols.map((c) => h('th', { scope: 'col' }, t(c))))),
+          h('tbody', {}, ...shown.map((r) => h('tr', { class: r.denied ? 'denied' : '' },
+            h('td', {}, r.time_text),
+            h('td', {}, `${r.who}${r.role_text ? ` (${r.role_text}${r.organisation ? ', ' + r.organisation : ''})` : ''}`),
+            h('td', {}, r.event_text),
+            h('td', {}, r.object_text),
+            h('td', {}, r.grant ?? ''),
+            h('td', {}, r.outcome_text)))))));
+  };
+  from.addEventListener('change', draw);
+  to.addEventListener('change', draw);
+  draw();
+}
+
 // ---------- the professional ----------
 
 async function proHome(): Promise<void> {
@@ -632,6 +670,7 @@ function route(): void {
       case 'notitie': return noteScreen();
       case 'scannen': return scanScreen();
       case 'toestemmingen': void grantsScreen(); return;
+      case 'logboek': void logScreen(); return;
       default: void overview(); return;
     }
   }

@@ -85,6 +85,12 @@ impl From<vault_client::ApiError> for Failure {
     }
 }
 
+impl From<vault_client::consent::LogError> for Failure {
+    fn from(e: vault_client::consent::LogError) -> Self {
+        Self(e.code().to_owned())
+    }
+}
+
 impl From<Failure> for JsValue {
     fn from(f: Failure) -> Self {
         let error = js_sys::Error::new(&texts().error(&f.0));
@@ -562,6 +568,31 @@ impl Rugzak {
             let out = result
                 .map_err(Failure::from)
                 .map(|g| views::own_grants(&g, now()));
+            (s, out)
+        })
+    }
+
+    /// The consent log, verified against the head this device kept, as rows for people (NEN
+    /// 7513: when, who, role, organisation, what, about what, under which grant, outcome).
+    pub fn log(&self) -> js_sys::Promise {
+        run(&self.inner, |mut s| async move {
+            let out = async {
+                let api = Api::new(&s.transport, &s.identity, &now);
+                let entries =
+                    vault_client::consent::fetch_verified(&api, &s.identity, &mut s.state).await?;
+                let mut people = std::collections::BTreeMap::new();
+                for e in &entries {
+                    if let crypto::log::Actor::Party { id, role } = e.entry.event.actor {
+                        if role != Role::Inwoner && !people.contains_key(&id) {
+                            if let Ok(Some(p)) = api.party(id).await.map(|i| i.profile) {
+                                people.insert(id, p);
+                            }
+                        }
+                    }
+                }
+                Ok::<_, Failure>(views::log_rows(&entries, &people))
+            }
+            .await;
             (s, out)
         })
     }

@@ -455,3 +455,61 @@ pub fn append_body(kind: ItemKind, body: &str) -> Result<Vec<u8>, Failure> {
         _ => Ok(body.as_bytes().to_vec()),
     }
 }
+
+/// The consent log's entries as rows for people, newest first.
+pub fn log_rows(
+    entries: &[crypto::log::SignedEntry],
+    people: &std::collections::BTreeMap<crypto::PartyId, crypto::Profile>,
+) -> Value {
+    use crypto::log::{Actor, Outcome};
+    let t = texts();
+    let rows: Vec<Value> = entries
+        .iter()
+        .rev()
+        .map(|e| {
+            let event = &e.entry.event;
+            let (who, role, organisation) = match event.actor {
+                Actor::Party { role, .. } if role == crypto::Role::Inwoner => {
+                    (t.get("log-user-me"), t.role(role.as_str()), String::new())
+                }
+                Actor::Party { id, role } => people.get(&id).map_or_else(
+                    || {
+                        (
+                            vault_client::consent::short(&id.to_string()),
+                            t.role(role.as_str()),
+                            String::new(),
+                        )
+                    },
+                    |p| (p.name.clone(), t.role(role.as_str()), p.organisation.clone()),
+                ),
+                Actor::LinkHolder => (t.get("log-user-link"), String::new(), String::new()),
+            };
+            let own = matches!(
+                event.actor,
+                Actor::Party {
+                    role: crypto::Role::Inwoner,
+                    ..
+                }
+            );
+            let under_grant = event.grant.is_some() && event.outcome == Outcome::Success && !own;
+            json!({
+                "seq": e.entry.seq,
+                "time": event.time,
+                "time_text": t.time(event.time),
+                "event": event.kind.as_str(),
+                "event_text": t.log_event(event.kind.as_str()),
+                "who": who,
+                "role_text": role,
+                "organisation": organisation,
+                "object_text": vault_client::consent::object_for_people(t, &event.object, under_grant),
+                "grant": event.grant.map(|g| vault_client::consent::short(&g.to_string())),
+                "denied": matches!(event.outcome, Outcome::Denied(_)),
+                "outcome_text": t.log_outcome(match event.outcome {
+                    Outcome::Success => None,
+                    Outcome::Denied(reason) => Some(reason.code()),
+                }),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}

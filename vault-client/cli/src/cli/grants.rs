@@ -5,34 +5,17 @@
 use pollster::FutureExt as _;
 use std::collections::BTreeMap;
 
-use crypto::log::{Actor, LogObject, Outcome};
-use crypto::{Permission, Role};
-use rugzak_i18n::Texts;
+use crypto::log::{Actor, Outcome};
+use crypto::Role;
 use serde_json::json;
-use vault_client::consent::{self, short};
+pub use vault_client::consent::parts_text;
+use vault_client::consent::{self, object_for_people, short};
 use vault_client::{Api, Owner};
 
 use crate::time;
 
 use super::owner::{describe_permissions, open_owner};
 use super::{resolve, CliError, Ctx};
-
-/// The parts of a grant as people read them: "notities (lezen), intake (toevoegen)".
-pub fn parts_text(t: &Texts, permissions: &[Permission]) -> String {
-    permissions
-        .iter()
-        .map(|p| {
-            t.fmt(
-                "grant-list-part",
-                &[
-                    ("scope", t.scope_inline(p.scope.as_str()).into()),
-                    ("mode", t.mode(p.mode.as_str()).into()),
-                ],
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// A table: the header, then each row, columns padded to the widest cell.
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
@@ -301,7 +284,7 @@ pub fn log(ctx: &Ctx, from: Option<&str>, to: Option<&str>) -> Result<(), CliErr
                         event.action.letter().to_string(),
                         user,
                         role,
-                        object_text(
+                        object_for_people(
                             t,
                             &event.object,
                             // What a grantee was given on several parts; a refusal may be
@@ -337,36 +320,4 @@ pub fn log(ctx: &Ctx, from: Option<&str>, to: Option<&str>) -> Result<(), CliErr
         json!({"verified": true, "head": s.state.log_head, "entries": rows}),
     );
     Ok(())
-}
-
-/// What a log entry was about, as people read it. A grantee's allowed call on several parts
-/// names the vault as a whole, though it reached only what its grant covers (`under_grant`).
-fn object_text(t: &Texts, object: &LogObject, under_grant: bool) -> String {
-    let item = |scope: crypto::Scope, item: &crypto::ItemId| {
-        format!(
-            "{} {}",
-            t.scope_inline(scope.as_str()),
-            short(&item.to_string())
-        )
-    };
-    match object {
-        LogObject::Vault if under_grant => t.get("log-object-grant-parts"),
-        LogObject::Vault => t.get("log-object-vault"),
-        LogObject::Permissions(list) => parts_text(t, list),
-        LogObject::Scope(scope) => t.scope_inline(scope.as_str()),
-        LogObject::Item { scope, item: id } => item(*scope, id),
-        LogObject::Link(link) => t.fmt(
-            "log-object-link",
-            &[("id", short(&link.to_string()).into())],
-        ),
-        LogObject::Device(device) => t.fmt(
-            "log-object-device",
-            &[("id", short(&device.to_string()).into())],
-        ),
-        LogObject::Items(items) => items
-            .iter()
-            .map(|i| item(i.scope, &i.item))
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
