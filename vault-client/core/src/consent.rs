@@ -281,50 +281,6 @@ pub fn short(id: &str) -> String {
     id.chars().take(8).collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crypto::log::{ActionCode, Event, EventKind};
-    use crypto::{Identity, RootSecret};
-
-    fn entries(times: &[UnixTime]) -> Vec<SignedEntry> {
-        let vault = Identity::from_root(RootSecret::from_bytes([3; 32]));
-        let mut out: Vec<SignedEntry> = Vec::new();
-        for (n, time) in times.iter().enumerate() {
-            let event = Event {
-                time: *time,
-                kind: EventKind::Export,
-                action: ActionCode::Execute,
-                actor: Actor::Party {
-                    id: vault.public().party_id(),
-                    role: crypto::Role::Inwoner,
-                },
-                on_behalf_of: None,
-                object: LogObject::Vault,
-                outcome: Outcome::Success,
-                grant: None,
-                proof: None,
-            };
-            let prev = out.last().map(SignedEntry::head);
-            out.push(SignedEntry::by_vault(&vault, prev.as_ref(), event).expect("entry"));
-            assert_eq!(out[n].entry.seq, n as u64);
-        }
-        out
-    }
-
-    #[test]
-    fn rows_keep_the_period_from_inclusive_to_exclusive() {
-        let day = 86_400;
-        let all = entries(&[0, day, 2 * day]);
-        let rows = rows(&all, &BTreeMap::new(), Some(day), Some(2 * day));
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].seq, 1);
-        assert_eq!(rows[0].time, "1970-01-02 00:00");
-        assert_eq!(rows[0].action, 'E');
-        assert_eq!(rows[0].user, "ik/me");
-    }
-}
-
 /// The parts of a grant as people read them: "notities (lezen), intake (toevoegen)".
 #[must_use]
 pub fn parts_text(t: &Texts, permissions: &[Permission]) -> String {
@@ -373,5 +329,49 @@ pub fn object_for_people(t: &Texts, object: &LogObject, under_grant: bool) -> St
             .map(|i| item(i.scope, &i.item))
             .collect::<Vec<_>>()
             .join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto::log::{ActionCode, Event, EventKind};
+    use crypto::{Identity, RootSecret};
+
+    fn entries(times: &[UnixTime]) -> Vec<SignedEntry> {
+        let vault = Identity::from_root(RootSecret::from_bytes([3; 32]));
+        let mut out: Vec<SignedEntry> = Vec::new();
+        for (n, time) in times.iter().enumerate() {
+            let event = Event {
+                time: *time,
+                kind: EventKind::Export,
+                action: ActionCode::Execute,
+                actor: Actor::Party {
+                    id: vault.public().party_id(),
+                    role: crypto::Role::Inwoner,
+                },
+                on_behalf_of: None,
+                object: LogObject::Vault,
+                outcome: Outcome::Success,
+                grant: None,
+                proof: None,
+            };
+            let prev = out.last().map(SignedEntry::head);
+            out.push(SignedEntry::by_vault(&vault, prev.as_ref(), event).expect("entry"));
+            assert_eq!(out[n].entry.seq, n as u64);
+        }
+        out
+    }
+
+    #[test]
+    fn rows_keep_the_period_from_inclusive_to_exclusive() {
+        let day = 86_400;
+        let all = entries(&[0, day, 2 * day]);
+        let rows = rows(&all, &BTreeMap::new(), Some(day), Some(2 * day));
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].seq, 1);
+        assert_eq!(rows[0].time, "1970-01-02 00:00");
+        assert_eq!(rows[0].action, 'E');
+        assert_eq!(rows[0].user, "ik/me");
     }
 }
