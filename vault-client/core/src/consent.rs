@@ -332,6 +332,39 @@ pub fn object_for_people(t: &Texts, object: &LogObject, under_grant: bool) -> St
     }
 }
 
+/// The consent sentence's view of what is about to be granted (or was asked).
+#[must_use]
+pub fn consent_request<'a>(
+    who: &'a crypto::Profile,
+    permissions: &crypto::Permissions,
+    duration: crypto::AccessDuration,
+    history: crypto::History,
+) -> rugzak_i18n::ConsentRequest<'a> {
+    let scopes = |mode| {
+        permissions
+            .as_slice()
+            .iter()
+            .filter(|p| p.mode == mode)
+            .map(|p| p.scope.as_str())
+            .collect()
+    };
+    rugzak_i18n::ConsentRequest {
+        name: &who.name,
+        role: who.role.as_str(),
+        organisation: (!who.organisation.is_empty()).then_some(who.organisation.as_str()),
+        read: scopes(crypto::Mode::Read),
+        append: scopes(crypto::Mode::Append),
+        duration: match duration {
+            crypto::AccessDuration::Days(n) => rugzak_i18n::AccessDuration::Days(u32::from(n)),
+            crypto::AccessDuration::Lifelong => rugzak_i18n::AccessDuration::Lifelong,
+        },
+        history: match history {
+            crypto::History::Included => rugzak_i18n::History::Included,
+            crypto::History::FromNow => rugzak_i18n::History::FromNow,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,14 +147,9 @@ impl<'a> Professional<'a> {
         Ok(self.open(vault, &owner, &keyring, &items))
     }
 
-    /// Everything I may see of `vault` now: what my read parts open, and what I appended myself
-    /// (an append-only part reads back my own items and nothing else). Sorted by time.
-    pub async fn visible(
-        &self,
-        vault: VaultId,
-        now: UnixTime,
-    ) -> Result<Listing, ProfessionalError> {
-        let reads = self.grants().await?.iter().any(|g| {
+    /// Whether a grant in force at `now` lets me read any part of `vault`.
+    pub async fn reads(&self, vault: VaultId, now: UnixTime) -> Result<bool, ProfessionalError> {
+        Ok(self.grants().await?.iter().any(|g| {
             g.grant.grant.vault == vault
                 && g.is_active(now)
                 && g.grant
@@ -163,8 +158,17 @@ impl<'a> Professional<'a> {
                     .as_slice()
                     .iter()
                     .any(|p| p.mode == crypto::Mode::Read)
-        });
-        let mut listing = if reads {
+        }))
+    }
+
+    /// Everything I may see of `vault` now: what my read parts open, and what I appended myself
+    /// (an append-only part reads back my own items and nothing else). Sorted by time.
+    pub async fn visible(
+        &self,
+        vault: VaultId,
+        now: UnixTime,
+    ) -> Result<Listing, ProfessionalError> {
+        let mut listing = if self.reads(vault, now).await? {
             self.listing(vault).await?
         } else {
             Listing::default()

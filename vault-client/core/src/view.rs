@@ -4,6 +4,7 @@
 use crypto::{ItemKind, OpenedItem, PublicKeys};
 use serde_json::{json, Value};
 
+use crate::consent::short;
 use crate::letters::Letter;
 
 /// Schema tag of the item views (`rugzak list --json`, `read --json`, the web app).
@@ -57,4 +58,29 @@ pub fn item_value(reader: Reader<'_>, item: &OpenedItem) -> Value {
         "author": by,
         "body": body,
     })
+}
+
+/// Who wrote `item`, in words.
+#[must_use]
+pub fn author_text(t: &rugzak_i18n::Texts, reader: Reader<'_>, item: &OpenedItem) -> String {
+    let a = &item.envelope.author;
+    if Some(a) == reader.me {
+        t.get("render-author-you")
+    } else if a == reader.owner {
+        t.get("render-author-inwoner")
+    } else if let Ok(grant) = item.consent(reader.owner) {
+        let p = &grant.grant.profile;
+        t.fmt(
+            "render-author-grantee",
+            &[
+                ("name", p.name.as_str().into()),
+                ("role", t.role(p.role.as_str()).into()),
+            ],
+        )
+    } else {
+        t.fmt(
+            "render-author-unknown",
+            &[("party", short(&a.party_id().to_string()).into())],
+        )
+    }
 }

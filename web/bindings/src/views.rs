@@ -3,11 +3,10 @@
 //! CLI's `--json` output; nothing here decides anything.
 
 use crypto::{
-    AccessDuration, GrantTerms, History, ItemKind, OpenedItem, Payload, Permissions, PublicKeys,
-    Scope, SignedRequest,
+    AccessDuration, GrantTerms, History, ItemKind, Payload, Permissions, PublicKeys, Scope,
+    SignedRequest,
 };
 use questionnaires::{AnswerKind, Catalog, Completed, Lang};
-use rugzak_i18n::Texts;
 use serde_json::{json, Value};
 use vault_client::letters::{self, Activity, Letter, Referral};
 use vault_client::vault::{Listing, OwnGrant};
@@ -145,7 +144,7 @@ pub fn listing(
             v["kind_text"] = t.kind(e.kind.as_str()).into();
             v["scope_text"] = t.scope(e.scope.as_str()).into();
             v["time_text"] = t.time(e.created).into();
-            v["author_text"] = author_text(t, reader, item).into();
+            v["author_text"] = vault_client::view::author_text(t, reader, item).into();
             if e.kind == ItemKind::Observation {
                 if let Some(sheet) = catalog
                     .as_ref()
@@ -213,26 +212,6 @@ fn charts(catalog: &Catalog, listing: &Listing, lang: Lang) -> Vec<Value> {
     out
 }
 
-fn author_text(t: &Texts, reader: Reader<'_>, item: &OpenedItem) -> String {
-    let a = &item.envelope.author;
-    if Some(a) == reader.me {
-        t.get("render-author-you")
-    } else if a == reader.owner {
-        t.get("render-author-inwoner")
-    } else if let Ok(grant) = item.consent(reader.owner) {
-        let p = &grant.grant.profile;
-        t.fmt(
-            "render-author-grantee",
-            &[
-                ("name", p.name.as_str().into()),
-                ("role", t.role(p.role.as_str()).into()),
-            ],
-        )
-    } else {
-        t.get("render-author-unknown")
-    }
-}
-
 /// The access request in a scanned or pasted QR text, fetched when the QR is a reference.
 pub async fn fetch_request(api: &Api<'_>, text: &str) -> Result<SignedRequest, Failure> {
     match Payload::parse(text.trim()) {
@@ -249,42 +228,11 @@ pub async fn fetch_request(api: &Api<'_>, text: &str) -> Result<SignedRequest, F
     }
 }
 
-fn consent<'a>(
-    profile: &'a crypto::Profile,
-    permissions: &Permissions,
-    duration: AccessDuration,
-    history: History,
-) -> rugzak_i18n::ConsentRequest<'a> {
-    let scopes = |mode| {
-        permissions
-            .as_slice()
-            .iter()
-            .filter(|p| p.mode == mode)
-            .map(|p| p.scope.as_str())
-            .collect()
-    };
-    rugzak_i18n::ConsentRequest {
-        name: &profile.name,
-        role: profile.role.as_str(),
-        organisation: (!profile.organisation.is_empty()).then_some(profile.organisation.as_str()),
-        read: scopes(crypto::Mode::Read),
-        append: scopes(crypto::Mode::Append),
-        duration: match duration {
-            AccessDuration::Days(n) => rugzak_i18n::AccessDuration::Days(u32::from(n)),
-            AccessDuration::Lifelong => rugzak_i18n::AccessDuration::Lifelong,
-        },
-        history: match history {
-            History::Included => rugzak_i18n::History::Included,
-            History::FromNow => rugzak_i18n::History::FromNow,
-        },
-    }
-}
-
 /// What a request asks, for the approval screen.
 pub fn request_view(request: &SignedRequest, now: i64) -> Value {
     let t = texts();
     let r = &request.request;
-    let sentence = t.consent_sentence(&consent(
+    let sentence = t.consent_sentence(&vault_client::consent::consent_request(
         &r.profile,
         &r.permissions,
         r.duration,

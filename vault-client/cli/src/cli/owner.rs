@@ -406,38 +406,6 @@ pub(super) fn describe_permissions(p: &Permissions) -> String {
         .join(", ")
 }
 
-/// The consent sentence's view of what is about to be granted (or was asked).
-fn consent_request<'a>(
-    who: &'a crypto::Profile,
-    permissions: &Permissions,
-    duration: AccessDuration,
-    history: History,
-) -> rugzak_i18n::ConsentRequest<'a> {
-    let scopes = |mode| {
-        permissions
-            .as_slice()
-            .iter()
-            .filter(|p| p.mode == mode)
-            .map(|p| p.scope.as_str())
-            .collect()
-    };
-    rugzak_i18n::ConsentRequest {
-        name: &who.name,
-        role: who.role.as_str(),
-        organisation: (!who.organisation.is_empty()).then_some(who.organisation.as_str()),
-        read: scopes(crypto::Mode::Read),
-        append: scopes(crypto::Mode::Append),
-        duration: match duration {
-            AccessDuration::Days(n) => rugzak_i18n::AccessDuration::Days(u32::from(n)),
-            AccessDuration::Lifelong => rugzak_i18n::AccessDuration::Lifelong,
-        },
-        history: match history {
-            History::Included => rugzak_i18n::History::Included,
-            History::FromNow => rugzak_i18n::History::FromNow,
-        },
-    }
-}
-
 pub fn grant(ctx: &Ctx, a: GrantArgs) -> Result<(), CliError> {
     let mut s = open_owner(ctx)?;
     let t = ctx.t();
@@ -472,7 +440,12 @@ pub fn grant(ctx: &Ctx, a: GrantArgs) -> Result<(), CliError> {
         .map(|n| checked_display_name(t, n))
         .transpose()?;
     let who = &asked.profile;
-    let consent = consent_request(who, &terms.permissions, terms.duration, terms.history);
+    let consent = vault_client::consent::consent_request(
+        who,
+        &terms.permissions,
+        terms.duration,
+        terms.history,
+    );
     let shown = match terms.display_name.as_deref() {
         Some(name) => t.fmt("consent-display-name", &[("shown", name.into())]),
         None => t.get("consent-no-display-name"),

@@ -346,17 +346,7 @@ pub fn read(ctx: &Ctx, vault: Option<&str>, yes: bool) -> Result<(), CliError> {
     let pro = Professional::new(&api, &s.identity);
     let owner = pro.vault_keys(vault).block_on()?;
     // An appender without any read part reads back what it wrote itself, and nothing else.
-    let now = time::now();
-    let reads = pro.grants().block_on()?.iter().any(|g| {
-        g.grant.grant.vault == vault
-            && g.is_active(now)
-            && g.grant
-                .grant
-                .permissions
-                .as_slice()
-                .iter()
-                .any(|p| p.mode == crypto::Mode::Read)
-    });
+    let reads = pro.reads(vault, time::now()).block_on()?;
     let listing = if reads {
         pro.listing(vault).block_on()?
     } else {

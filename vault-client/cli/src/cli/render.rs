@@ -12,30 +12,6 @@ pub use vault_client::view::{item_value, Reader, ITEMS_SCHEMA};
 /// Text width of wrapped bodies.
 const WIDTH: usize = 76;
 
-/// Who wrote `item`, in words.
-fn author(t: &Texts, reader: Reader<'_>, item: &OpenedItem) -> String {
-    let a = &item.envelope.author;
-    if Some(a) == reader.me {
-        t.get("render-author-you")
-    } else if a == reader.owner {
-        t.get("render-author-inwoner")
-    } else if let Ok(grant) = item.consent(reader.owner) {
-        let p = &grant.grant.profile;
-        t.fmt(
-            "render-author-grantee",
-            &[
-                ("name", p.name.as_str().into()),
-                ("role", t.role(p.role.as_str()).into()),
-            ],
-        )
-    } else {
-        t.fmt(
-            "render-author-unknown",
-            &[("party", short(&a.party_id().to_string()).into())],
-        )
-    }
-}
-
 /// `text` wrapped at [`WIDTH`], every line indented; nothing is cut.
 fn wrapped(text: &str) -> String {
     text.lines()
@@ -113,7 +89,10 @@ pub fn item_text(
         &[
             ("kind", Arg::from(t.kind(e.kind.as_str()))),
             ("time", t.time(e.created).into()),
-            ("author", author(t, reader, item).into()),
+            (
+                "author",
+                vault_client::view::author_text(t, reader, item).into(),
+            ),
             ("item", short(&e.id.to_string()).into()),
         ],
     );
