@@ -6,6 +6,7 @@ import init, * as core from '../../dist/pkg/rugzak_web.js';
 import { h, show, field } from './dom';
 import * as store from './store';
 import { scanInto } from './camera';
+import * as passkey from './passkey';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -96,7 +97,29 @@ function welcome(): void {
   );
 }
 
+function unlockWithPasskeyScreen(): void {
+  const status = h('div');
+  const button = h('button', { type: 'button', class: 'primary' }, t('web-unlock-with-passkey'));
+  button.addEventListener('click', () => void act(button, status, async () => {
+    if (!stored?.credential) return;
+    let prf: Uint8Array;
+    try {
+      prf = await passkey.secret(stored.credential);
+    } catch (e) {
+      throw new Error(t(e instanceof passkey.NoPrf ? 'web-passkey-no-prf' : 'web-passkey-failed'));
+    }
+    rz = core.Rugzak.unlockWithPasskey(stored.wrapped, stored.sealed, prf);
+    prf.fill(0);
+    me = JSON.parse(rz.whoAmI());
+    header();
+    route();
+  }));
+  show(h('h1', {}, t('web-unlock-title')), h('p', {}, t('web-unlock-passkey-intro')), button, status,
+    h('p', {}, h('a', { href: '#/herstel' }, t('web-recover-instead'))));
+}
+
 function unlockScreen(): void {
+  if (stored?.lock === 'passkey') return unlockWithPasskeyScreen();
   const pass = h('input', { type: 'password', autocomplete: 'current-password', required: true });
   const status = h('div');
   const button = h('button', { type: 'submit', class: 'primary' }, t('web-unlock'));
@@ -133,6 +156,23 @@ async function lockAndStore(passphrase: string): Promise<void> {
   await store.save(stored);
 }
 
+async function lockWithPasskeyAndStore(label: string): Promise<void> {
+  if (!rz) return;
+  let credential: string;
+  let prf: Uint8Array;
+  try {
+    credential = await passkey.create(label);
+    prf = await passkey.secret(credential);
+  } catch (e) {
+    throw new Error(t(e instanceof passkey.NoPrf ? 'web-passkey-no-prf' : 'web-passkey-failed'));
+  }
+  const wrapped = rz.lockWithPasskey(prf);
+  prf.fill(0);
+  me = JSON.parse(rz.whoAmI());
+  stored = { lock: 'passkey', credential, wrapped, sealed: rz.sealState(), role: me.role };
+  await store.save(stored);
+}
+
 function createInwoner(): void {
   const name = h('input', { type: 'text', autocomplete: 'given-name' });
   const pass = passphraseFields();
@@ -150,7 +190,19 @@ function createInwoner(): void {
       });
     },
   }, field(t('web-display-name'), name, t('web-display-name-hint')), ...pass.fields, button, status);
-  show(h('h1', {}, t('web-create-inwoner')), h('p', {}, t('web-create-intro')), form);
+  const withKey = h('button', { type: 'button' }, t('web-create-with-passkey'));
+  withKey.addEventListener('click', () => void act(withKey, status, async () => {
+    rz = await core.Rugzak.createInwoner(server, name.value || undefined);
+    try {
+      await lockWithPasskeyAndStore(name.value || 'Rugzak');
+    } catch (e) {
+      rz = null;
+      throw e;
+    }
+    recoveryScreen();
+  }));
+  show(h('h1', {}, t('web-create-inwoner')), h('p', {}, t('web-create-intro')), form,
+    passkey.available() ? h('section', {}, h('h2', {}, t('web-or-passkey')), h('p', {}, t('web-passkey-intro')), withKey) : null);
 }
 
 function recoveryScreen(): void {
