@@ -41,7 +41,7 @@ test('the whole journey: PSS-10, GP request by camera QR, check code, referral, 
   await page.getByLabel('Uw naam (niet verplicht)').fill('Annelies');
   await page.getByLabel('Kies een wachtwoord').fill(PASS);
   await page.getByLabel('Typ het wachtwoord nog een keer').fill(PASS);
-  await page.getByRole('button', { name: 'Maken' }).click();
+  await page.getByRole('button', { name: 'Maken', exact: true }).click();
   const codeText = await page.getByTestId('recovery-code').textContent();
   assert.match(codeText, /\S{4,}/, 'a recovery code is shown');
   await axe(page, 'recovery code');
@@ -101,7 +101,7 @@ test('the whole journey: PSS-10, GP request by camera QR, check code, referral, 
   await gpPage.getByLabel('Uw praktijk of organisatie').fill('Huisartsenpraktijk Centrum');
   await gpPage.getByLabel('Kies een wachtwoord').fill(PASS);
   await gpPage.getByLabel('Typ het wachtwoord nog een keer').fill(PASS);
-  await gpPage.getByRole('button', { name: 'Maken' }).click();
+  await gpPage.getByRole('button', { name: 'Maken', exact: true }).click();
   await gpPage.getByRole('link', { name: 'Nieuw verzoek om toegang' }).click();
   await gpPage.locator('select[data-scope="vragenlijsten"]').selectOption('read');
   await gpPage.locator('select[data-scope="verwijzing"]').selectOption('both');
@@ -160,7 +160,7 @@ test('the whole journey: PSS-10, GP request by camera QR, check code, referral, 
   await coachPage.getByLabel('Uw praktijk of organisatie').fill('Wijkteam Noord');
   await coachPage.getByLabel('Kies een wachtwoord').fill(PASS);
   await coachPage.getByLabel('Typ het wachtwoord nog een keer').fill(PASS);
-  await coachPage.getByRole('button', { name: 'Maken' }).click();
+  await coachPage.getByRole('button', { name: 'Maken', exact: true }).click();
   await coachPage.getByRole('link', { name: 'Nieuw verzoek om toegang' }).click();
   await coachPage.locator('select[data-scope="verwijzing"]').selectOption('read');
   await coachPage.locator('select[data-scope="vragenlijsten"]').selectOption('read');
