@@ -84,3 +84,28 @@ pub fn author_text(t: &rugzak_i18n::Texts, reader: Reader<'_>, item: &OpenedItem
         )
     }
 }
+
+/// What a filled-in questionnaire is stored as: its FHIR QuestionnaireResponse and the
+/// Observation of its score, both under `vragenlijsten` (the CLI's `vragenlijst fill` and the
+/// web app store the same two items).
+///
+/// # Errors
+/// [`questionnaires::fhir::EncodeError`] only if JSON encoding fails (a bug).
+pub fn questionnaire_items(
+    done: &questionnaires::Completed,
+    sheet: &questionnaires::ScoreSheet,
+) -> Result<Vec<crate::NewItem>, questionnaires::fhir::EncodeError> {
+    use questionnaires::fhir::to_json_bytes;
+    Ok(vec![
+        crate::NewItem {
+            scope: crypto::Scope::Vragenlijsten,
+            kind: ItemKind::QuestionnaireResponse,
+            body: to_json_bytes(&done.response(None))?,
+        },
+        crate::NewItem {
+            scope: crypto::Scope::Vragenlijsten,
+            kind: ItemKind::Observation,
+            body: to_json_bytes(&sheet.observation(None, None))?,
+        },
+    ])
+}

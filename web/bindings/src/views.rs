@@ -92,25 +92,8 @@ pub fn completed_items(
     let done = Completed::from_answers_json(instrument, answers, now)
         .map_err(|_| Failure::code("bad_answers"))?;
     let sheet = done.score().map_err(|_| Failure::code("bad_answers"))?;
-    let encode = |r: Result<Vec<u8>, questionnaires::fhir::EncodeError>| {
-        r.map_err(|_| Failure::code("internal"))
-    };
-    let response = encode(questionnaires::fhir::to_json_bytes(&done.response(None)))?;
-    let observation = encode(questionnaires::fhir::to_json_bytes(
-        &sheet.observation(None, None),
-    ))?;
-    let items = vec![
-        NewItem {
-            scope: Scope::Vragenlijsten,
-            kind: ItemKind::QuestionnaireResponse,
-            body: response,
-        },
-        NewItem {
-            scope: Scope::Vragenlijsten,
-            kind: ItemKind::Observation,
-            body: observation,
-        },
-    ];
+    let items = vault_client::view::questionnaire_items(&done, &sheet)
+        .map_err(|_| Failure::code("internal"))?;
     let advice = questionnaires::suggestions(std::slice::from_ref(&sheet))
         .map_err(|_| Failure::code("internal"))?;
     let programmes = questionnaires::Programme::builtin().map_err(|_| Failure::code("internal"))?;

@@ -17,11 +17,10 @@ use questionnaires::{
 };
 use rugzak_i18n::{Arg, Texts};
 use serde_json::{json, Value};
-use vault_client::NewItem;
 
 use crate::time;
 
-use crypto::{ItemKind, Scope};
+use crypto::ItemKind;
 
 use super::args::{ProgrammaCommand, VragenlijstCommand};
 use super::{owner, CliError, Ctx};
@@ -122,25 +121,10 @@ fn fill(
     let sheet = done
         .score()
         .map_err(|e| CliError::Usage(format!("score: {e}")))?;
-    let encode = |r: Result<Vec<u8>, questionnaires::fhir::EncodeError>| {
-        r.map_err(|_| CliError::Usage("internal error: FHIR encoding".into()))
-    };
-    let response = encode(questionnaires::fhir::to_json_bytes(&done.response(None)))?;
-    let observation = encode(questionnaires::fhir::to_json_bytes(
-        &sheet.observation(None, None),
-    ))?;
-    for (kind, body) in [
-        (ItemKind::QuestionnaireResponse, response),
-        (ItemKind::Observation, observation),
-    ] {
-        owner::add(
-            ctx,
-            NewItem {
-                scope: Scope::Vragenlijsten,
-                kind,
-                body,
-            },
-        )?;
+    let items = vault_client::view::questionnaire_items(&done, &sheet)
+        .map_err(|_| CliError::Usage("internal error: FHIR encoding".into()))?;
+    for item in items {
+        owner::add(ctx, item)?;
     }
     // Suggestions rest on the latest sheet of every instrument, this one included.
     let mut all = stored_sheets(ctx, catalog)?;
