@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-step() { printf '\n== %s ==\n' "$*"; }
+# Each step prints the minutes since the start, so a slow cold run shows where its time went.
+step() { printf '\n== %s (at %d min %02d s) ==\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 
 step "disk: free space where builds go (a full disk fails builds with os error 28)"
 mkdir -p "$HOME/.cache/rugzak" && df -h "$HOME/.cache/rugzak" .
@@ -48,3 +49,4 @@ step "web app: WebAssembly build, size, and the journey in Chromium (Playwright)
 step "release behaviour: the test-only knobs are compiled out without debug assertions"
 cargo test --locked -p rugzak-cli --lib --config 'profile.dev.package.rugzak-cli.debug-assertions=false' release_build
 cargo test --locked -p vault-server --bin vault-server --config 'profile.dev.package.vault-server.debug-assertions=false' only_in_debug
+step "done"
