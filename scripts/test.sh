@@ -34,15 +34,14 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "wasm32 build of the sans-IO crates (crypto, questionnaires, the client core, the texts)"
-cargo build --locked --target wasm32-unknown-unknown -p crypto -p questionnaires -p vault-client -p rugzak-i18n
-
 step "supply chain: cargo deny (licences, duplicate crates, sources, advisories from a local copy)"
 ./scripts/deny.sh
 
 step "cargo test"
 cargo test --workspace --locked
 
+# The web app's build compiles the sans-IO crates (crypto, questionnaires, the client core, the
+# texts) for wasm32 through rugzak-web, so they are proven to build there too.
 step "web app: WebAssembly build, size, and the journey in Chromium (Playwright)"
 ./scripts/test-web.sh
 

@@ -12,6 +12,7 @@
 //! **fork**) nor present an older state (a **rollback**). The byte format is in
 //! `spec/parts/log.md`.
 
+pub mod fhir;
 mod rules;
 mod verify;
 

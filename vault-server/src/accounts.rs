@@ -8,9 +8,10 @@ use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use webauthn_rs::prelude::{
-    CreationChallengeResponse, Passkey, PublicKeyCredential, RegisterPublicKeyCredential,
-    RequestChallengeResponse, Uuid,
+    AuthenticationResult, CreationChallengeResponse, DiscoverableKey, Passkey, PublicKeyCredential,
+    RegisterPublicKeyCredential, RequestChallengeResponse, Uuid,
 };
+use webauthn_rs_proto::ResidentKeyRequirement;
 
 use crate::ceremonies::Pending;
 use crate::error::{AppError, ErrorBody, FieldProblem};
@@ -156,6 +157,17 @@ fn user_handle(account: AccountId) -> Uuid {
     Uuid::from_bytes(*account.as_bytes())
 }
 
+/// Asks the authenticator to keep the passkey discoverable, so that a later login need not name
+/// the account (`/v1/session/discover`). webauthn-rs's passkey registration asks for the
+/// opposite by default (to spare the few slots of old security keys); the registration is
+/// verified the same either way.
+fn ask_for_discoverable(options: &mut CreationChallengeResponse) {
+    if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
+        selection.resident_key = Some(ResidentKeyRequirement::Required);
+        selection.require_resident_key = true;
+    }
+}
+
 fn passkey_record(account: AccountId, passkey: Passkey, now: UnixTime) -> PasskeyRecord {
     PasskeyRecord {
         account,
@@ -200,10 +212,11 @@ pub async fn register_start(
         id: AccountId::random(&mut OsRng),
         created_at: now,
     };
-    let (options, reg) = state
+    let (mut options, reg) = state
         .webauthn()
         .start_passkey_registration(user_handle(account.id), &label, &label, None)
         .map_err(|_| AppError::Internal("webauthn registration start failed"))?;
+    ask_for_discoverable(&mut options);
     let ceremony = state.ceremonies().start(
         Pending::NewAccount {
             account,
@@ -309,8 +322,23 @@ pub async fn login_finish(
         .webauthn()
         .finish_passkey_authentication(&req.credential, &auth)
         .map_err(|_| AppError::PasskeyRejected)?;
+    if !record_use(&state, account, result, now).await? {
+        // The passkey was removed between start and finish.
+        return Err(AppError::PasskeyRejected);
+    }
+    new_session(&state, account).await
+}
+
+/// Keeps the used passkey's signature counter and backup state current (clone detection) and
+/// notes when it was used; false when the passkey is no longer on the account.
+async fn record_use(
+    state: &AppState,
+    account: AccountId,
+    result: AuthenticationResult,
+    now: UnixTime,
+) -> Result<bool, AppError> {
     let used = result.cred_id().as_ref().to_vec();
-    let updated = state
+    state
         .store(move |s| {
             let Some(mut record) = s
                 .passkeys(account)?
@@ -319,14 +347,84 @@ pub async fn login_finish(
             else {
                 return Ok(false);
             };
-            // Keeps the signature counter and backup state current (clone detection).
             record.passkey.update_credential(&result);
             record.last_used_at = Some(now);
             s.update_passkey(&record)
         })
-        .await?;
-    if !updated {
-        // The passkey was removed between start and finish.
+        .await
+}
+
+/// A started login without an account id: pass `options` to `navigator.credentials.get`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiscoverChallenge {
+    /// Quote this id in the finish call.
+    #[schema(value_type = String)]
+    pub ceremony: CeremonyId,
+    /// WebAuthn `PublicKeyCredentialRequestOptions` with no `allowCredentials`: the person picks
+    /// one of their passkeys for this site. `mediation` is `conditional` (autofill); a client
+    /// may also use it in a modal `get`.
+    #[schema(value_type = Object)]
+    pub options: RequestChallengeResponse,
+}
+
+/// Starts a passkey login that does not name the account (discoverable credentials).
+#[utoipa::path(post, path = "/v1/session/discover/start", tag = "accounts",
+    responses(
+        (status = 200, body = DiscoverChallenge),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+    ))]
+pub async fn discover_start(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Json<DiscoverChallenge>, AppError> {
+    let (options, auth) = state
+        .webauthn()
+        .start_discoverable_authentication()
+        .map_err(|_| AppError::Internal("webauthn authentication start failed"))?;
+    let ceremony = state
+        .ceremonies()
+        .start(Pending::Discover { state: auth }, state.now())?;
+    Ok(Json(DiscoverChallenge { ceremony, options }))
+}
+
+/// Finishes a login that did not name the account: the assertion's user handle names it, and
+/// the assertion must verify under one of that account's passkeys.
+#[utoipa::path(post, path = "/v1/session/discover/finish", tag = "accounts",
+    request_body = LoginFinish,
+    responses(
+        (status = 200, body = SessionCreated),
+        (status = 401, description = "No user handle, no such passkey on that account, or the assertion did not verify", body = ErrorBody),
+        (status = 410, description = "Unknown, used or expired ceremony", body = ErrorBody),
+    ))]
+pub async fn discover_finish(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    ApiJson(req): ApiJson<LoginFinish>,
+) -> Result<Json<SessionCreated>, AppError> {
+    let now = state.now();
+    let Pending::Discover { state: auth } = state.ceremonies().finish(req.ceremony, now)? else {
+        return Err(AppError::UnknownCeremony);
+    };
+    // The user handle is not covered by the signature; it only says where to look. The
+    // signature must then verify under a passkey stored for that very account.
+    let (handle, credential) = state
+        .webauthn()
+        .identify_discoverable_authentication(&req.credential)
+        .map_err(|_| AppError::PasskeyRejected)?;
+    let account = AccountId::from_bytes(*handle.as_bytes());
+    let credential = credential.to_vec();
+    let passkeys = state.store(move |s| s.passkeys(account)).await?;
+    let keys: Vec<DiscoverableKey> = passkeys
+        .iter()
+        .filter(|p| p.credential_id == credential)
+        .map(|p| DiscoverableKey::from(&p.passkey))
+        .collect();
+    if keys.is_empty() {
+        return Err(AppError::PasskeyRejected);
+    }
+    let result = state
+        .webauthn()
+        .finish_discoverable_authentication(&req.credential, auth, &keys)
+        .map_err(|_| AppError::PasskeyRejected)?;
+    if !record_use(&state, account, result, now).await? {
         return Err(AppError::PasskeyRejected);
     }
     new_session(&state, account).await
@@ -394,10 +492,11 @@ pub async fn add_passkey_start(
         .iter()
         .map(|p| p.passkey.cred_id().clone())
         .collect();
-    let (options, reg) = state
+    let (mut options, reg) = state
         .webauthn()
         .start_passkey_registration(user_handle(id), &label, &label, Some(exclude))
         .map_err(|_| AppError::Internal("webauthn registration start failed"))?;
+    ask_for_discoverable(&mut options);
     let ceremony = state.ceremonies().start(
         Pending::AddPasskey {
             account: id,

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -75,6 +75,8 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::register_finish))
         .routes(routes!(accounts::login_start))
         .routes(routes!(accounts::login_finish))
+        .routes(routes!(accounts::discover_start))
+        .routes(routes!(accounts::discover_finish))
         .route_layer(middleware::from_fn_with_state(
             (state.clone(), Bucket::Login),
             rate_limit::limit,
@@ -166,12 +168,16 @@ pub fn app(state: AppState) -> Router {
         }),
     );
     let router = match &state.config().web_dir {
-        // The web app's files; anything else (an unknown API path too) is the API's 404.
-        Some(dir) => router.fallback_service(
-            ServeDir::new(dir)
-                .append_index_html_on_directories(true)
-                .not_found_service(not_found.into_service()),
-        ),
+        // The web app's files; anything else (an unknown API path too) is the API's 404. A
+        // share link (`/open#<key>`) is the app's page too: the key stays in the fragment,
+        // which browsers never send.
+        Some(dir) => router
+            .route_service("/open", ServeFile::new(dir.join("index.html")))
+            .fallback_service(
+                ServeDir::new(dir)
+                    .append_index_html_on_directories(true)
+                    .not_found_service(not_found.into_service()),
+            ),
         None => router.fallback(not_found),
     };
     router

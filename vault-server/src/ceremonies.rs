@@ -7,7 +7,9 @@ use std::sync::Mutex;
 
 use crypto::encoding::UnixTime;
 use rand_core::OsRng;
-use webauthn_rs::prelude::{PasskeyAuthentication, PasskeyRegistration};
+use webauthn_rs::prelude::{
+    DiscoverableAuthentication, PasskeyAuthentication, PasskeyRegistration,
+};
 
 use crate::error::AppError;
 use crate::ids::{AccountId, CeremonyId};
@@ -36,6 +38,11 @@ pub enum Pending {
         /// webauthn-rs state.
         state: PasskeyAuthentication,
     },
+    /// Logging in without naming the account: the passkey's user handle says which.
+    Discover {
+        /// webauthn-rs state.
+        state: DiscoverableAuthentication,
+    },
 }
 
 impl std::fmt::Debug for Pending {
@@ -44,6 +51,7 @@ impl std::fmt::Debug for Pending {
             Self::NewAccount { .. } => "Pending::NewAccount",
             Self::AddPasskey { .. } => "Pending::AddPasskey",
             Self::Login { .. } => "Pending::Login",
+            Self::Discover { .. } => "Pending::Discover",
         })
     }
 }

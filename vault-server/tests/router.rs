@@ -9,7 +9,7 @@ use std::num::NonZeroU32;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::accounts::{answer_login, answer_registration, authenticator};
+use common::accounts::{answer_discover, answer_login, answer_registration, authenticator};
 use common::*;
 use rand_core::OsRng;
 use serde_json::json;
@@ -70,6 +70,11 @@ async fn the_web_app_is_served_at_the_root_under_a_strict_policy_and_api_404s_st
     assert!(!policy.contains("unsafe-inline"), "{policy}");
     let body = page.into_body().collect().await.unwrap().to_bytes();
     assert!(body.starts_with(b"<!doctype html>"));
+    // A share link's page is the app too (the key stays in the fragment, never sent).
+    let open = get("/open").await.unwrap();
+    assert_eq!(open.status(), StatusCode::OK);
+    let body = open.into_body().collect().await.unwrap().to_bytes();
+    assert!(body.starts_with(b"<!doctype html>"));
     let script = get("/app.js").await.unwrap();
     assert_eq!(script.status(), StatusCode::OK);
     assert!(script.headers()[header::CONTENT_TYPE]
@@ -99,6 +104,8 @@ async fn openapi_documents_every_route() {
         ("/v1/accounts/register/finish", "post"),
         ("/v1/session/login/start", "post"),
         ("/v1/session/login/finish", "post"),
+        ("/v1/session/discover/start", "post"),
+        ("/v1/session/discover/finish", "post"),
         ("/v1/session/logout", "post"),
         ("/v1/account", "get"),
         ("/v1/account/passkeys", "get"),
@@ -304,6 +311,74 @@ async fn login_with_the_passkey_and_refusals() {
     let r = h.login_finish(&finish).await;
     assert_eq!(r.error(), (StatusCode::UNAUTHORIZED, "passkey_rejected"));
     assert_eq!(h.login_finish(&finish).await.code(), "unknown_ceremony");
+}
+
+#[tokio::test]
+async fn login_without_naming_the_account_finds_it_by_the_passkey() {
+    let h = harness();
+    let mut auth = authenticator();
+    let (account, token) = h.register(&mut auth, "Annelies").await;
+    let credential = h.passkeys(&token).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (other, _) = h.register(&mut authenticator(), "Ander").await;
+
+    // The registration asks for a discoverable passkey; the login names no credential.
+    let start = h.register_start("x").await;
+    let selection = &start.body["options"]["publicKey"]["authenticatorSelection"];
+    assert_eq!(selection["residentKey"], "required");
+    assert_eq!(selection["requireResidentKey"], true);
+    let start = h.discover_start().await;
+    assert_eq!(start.status, StatusCode::OK, "{:?}", start.body);
+    let options = &start.body["options"];
+    assert!(
+        options["publicKey"]["allowCredentials"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{options}"
+    );
+    assert_eq!(options["publicKey"]["userVerification"], "required");
+
+    let finish = answer_discover(&mut auth, &start.body, &credential, Some(&account));
+    let r = h.discover_finish(&finish).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        r.string("account"),
+        account,
+        "the passkey said which account"
+    );
+    let session = r.string("token");
+    assert_eq!(h.account(&session).await.body["id"], json!(account));
+    assert_eq!(
+        h.passkeys(&session).await.body[0]["last_used_at"],
+        json!(T0),
+        "the login is recorded"
+    );
+    assert_eq!(
+        h.discover_finish(&finish).await.error(),
+        (StatusCode::GONE, "unknown_ceremony"),
+        "single use"
+    );
+
+    // The user handle only says where to look: a valid assertion with another account's handle,
+    // or none, opens nothing.
+    for handle in [Some(other.as_str()), None] {
+        let start = h.discover_start().await;
+        let finish = answer_discover(&mut auth, &start.body, &credential, handle);
+        let r = h.discover_finish(&finish).await;
+        assert_eq!(
+            r.error(),
+            (StatusCode::UNAUTHORIZED, "passkey_rejected"),
+            "{handle:?}"
+        );
+    }
+
+    // A ceremony of the other kind does not finish here.
+    let start = h.login_start(&account).await;
+    let finish = answer_login(&mut auth, &start.body);
+    let r = h.discover_finish(&finish).await;
+    assert_eq!(r.error(), (StatusCode::GONE, "unknown_ceremony"));
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
+import { after } from 'node:test';
 
 const require = createRequire(import.meta.url);
 export const root = resolve(import.meta.dirname, '..', '..');
@@ -46,6 +47,13 @@ export async function startServer() {
   return { url, stop: () => child.kill('SIGTERM'), log: () => log };
 }
 
+/// Every browser launched, closed when the test file ends, also after a failure (an open
+/// browser would keep the test process, and so the whole run, waiting).
+const browsers = new Set();
+after(async () => {
+  await Promise.all([...browsers].map((c) => c.close().catch(() => undefined)));
+});
+
 /// A Chromium with its own profile folder (IndexedDB survives a relaunch with the same folder).
 export async function launch(profile, { fakeCamera } = {}) {
   const args = [...CHROMIUM_ARGS];
@@ -61,6 +69,8 @@ export async function launch(profile, { fakeCamera } = {}) {
     timezoneId: 'Europe/Amsterdam',
     permissions: fakeCamera ? ['camera'] : [],
   });
+  browsers.add(context);
+  context.on('close', () => browsers.delete(context));
   const page = context.pages()[0] ?? await context.newPage();
   // Script errors on the page fail the test at its end (assertNoPageErrors).
   const errors = [];
@@ -102,10 +112,8 @@ export async function screenshots(page, name) {
 /// drawn 400 px wide on a white 640×480 frame, as a phone held in front of a screen sees it.
 export async function qrVideo(page, selector, file) {
   const { width, height, luma } = await page.evaluate(async (sel) => {
-    const svg = document.querySelector(sel);
-    const text = new XMLSerializer().serializeToString(svg);
     const img = new Image();
-    img.src = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+    img.src = document.querySelector(sel).src;
     await img.decode();
     const canvas = document.createElement('canvas');
     canvas.width = 640; canvas.height = 480;

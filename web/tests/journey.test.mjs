@@ -109,10 +109,10 @@ test('the whole journey: PSS-10, GP request by camera QR, check code, referral, 
   await gpPage.getByLabel('Hoeveel dagen?').fill('30');
   await axe(gpPage, 'request form');
   await gpPage.getByRole('button', { name: 'QR-code maken' }).click();
-  await gpPage.locator('.qr svg').waitFor();
+  await gpPage.locator('.qr img').waitFor();
   await axe(gpPage, 'request QR');
   await screenshots(gpPage, '06-request-qr');
-  const video = await qrVideo(gpPage, '.qr svg', join(artifacts, 'request-qr.y4m'));
+  const video = await qrVideo(gpPage, '.qr img', join(artifacts, 'request-qr.y4m'));
 
   // --- The inwoner scans it with the camera and approves 30 days.
   inwoner = await launch(inwonerProfile, { fakeCamera: video });

@@ -27,6 +27,8 @@ pub enum ApiError {
         code: String,
         /// The server's safe English message.
         message: String,
+        /// Tries left, with `wrong_passcode`.
+        remaining: Option<u32>,
     },
     /// The response was not what the contract promises.
     #[error("unexpected response from the server (HTTP {status}); is it a Rugzak server of the same version?")]
@@ -40,6 +42,26 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Tries left after a wrong share-link passcode.
+    #[must_use]
+    pub fn remaining(&self) -> Option<u32> {
+        match self {
+            Self::Refused { remaining, .. } => *remaining,
+            _ => None,
+        }
+    }
+
+    /// A stable code for every case: the server's when it refused, `unreachable` without a
+    /// connection, else `server_error`.
+    #[must_use]
+    pub fn stable_code(&self) -> &str {
+        match self {
+            Self::Refused { code, .. } => code,
+            Self::Unreachable(_) => "unreachable",
+            Self::Malformed { .. } | Self::Internal => "server_error",
+        }
+    }
+
     /// The server's error code, when it refused.
     #[must_use]
     pub fn code(&self) -> Option<&str> {
@@ -54,6 +76,8 @@ impl ApiError {
 struct ErrorBody {
     code: String,
     message: String,
+    #[serde(default)]
+    remaining: Option<u32>,
 }
 
 /// `POST /v1/parties`.
@@ -488,6 +512,7 @@ fn checked(response: crate::transport::HttpResponse) -> Result<(u16, Vec<u8>), A
             status: response.status,
             code: e.code,
             message: e.message,
+            remaining: e.remaining,
         },
         Err(_) => ApiError::Malformed {
             status: response.status,

@@ -32,7 +32,7 @@ impl LogError {
     #[must_use]
     pub fn code(&self) -> &str {
         match self {
-            Self::Api(e) => e.code().unwrap_or("server_error"),
+            Self::Api(e) => e.stable_code(),
             Self::Invalid(e) => match e {
                 VerifyLogError::Rollback { .. } => "log_rollback",
                 VerifyLogError::Fork { .. } => "log_fork",
@@ -365,6 +365,58 @@ pub fn consent_request<'a>(
     }
 }
 
+/// A share link as the verified log shows it: when it was made, whether it was revoked, and how
+/// often it was opened (successful opens only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkSummary {
+    /// The link's id.
+    pub link: crypto::LinkId,
+    /// When its `share-link-create` entry was written.
+    pub made: UnixTime,
+    /// Whether a later `revoke` entry names it.
+    pub revoked: bool,
+    /// Successful `share-link-open` entries naming it.
+    pub opens: u32,
+}
+
+/// Every share link of the vault, oldest first, from its verified log `entries`: the device
+/// keeps no list of its own, so links made on another device or before a recovery show too.
+#[must_use]
+pub fn share_links(entries: &[SignedEntry]) -> Vec<LinkSummary> {
+    use crypto::log::EventKind;
+    let mut links: Vec<LinkSummary> = Vec::new();
+    for e in entries {
+        let event = &e.entry.event;
+        let LogObject::Link(id) = event.object else {
+            continue;
+        };
+        match event.kind {
+            EventKind::ShareLinkCreate if event.outcome == Outcome::Success => {
+                links.push(LinkSummary {
+                    link: id,
+                    made: event.time,
+                    revoked: false,
+                    opens: 0,
+                });
+            }
+            EventKind::Revoke if event.outcome == Outcome::Success => {
+                links
+                    .iter_mut()
+                    .filter(|l| l.link == id)
+                    .for_each(|l| l.revoked = true);
+            }
+            EventKind::ShareLinkOpen if event.outcome == Outcome::Success => {
+                links
+                    .iter_mut()
+                    .filter(|l| l.link == id)
+                    .for_each(|l| l.opens = l.opens.saturating_add(1));
+            }
+            _ => {}
+        }
+    }
+    links
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,5 +458,72 @@ mod tests {
         assert_eq!(rows[0].time, "1970-01-02 00:00");
         assert_eq!(rows[0].action, 'E');
         assert_eq!(rows[0].user, "ik/me");
+    }
+
+    #[test]
+    fn share_links_come_from_the_log_with_revocations_and_opens() {
+        use crypto::log::{DenyReason, EventKind};
+        let vault = Identity::from_root(RootSecret::from_bytes([4; 32]));
+        let server = Identity::from_root(RootSecret::from_bytes([5; 32]));
+        let a = crypto::LinkId::random(&mut rand_core::OsRng);
+        let b = crypto::LinkId::random(&mut rand_core::OsRng);
+        let events = [
+            (EventKind::ShareLinkCreate, a, Outcome::Success),
+            (EventKind::ShareLinkCreate, b, Outcome::Success),
+            (EventKind::ShareLinkOpen, a, Outcome::Success),
+            (
+                EventKind::ShareLinkOpen,
+                a,
+                Outcome::Denied(DenyReason::WrongPasscode),
+            ),
+            (EventKind::ShareLinkOpen, a, Outcome::Success),
+            (EventKind::Revoke, b, Outcome::Success),
+        ];
+        let mut out: Vec<SignedEntry> = Vec::new();
+        for (n, (kind, link, outcome)) in events.into_iter().enumerate() {
+            // Opens are written by the server for whoever holds the link; the rest by the vault.
+            let opened = kind == EventKind::ShareLinkOpen;
+            let event = Event {
+                time: 100 + n as i64,
+                kind,
+                action: ActionCode::Execute,
+                actor: if opened {
+                    Actor::LinkHolder
+                } else {
+                    Actor::Party {
+                        id: vault.public().party_id(),
+                        role: crypto::Role::Inwoner,
+                    }
+                },
+                on_behalf_of: None,
+                object: LogObject::Link(link),
+                outcome,
+                grant: None,
+                proof: None,
+            };
+            let prev = out.last().map(SignedEntry::head);
+            let entry = if opened {
+                SignedEntry::by_server(&server, &vault.public(), prev.as_ref(), event)
+            } else {
+                SignedEntry::by_vault(&vault, prev.as_ref(), event)
+            };
+            out.push(entry.expect("entry"));
+        }
+        let links = share_links(&out);
+        assert_eq!(links.len(), 2);
+        assert_eq!(
+            (
+                links[0].link,
+                links[0].made,
+                links[0].revoked,
+                links[0].opens
+            ),
+            (a, 100, false, 2),
+            "a denied open is no open"
+        );
+        assert_eq!(
+            (links[1].link, links[1].revoked, links[1].opens),
+            (b, true, 0)
+        );
     }
 }

@@ -44,7 +44,7 @@ impl ProfessionalError {
     #[must_use]
     pub fn code(&self) -> &str {
         match self {
-            Self::Api(e) => e.code().unwrap_or("server_error"),
+            Self::Api(e) => e.stable_code(),
             Self::Vault(e) => e.code(),
             Self::Form(_) => "bad_request_form",
             Self::NoGrant(_) => "no_grant",

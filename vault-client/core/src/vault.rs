@@ -90,7 +90,7 @@ impl VaultError {
     #[must_use]
     pub fn code(&self) -> &str {
         match self {
-            Self::Api(e) => e.code().unwrap_or("server_error"),
+            Self::Api(e) => e.stable_code(),
             Self::Log(e) => e.code(),
             Self::BadScopeKey(_) => "bad_scope_key",
             Self::EpochWithheld { .. } => "epoch_withheld",
@@ -828,6 +828,7 @@ impl<'a> Owner<'a> {
             status: 409,
             code: "log_head_moved".into(),
             message: "the consent log kept moving; try again".into(),
+            remaining: None,
         }))
     }
 }

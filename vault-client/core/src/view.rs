@@ -109,3 +109,99 @@ pub fn questionnaire_items(
         },
     ])
 }
+
+/// A FHIR R4 `Bundle` (collection): stored FHIR resources as they are, other items as
+/// `DocumentReference`s with the text as attachment.
+pub fn fhir_bundle(items: &[OpenedItem]) -> serde_json::Value {
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let entries: Vec<serde_json::Value> = items
+        .iter()
+        .map(|item| {
+            let e = &item.envelope;
+            let resource = match e.kind {
+                ItemKind::QuestionnaireResponse | ItemKind::Observation => {
+                    serde_json::from_slice(&e.body).unwrap_or(serde_json::Value::Null)
+                }
+                _ => json!({
+                    "resourceType": "DocumentReference",
+                    "status": "current",
+                    "type": {"text": e.kind.as_str()},
+                    "date": crypto::log::fhir::rfc3339(e.created),
+                    "content": [{"attachment": {
+                        "contentType": "text/plain; charset=utf-8",
+                        "data": b64(&e.body),
+                    }}],
+                }),
+            };
+            json!({"fullUrl": format!("urn:uuid:{}", uuid_like(&e.id.to_string())), "resource": resource})
+        })
+        .collect();
+    json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
+}
+
+/// A stable UUID-shaped name for an item id (the bundle needs URNs).
+fn uuid_like(id: &str) -> String {
+    let hex: String = crypto::encoding::sha256(id.as_bytes())
+        .as_bytes()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// The newest stored progress record of every programme (records that do not parse are left
+/// out; the newest by creation time counts).
+#[must_use]
+pub fn latest_progress(items: &[OpenedItem]) -> Vec<questionnaires::Progress> {
+    let mut latest: std::collections::BTreeMap<String, (i64, questionnaires::Progress)> =
+        std::collections::BTreeMap::new();
+    for item in items
+        .iter()
+        .filter(|i| i.envelope.kind == ItemKind::ProgrammeProgress)
+    {
+        if let Ok(p) = questionnaires::Progress::from_json(&item.envelope.body) {
+            let created = item.envelope.created;
+            if latest.get(&p.programme).is_none_or(|(t, _)| *t <= created) {
+                latest.insert(p.programme.clone(), (created, p));
+            }
+        }
+    }
+    latest.into_values().map(|(_, p)| p).collect()
+}
+
+/// Every score sheet stored among `items` (unreadable ones are left out).
+#[must_use]
+pub fn stored_sheets(
+    items: &[OpenedItem],
+    catalog: &questionnaires::Catalog,
+) -> Vec<questionnaires::ScoreSheet> {
+    items
+        .iter()
+        .filter(|i| i.envelope.kind == ItemKind::Observation)
+        .filter_map(|i| catalog.read_observation(&i.envelope.body).ok())
+        .collect()
+}
+
+/// The inwoner's own items as `rugzak-items/1` JSON for her to keep (the CLI's `export` before
+/// its age layer, the web app's download).
+#[must_use]
+pub fn owner_export(owner: &PublicKeys, items: &[OpenedItem]) -> Value {
+    let reader = Reader {
+        me: Some(owner),
+        owner,
+    };
+    json!({
+        "schema": ITEMS_SCHEMA,
+        "vault": owner.vault_id().to_string(),
+        "items": items.iter().map(|i| item_value(reader, i)).collect::<Vec<_>>(),
+    })
+}

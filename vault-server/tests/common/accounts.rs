@@ -19,8 +19,13 @@ pub fn authenticator() -> Authenticator {
 
 /// Runs the authenticator on a registration challenge; returns the body that finishes it.
 pub fn answer_registration(auth: &mut Authenticator, challenge: &Value) -> Value {
-    let options: CreationChallengeResponse =
-        serde_json::from_value(challenge["options"].clone()).unwrap();
+    // The server asks for a discoverable passkey; the software authenticator cannot keep one.
+    // A browser with such an authenticator would make a non-discoverable one instead, which
+    // the server accepts: the test plays that browser.
+    let mut options = challenge["options"].clone();
+    options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = json!(false);
+    options["publicKey"]["authenticatorSelection"]["residentKey"] = json!("preferred");
+    let options: CreationChallengeResponse = serde_json::from_value(options).unwrap();
     answer(challenge, auth.do_registration(origin(), options).unwrap())
 }
 
@@ -32,6 +37,27 @@ pub fn answer_login(auth: &mut Authenticator, challenge: &Value) -> Value {
         challenge,
         auth.do_authentication(origin(), options).unwrap(),
     )
+}
+
+/// Answers a login that names no account, as a browser does with a discoverable passkey: the
+/// person picks `credential` (base64url) and the assertion carries the passkey's user handle,
+/// `handle` (base64url). The software authenticator has no discovery of its own, so the test
+/// plays the browser's part of picking the credential.
+pub fn answer_discover(
+    auth: &mut Authenticator,
+    challenge: &Value,
+    credential: &str,
+    handle: Option<&str>,
+) -> Value {
+    let mut options = challenge["options"].clone();
+    options["publicKey"]["allowCredentials"] = json!([{ "type": "public-key", "id": credential }]);
+    let options: RequestChallengeResponse = serde_json::from_value(options).unwrap();
+    let mut finish = answer(
+        challenge,
+        auth.do_authentication(origin(), options).unwrap(),
+    );
+    finish["credential"]["response"]["userHandle"] = json!(handle);
+    finish
 }
 
 fn answer(challenge: &Value, credential: impl Serialize) -> Value {
@@ -56,6 +82,15 @@ impl Harness {
 
     pub async fn login_finish(&self, answer: &Value) -> Reply {
         self.post("/v1/session/login/finish", answer, None).await
+    }
+
+    pub async fn discover_start(&self) -> Reply {
+        self.post("/v1/session/discover/start", &json!(null), None)
+            .await
+    }
+
+    pub async fn discover_finish(&self, answer: &Value) -> Reply {
+        self.post("/v1/session/discover/finish", answer, None).await
     }
 
     /// Registers a new account with `auth`'s passkey; returns (account id, token).

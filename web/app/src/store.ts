@@ -8,10 +8,15 @@ export interface Stored {
   wrapped: Uint8Array;
   /// The state, sealed under the device key.
   sealed: Uint8Array;
-  /// Passkey credential id (base64url), when locked with a passkey.
+  /// The server account whose passkey locks it (base64url), when locked with a passkey.
+  account?: string;
+  /// The passkey's credential id (base64url), kept by versions before sign-in with the server.
   credential?: string;
   /// The role, shown on the unlock screen before anything is opened.
   role: string;
+  /// The last view of each screen that can be read offline (the overview, a shared vault),
+  /// sealed under the device key like the state.
+  views?: Record<string, Uint8Array>;
 }
 
 const DB = 'rugzak';
@@ -34,6 +39,8 @@ async function tx<T>(mode: IDBTransactionMode, run: (s: IDBObjectStore) => IDBRe
     const req = run(t.objectStore(STORE));
     t.oncomplete = () => { db.close(); resolve(req.result); };
     t.onerror = () => { db.close(); reject(t.error); };
+    // A full disk (QuotaExceededError) aborts the transaction: report it, never hang.
+    t.onabort = () => { db.close(); reject(t.error ?? new Error('IndexedDB transaction aborted')); };
   });
 }
 

@@ -10,6 +10,8 @@
 //!   is refused with code `in_progress`), so the state is never changed from two places.
 
 mod fetch;
+mod offline;
+mod programmes;
 mod views;
 
 use std::cell::{Cell, RefCell};
@@ -58,44 +60,66 @@ fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
-/// A failure crossing into JavaScript: a stable code, shown to people through the texts.
-struct Failure(String);
+/// A failure crossing into JavaScript: a stable code, shown to people through the texts, and
+/// the tries left after a wrong share-link passcode.
+struct Failure {
+    code: String,
+    remaining: Option<u32>,
+}
 
 impl Failure {
     fn code(code: &str) -> Self {
-        Self(code.to_owned())
+        Self {
+            code: code.to_owned(),
+            remaining: None,
+        }
     }
 }
 
 impl From<vault_client::VaultError> for Failure {
     fn from(e: vault_client::VaultError) -> Self {
-        Self(e.code().to_owned())
+        Self::code(e.code())
     }
 }
 
 impl From<vault_client::ProfessionalError> for Failure {
     fn from(e: vault_client::ProfessionalError) -> Self {
-        Self(e.code().to_owned())
+        Self::code(e.code())
     }
 }
 
 impl From<vault_client::ApiError> for Failure {
     fn from(e: vault_client::ApiError) -> Self {
-        Self(e.code().unwrap_or("server_error").to_owned())
+        Self {
+            code: e.stable_code().to_owned(),
+            remaining: e.remaining(),
+        }
     }
 }
 
 impl From<vault_client::consent::LogError> for Failure {
     fn from(e: vault_client::consent::LogError) -> Self {
-        Self(e.code().to_owned())
+        Self::code(e.code())
     }
 }
 
 impl From<Failure> for JsValue {
     fn from(f: Failure) -> Self {
-        let error = js_sys::Error::new(&texts().error(&f.0));
+        let message = match (f.remaining, f.code.as_str()) {
+            (Some(n), _) => texts().fmt(
+                "web-wrong-passcode-left",
+                &[("remaining", i64::from(n).into())],
+            ),
+            // The CLI's text names its `--server` option; the web app's says it for people.
+            (None, "unreachable") => texts().get("web-unreachable"),
+            (None, code) => texts().error(code),
+        };
+        let error = js_sys::Error::new(&message);
         error.set_name("RugzakError");
-        let _ = js_sys::Reflect::set(&error, &"code".into(), &f.0.as_str().into());
+        let _ = js_sys::Reflect::set(&error, &"code".into(), &f.code.as_str().into());
+        if let Some(n) = f.remaining {
+            let _ = js_sys::Reflect::set(&error, &"remaining".into(), &n.into());
+        }
         error.into()
     }
 }
@@ -146,6 +170,10 @@ pub fn local_time(unix_seconds: f64) -> String {
 /// An SVG picture of a QR code holding `text`.
 #[wasm_bindgen(js_name = qrSvg)]
 pub fn qr_svg(text: &str) -> Result<String, JsValue> {
+    svg_of(text).map_err(Into::into)
+}
+
+fn svg_of(text: &str) -> Result<String, Failure> {
     let code = qrcode::QrCode::new(text.as_bytes()).map_err(|_| Failure::code("qr_too_long"))?;
     Ok(code
         .render::<qrcode::render::svg::Color<'_>>()
@@ -201,6 +229,15 @@ struct Session {
 }
 
 impl Session {
+    /// The age identity everything this device stores is sealed to (`not_locked` before a lock
+    /// made the device key).
+    fn device_identity(&self) -> Result<age::x25519::Identity, Failure> {
+        self.device
+            .as_ref()
+            .map(|key| crypto::device_state_identity(key))
+            .ok_or_else(|| Failure::code("not_locked"))
+    }
+
     fn new(state: State) -> Result<Self, Failure> {
         let transport =
             FetchTransport::new(&state.server).map_err(|_| Failure::code("insecure_server"))?;
@@ -420,14 +457,10 @@ impl Rugzak {
     pub fn seal_state(&self) -> Result<Vec<u8>, JsValue> {
         let guard = self.inner.borrow();
         let s = guard.as_ref().ok_or_else(|| Failure::code("in_progress"))?;
-        let device = s
-            .device
-            .as_ref()
-            .ok_or_else(|| Failure::code("not_locked"))?;
-        let recipient = crypto::device_state_identity(device).to_public();
         let plain =
             Zeroizing::new(serde_json::to_vec(&s.state).map_err(|_| Failure::code("internal"))?);
-        Ok(age::encrypt(&recipient, &plain).map_err(|_| Failure::code("internal"))?)
+        Ok(age::encrypt(&s.device_identity()?.to_public(), &plain)
+            .map_err(|_| Failure::code("internal"))?)
     }
 
     /// Who this is, as JSON: `{role, party, vault, name, organisation, display_name}`.
@@ -728,10 +761,183 @@ impl Rugzak {
             (s, out)
         })
     }
+
+    /// The consent log as a FHIR R4 `Bundle` of `AuditEvent`s (NEN 7513), made from the entries
+    /// this device verified (not the server's own rendering).
+    #[wasm_bindgen(js_name = auditEvents)]
+    pub fn audit_events(&self) -> js_sys::Promise {
+        run(&self.inner, |mut s| async move {
+            let out = async {
+                let api = Api::new(&s.transport, &s.identity, &now);
+                let entries =
+                    vault_client::consent::fetch_verified(&api, &s.identity, &mut s.state).await?;
+                let vault = s.identity.public().vault_id();
+                Ok::<_, Failure>(crypto::log::fhir::audit_bundle(vault, &entries))
+            }
+            .await;
+            (s, out)
+        })
+    }
+
+    /// Every item of the rugzakje, opened, for the inwoner to keep: as a FHIR R4 `Bundle` when
+    /// `fhir`, else as `rugzak-items/1` JSON (as the CLI's `export`, before its age layer).
+    #[wasm_bindgen(js_name = exportItems)]
+    pub fn export_items(&self, fhir: bool) -> js_sys::Promise {
+        run(&self.inner, move |mut s| async move {
+            let result = {
+                let api = Api::new(&s.transport, &s.identity, &now);
+                Owner::new(&api, &s.identity).items(&mut s.state).await
+            };
+            let me = s.identity.public();
+            let out = result.map_err(Failure::from).map(|items| {
+                if fhir {
+                    vault_client::view::fhir_bundle(&items)
+                } else {
+                    vault_client::view::owner_export(&me, &items)
+                }
+            });
+            (s, out)
+        })
+    }
+
+    /// A share link for the items of `scopes` (all when empty), valid `days` days, optionally
+    /// behind `passcode`: answers JSON `{url, qr_svg, link, until}`. The key is only in the URL.
+    #[wasm_bindgen(js_name = shareLink)]
+    pub fn share_link(
+        &self,
+        scopes: Vec<String>,
+        days: u16,
+        passcode: Option<String>,
+        label: String,
+    ) -> js_sys::Promise {
+        run(&self.inner, move |mut s| async move {
+            let out = async {
+                let scopes = scopes
+                    .iter()
+                    .map(|c| c.parse::<Scope>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| Failure::code("bad_scope"))?;
+                let passcode = passcode.filter(|p| !p.is_empty()).map(Zeroizing::new);
+                let options = crypto::LinkOptions {
+                    expires: now().saturating_add(i64::from(days.max(1)) * 86_400),
+                    passcode_required: passcode.is_some(),
+                    max_uses: None,
+                    label,
+                };
+                let api = Api::new(&s.transport, &s.identity, &now);
+                let link = Owner::new(&api, &s.identity)
+                    .share_link(
+                        &mut s.state,
+                        &scopes,
+                        options,
+                        passcode.as_deref().map(String::as_str),
+                    )
+                    .await?;
+                let url = link.url(&s.state.server);
+                let svg = svg_of(url.as_str())?;
+                Ok::<_, Failure>(json!({
+                    "url": url.as_str(),
+                    "qr_svg": svg,
+                    "link": link.id().to_string(),
+                    "until": texts().time(link.expires()),
+                }))
+            }
+            .await;
+            (s, out)
+        })
+    }
+
+    /// The share links made from this vault and not revoked, from the verified log: JSON
+    /// `[{link, made, opens}]` (`made` in words).
+    pub fn links(&self) -> js_sys::Promise {
+        run(&self.inner, |mut s| async move {
+            let out = async {
+                let api = Api::new(&s.transport, &s.identity, &now);
+                let entries =
+                    vault_client::consent::fetch_verified(&api, &s.identity, &mut s.state).await?;
+                let links: Vec<Value> = vault_client::consent::share_links(&entries)
+                    .iter()
+                    .filter(|l| !l.revoked)
+                    .map(|l| json!({"link": l.link.to_string(), "made": texts().time(l.made), "opens": l.opens}))
+                    .collect();
+                Ok::<_, Failure>(Value::from(links))
+            }
+            .await;
+            (s, out)
+        })
+    }
+
+    /// Revokes share link `link` (its id): the server stops serving it at once.
+    #[wasm_bindgen(js_name = revokeLink)]
+    pub fn revoke_link(&self, link: String) -> js_sys::Promise {
+        run(&self.inner, move |mut s| async move {
+            let out = async {
+                let id = link
+                    .parse()
+                    .map_err(|_| Failure::code("not_a_share_link"))?;
+                let api = Api::new(&s.transport, &s.identity, &now);
+                Owner::new(&api, &s.identity)
+                    .revoke_link(&mut s.state, id)
+                    .await?;
+                Ok::<_, Failure>(json!({"revoked": link}))
+            }
+            .await;
+            (s, out)
+        })
+    }
 }
 
 /// The age identity of a passkey's PRF output (32 bytes, uniformly random by the PRF's design).
 fn prf_identity(prf: &[u8]) -> Result<age::x25519::Identity, Failure> {
     let bytes: [u8; 32] = prf.try_into().map_err(|_| Failure::code("wrong_passkey"))?;
     Ok(crypto::device_state_identity(&bytes))
+}
+
+/// What a share link says about itself before it is opened: JSON `{label, passcode_required,
+/// until}`. Nothing is fetched.
+#[wasm_bindgen(js_name = linkInfo)]
+pub fn link_info(url: &str) -> Result<String, JsValue> {
+    let parsed =
+        crypto::ShareLink::parse_url(url).map_err(|_| Failure::code("not_a_share_link"))?;
+    let link = &parsed.link;
+    Ok(json!({
+        "label": link.label(),
+        "passcode_required": link.passcode_required(),
+        "until": texts().time(link.expires()),
+    })
+    .to_string())
+}
+
+/// Opens a share link (anyone holding it; no account): fetches the sealed selection with the
+/// passcode, opens it with the key from the URL and answers the overview JSON plus `label`.
+/// A wrong passcode fails with code `wrong_passcode` and `remaining` tries.
+#[wasm_bindgen(js_name = openLink)]
+pub fn open_link(url: String, passcode: Option<String>) -> js_sys::Promise {
+    future_to_promise(async move {
+        let parsed =
+            crypto::ShareLink::parse_url(&url).map_err(|_| Failure::code("not_a_share_link"))?;
+        let transport =
+            FetchTransport::new(&parsed.server).map_err(|_| Failure::code("insecure_server"))?;
+        let passcode = passcode.filter(|p| !p.is_empty()).map(Zeroizing::new);
+        let sealed = vault_client::api::open_link(
+            &transport,
+            parsed.link.id(),
+            "rugzak-web",
+            passcode.as_deref().map(String::as_str),
+        )
+        .await
+        .map_err(Failure::from)?;
+        let selection = parsed
+            .link
+            .open(&sealed)
+            .map_err(|_| Failure::code("bad_link_content"))?;
+        let owner = selection.owner;
+        let listing = vault_client::vault::Listing {
+            items: selection.items,
+            apart: Vec::new(),
+        };
+        let mut out = views::listing(&listing, None, &owner, q_lang());
+        out["label"] = parsed.link.label().into();
+        Ok(JsValue::from_str(&out.to_string()))
+    })
 }

@@ -505,18 +505,10 @@ pub fn shown_name(t: &rugzak_i18n::Texts, name: Option<&str>) -> String {
 pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<(), CliError> {
     let (s, items) = opened(ctx)?;
     let me = s.identity.public();
-    let reader = render::Reader {
-        me: Some(&me),
-        owner: &me,
-    };
     let bytes = if a.fhir {
-        serde_json::to_vec_pretty(&fhir_bundle(&items))
+        serde_json::to_vec_pretty(&render::fhir_bundle(&items))
     } else {
-        serde_json::to_vec_pretty(&json!({
-            "schema": render::ITEMS_SCHEMA,
-            "vault": me.vault_id().to_string(),
-            "items": items.iter().map(|i| render::item_value(reader, i)).collect::<Vec<_>>(),
-        }))
+        serde_json::to_vec_pretty(&vault_client::view::owner_export(&me, &items))
     }
     .map_err(|_| CliError::Usage(super::coded(ctx.t(), "internal")))?;
     let out = if a.fhir {
@@ -546,60 +538,6 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<(), CliError> {
         json!({"items": items.len(), "out": a.out, "fhir": a.fhir}),
     );
     Ok(())
-}
-
-/// A FHIR R4 `Bundle` (collection): stored FHIR resources as they are, other items as
-/// `DocumentReference`s with the text as attachment.
-fn fhir_bundle(items: &[OpenedItem]) -> serde_json::Value {
-    use base64::Engine as _;
-    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    let entries: Vec<serde_json::Value> = items
-        .iter()
-        .map(|item| {
-            let e = &item.envelope;
-            let resource = match e.kind {
-                ItemKind::QuestionnaireResponse | ItemKind::Observation => {
-                    serde_json::from_slice(&e.body).unwrap_or(serde_json::Value::Null)
-                }
-                _ => json!({
-                    "resourceType": "DocumentReference",
-                    "status": "current",
-                    "type": {"text": e.kind.as_str()},
-                    "date": rfc3339(e.created),
-                    "content": [{"attachment": {
-                        "contentType": "text/plain; charset=utf-8",
-                        "data": b64(&e.body),
-                    }}],
-                }),
-            };
-            json!({"fullUrl": format!("urn:uuid:{}", uuid_like(&e.id.to_string())), "resource": resource})
-        })
-        .collect();
-    json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
-}
-
-/// RFC 3339 date-time of `t`.
-fn rfc3339(t: i64) -> String {
-    let text = time::format_time(t);
-    format!("{}:00Z", text.replacen(' ', "T", 1))
-}
-
-/// A stable UUID-shaped name for an item id (the bundle needs URNs).
-fn uuid_like(id: &str) -> String {
-    let hex: String = crypto::encoding::sha256(id.as_bytes())
-        .as_bytes()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
 
 pub fn export_identity(ctx: &Ctx, out: &Path, unencrypted: bool) -> Result<(), CliError> {

@@ -86,20 +86,7 @@ fn place<'p>(
 /// The newest stored progress record of every programme.
 fn progress(ctx: &Ctx) -> Result<Vec<Progress>, CliError> {
     let (_, items) = owner::opened(ctx)?;
-    let mut latest: std::collections::BTreeMap<String, (i64, Progress)> =
-        std::collections::BTreeMap::new();
-    for item in items
-        .iter()
-        .filter(|i| i.envelope.kind == ItemKind::ProgrammeProgress)
-    {
-        if let Ok(p) = Progress::from_json(&item.envelope.body) {
-            let created = item.envelope.created;
-            if latest.get(&p.programme).is_none_or(|(t, _)| *t <= created) {
-                latest.insert(p.programme.clone(), (created, p));
-            }
-        }
-    }
-    Ok(latest.into_values().map(|(_, p)| p).collect())
+    Ok(vault_client::view::latest_progress(&items))
 }
 
 fn progress_of(ctx: &Ctx, id: &str) -> Result<Option<Progress>, CliError> {

@@ -20,8 +20,6 @@ use serde_json::{json, Value};
 
 use crate::time;
 
-use crypto::ItemKind;
-
 use super::args::{ProgrammaCommand, VragenlijstCommand};
 use super::{owner, CliError, Ctx};
 
@@ -249,11 +247,7 @@ fn prompt_line(t: &Texts, q: &str) -> Result<String, CliError> {
 /// Every score sheet stored in the vault (unreadable ones are left out).
 fn stored_sheets(ctx: &Ctx, catalog: &Catalog) -> Result<Vec<ScoreSheet>, CliError> {
     let (_, items) = owner::opened(ctx)?;
-    Ok(items
-        .iter()
-        .filter(|i| i.envelope.kind == ItemKind::Observation)
-        .filter_map(|i| catalog.read_observation(&i.envelope.body).ok())
-        .collect())
+    Ok(vault_client::view::stored_sheets(&items, catalog))
 }
 
 /// The suggestions of the shipped rules for `sheets`.

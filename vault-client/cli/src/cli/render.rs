@@ -7,7 +7,7 @@ use rugzak_i18n::{Arg, Texts};
 use vault_client::consent::short;
 use vault_client::letters::Letter;
 
-pub use vault_client::view::{item_value, Reader, ITEMS_SCHEMA};
+pub use vault_client::view::{fhir_bundle, item_value, Reader, ITEMS_SCHEMA};
 
 /// Text width of wrapped bodies.
 const WIDTH: usize = 76;

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Measures the web app in Chromium: first load, and opening a rugzak of 10,000 notes
+# (RUGZAK_BENCH_ITEMS, RUGZAK_BENCH_RUNS). Prints JSON; the figures belong in spec/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+if ! command -v chromium >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+./scripts/build-web.sh
+cargo build --locked --release -p vault-server -p tests --example fill_vault
+export RUGZAK_SERVER_BIN="$CARGO_TARGET_DIR/release/vault-server"
+export RUGZAK_FILL_BIN="$CARGO_TARGET_DIR/release/examples/fill_vault"
+export CHROMIUM="$(command -v chromium)"
+cd web && node bench/open-10k.mjs

@@ -1,0 +1,47 @@
+// Measures, in Chromium against a real vault-server on loopback: the first load of the app to
+// its first screen, and opening a rugzak of 10,000 notes of 1 KiB (fetch, decrypt, verify every
+// item and its author against the consent state, all in WebAssembly; then shown). Figures go
+// to the performance document; nothing is asserted about speed.
+//
+// Run: ./scripts/bench-web.sh   (builds the app, the server and the fill tool, then runs this)
+
+import { execFileSync } from 'node:child_process';
+import { startServer, launch, profileDir, open } from '../tests/harness.mjs';
+
+const COUNT = Number(process.env.RUGZAK_BENCH_ITEMS ?? 10_000);
+const RUNS = Number(process.env.RUGZAK_BENCH_RUNS ?? 5);
+const PASS = 'een lange zin als wachtwoord';
+
+const server = await startServer();
+try {
+  const code = execFileSync(process.env.RUGZAK_FILL_BIN, [server.url, String(COUNT)], { encoding: 'utf8' }).trim();
+  const { context, page } = await launch(profileDir('bench'));
+  const loads = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const t0 = Date.now();
+    await open(page, server.url);
+    loads.push(Date.now() - t0);
+  }
+  await page.getByRole('link', { name: 'Rugzak terughalen met uw herstelcode' }).click();
+  await page.getByLabel('Uw herstelcode').fill(code);
+  await page.getByLabel('Kies een wachtwoord').fill(PASS);
+  await page.getByLabel('Typ het wachtwoord nog een keer').fill(PASS);
+  await page.getByRole('button', { name: 'Rugzak terughalen met uw herstelcode' }).click();
+  await page.getByRole('heading', { name: 'Uw rugzak' }).waitFor();
+  await page.waitForFunction(() => performance.getEntriesByName('rugzak:shown').length > 0, null, { timeout: 600_000 });
+  const opens = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    await page.evaluate(() => performance.clearMeasures());
+    await page.evaluate(() => { location.hash = `#/?run=${Math.random()}`; });
+    await page.waitForFunction(() => performance.getEntriesByName('rugzak:shown').length > 0, null, { timeout: 600_000 });
+    const [open10k] = await page.evaluate(() => performance.getEntriesByName('rugzak:open').map((m) => m.duration));
+    const [shown] = await page.evaluate(() => performance.getEntriesByName('rugzak:shown').map((m) => m.duration));
+    const count = await page.locator('article[data-kind="note"]').count();
+    if (count !== COUNT) throw new Error(`shown ${count} notes, not ${COUNT}`);
+    opens.push({ open: Math.round(open10k), shown: Math.round(shown) });
+  }
+  console.log(JSON.stringify({ items: COUNT, first_load_ms: loads, open_ms: opens }, null, 1));
+  await context.close();
+} finally {
+  server.stop();
+}
