@@ -1038,9 +1038,12 @@ web-nav-account = Passkeys
 web-account-title = Your passkeys
 web-account-intro = You sign in with these passkeys. The server keeps only their public part.
 web-account-no-passkey = You open Rugzak with a password. You have no passkey.
+# $time: date and time
 web-passkey-made = Made on { $time }
 web-passkey-never-used = not used yet
+# $time: date and time
 web-passkey-last-used = last used on { $time }
+# $remaining: number of tries left
 web-wrong-passcode-left = The passcode is wrong. You can try { $remaining } more times.
 error-not-a-share-link = This is not a Rugzak share link.
 error-bad-link-content = What this link holds cannot be opened. Ask for a new link.
@@ -1053,6 +1056,7 @@ web-share-label-default = My rugzak
 web-share-passcode = Passcode (optional)
 web-share-passcode-hint = Tell the code separately, for example by phone. After 5 wrong codes the link stops working.
 web-share-make = Make link
+# $until: end date and time
 web-share-made = The link works until { $until }.
 web-share-qr-label = QR code of the share link
 web-share-passcode-told = Remember to tell the passcode separately.
@@ -1070,6 +1074,7 @@ web-open-intro = Someone has shared part of their rugzak with you.
 web-open-passcode-intro = This link has a passcode. You got it separately.
 web-passcode = Passcode
 web-open = Open
+# $until: end date and time
 web-open-until = This link works until { $until }.
 error-unknown-programme = There is no such programme.
 error-programme-not-started = You have not started this programme yet.
@@ -1078,7 +1083,9 @@ web-programmes-title = Programmes
 web-programmes-intro = A programme helps you step by step, for example with stress or loneliness. You choose whether to start.
 web-suggested = Suggested for you
 web-why = Why?
+# $count: number of steps
 web-steps-count = { $count } steps
+# $done: steps done; $total: all steps
 web-progress = { $done } of { $total } steps done
 web-start-programme = Start
 web-step-done-button = Done with this step
@@ -1089,6 +1096,7 @@ web-programmes-back = All programmes
 web-offline-kept = You are not connected to the server. You see what you opened on this device before.
 web-share-list-title = Your share links
 web-share-none = You have no share links that still work.
+# $made: date and time; $opens: number of times opened
 web-share-open-link = Made on { $made }. { $opens ->
     [0] Not opened yet.
     [one] Opened once.

@@ -1039,9 +1039,12 @@ web-nav-account = Toegangssleutels
 web-account-title = Uw toegangssleutels
 web-account-intro = Met deze toegangssleutels (passkeys) logt u in. De server bewaart alleen het openbare deel.
 web-account-no-passkey = U opent Rugzak met een wachtwoord. U heeft geen toegangssleutel.
+# $time: datum en tijd
 web-passkey-made = Gemaakt op { $time }
 web-passkey-never-used = nog niet gebruikt
+# $time: datum en tijd
 web-passkey-last-used = laatst gebruikt op { $time }
+# $remaining: aantal pogingen dat over is
 web-wrong-passcode-left = De toegangscode is verkeerd. U kunt het nog { $remaining } keer proberen.
 error-not-a-share-link = Dit is geen link van Rugzak om te delen.
 error-bad-link-content = De inhoud van deze link kan niet worden geopend. Vraag om een nieuwe link.
@@ -1054,6 +1057,7 @@ web-share-label-default = Mijn rugzak
 web-share-passcode = Toegangscode (niet verplicht)
 web-share-passcode-hint = Vertel de code apart, bijvoorbeeld door de telefoon. Na 5 keer een verkeerde code werkt de link niet meer.
 web-share-make = Link maken
+# $until: einddatum en tijd
 web-share-made = De link werkt tot { $until }.
 web-share-qr-label = QR-code van de link om te delen
 web-share-passcode-told = Vergeet niet de toegangscode apart te vertellen.
@@ -1071,6 +1075,7 @@ web-open-intro = Iemand heeft een deel van zijn of haar rugzak met u gedeeld.
 web-open-passcode-intro = Deze link heeft een toegangscode. U heeft die apart gekregen.
 web-passcode = Toegangscode
 web-open = Openen
+# $until: einddatum en tijd
 web-open-until = Deze link werkt tot { $until }.
 error-unknown-programme = Dit programma bestaat niet.
 error-programme-not-started = U bent nog niet met dit programma begonnen.
@@ -1079,7 +1084,9 @@ web-programmes-title = Programma's
 web-programmes-intro = Een programma helpt u stap voor stap, bijvoorbeeld met stress of eenzaamheid. U kiest zelf of u begint.
 web-suggested = Voorgesteld voor u
 web-why = Waarom?
+# $count: aantal stappen
 web-steps-count = { $count } stappen
+# $done: stappen gedaan; $total: alle stappen
 web-progress = { $done } van { $total } stappen gedaan
 web-start-programme = Beginnen
 web-step-done-button = Klaar met deze stap
@@ -1090,6 +1097,7 @@ web-programmes-back = Alle programma's
 web-offline-kept = U bent niet verbonden met de server. U ziet wat u eerder op dit apparaat opende.
 web-share-list-title = Uw gedeelde links
 web-share-none = U heeft geen gedeelde links die nog werken.
+# $made: datum en tijd; $opens: aantal keer geopend
 web-share-open-link = Gemaakt op { $made }. { $opens ->
     [0] Nog niet geopend.
     [one] 1 keer geopend.
