@@ -9,7 +9,8 @@ if ! command -v chromium >/dev/null; then
   apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 ./scripts/build-web.sh
-cargo build --locked --release -p vault-server -p tests --example fill_vault
+cargo build --locked --release -p vault-server
+cargo build --locked --release -p tests --example fill_vault
 export RUGZAK_SERVER_BIN="$CARGO_TARGET_DIR/release/vault-server"
 export RUGZAK_FILL_BIN="$CARGO_TARGET_DIR/release/examples/fill_vault"
 export CHROMIUM="$(command -v chromium)"

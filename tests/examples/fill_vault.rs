@@ -38,7 +38,7 @@ fn main() {
         let items: Vec<NewItem> = (made..count.min(made + BATCH))
             .map(|n| {
                 // 1 KiB of text, different in every note.
-                let mut noise = [0u8; 384];
+                let mut noise = [0u8; 512];
                 OsRng.fill_bytes(&mut noise);
                 let hex: String = noise.iter().map(|b| format!("{b:02x}")).collect();
                 NewItem {

@@ -181,6 +181,17 @@ test('the whole journey: PSS-10, GP request by camera QR, check code, referral, 
   await page.getByRole('link', { name: 'QR-code scannen' }).click();
   await page.getByText(/De camera werkt niet/).waitFor();
   await page.getByText('Lukt scannen niet?').click();
+  // A photo without a QR code says so; a photo of the coach's screen opens the request.
+  const noQr = await coachPage.getByRole('heading').first().screenshot();
+  await page.getByLabel('Of kies een foto van de QR-code').setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: noQr });
+  await page.getByText('Op deze foto staat geen QR-code').waitFor();
+  const photo = await coachPage.locator('.qr img').screenshot();
+  await page.getByLabel('Of kies een foto van de QR-code').setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: photo });
+  assert.match(await page.getByTestId('consent-sentence').textContent(), /Sanne de Vries/);
+  // Back, and the same request by its code as text.
+  await page.getByRole('link', { name: 'Nee, niet nu' }).click();
+  await page.getByRole('link', { name: 'QR-code scannen' }).click();
+  await page.getByText('Lukt scannen niet?').click();
   await page.getByLabel('Plak de code als tekst').fill(coachQr);
   await page.getByRole('button', { name: 'Code gebruiken' }).click();
   assert.match(await page.getByTestId('consent-sentence').textContent(), /Sanne de Vries/);

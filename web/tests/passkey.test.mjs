@@ -114,6 +114,9 @@ test('a passkey signs up and in without an account id, locks the rugzak with PRF
   // Offline: the service worker serves the app, the passkey opens this device without the
   // server, and the rugzak shows what was opened before.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  // Installable as an app: Chromium's own check of the manifest, icons and service worker.
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, [], JSON.stringify(installabilityErrors));
   await page.getByRole('button', { name: 'Vergrendelen' }).click();
   await page.getByRole('button', { name: 'Openen met uw toegangssleutel' }).waitFor();
   await context.setOffline(true);

@@ -71,6 +71,10 @@ test('share link with passcode and tries left, revoke, exports, log as AuditEven
   await stress.getByText('2 van 9 stappen gedaan').waitFor();
   await page.getByRole('link', { name: 'Rugzak', exact: true }).click();
   await page.locator('article[data-kind="observation"]').waitFor();
+  // The overview shows the programme once, as its newest progress.
+  const progress = page.locator('article[data-kind="programme-progress"]');
+  assert.equal(await progress.count(), 1, 'one card per programme, not one per change');
+  assert.match(await progress.textContent(), /Stress de baas.*2 van 9 stappen gedaan/s);
 
   // --- A share link for the notes, with a passcode.
   await page.getByRole('link', { name: 'Delen' }).click();

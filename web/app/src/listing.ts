@@ -17,7 +17,7 @@ const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 function itemCard(item: Json): HTMLElement {
   let body: HTMLElement;
-  if (item.kind === 'observation') {
+  if (item.kind === 'observation' || item.kind === 'programme-progress') {
     body = h('p', { class: 'summary' }, item.summary ?? '');
   } else if (item.kind === 'questionnaire-response') {
     body = h('p', { class: 'muted' }, t('render-answers'));
@@ -39,7 +39,9 @@ function itemCard(item: Json): HTMLElement {
 
 export function listingView(listing: Json): HTMLElement {
   const parts = SCOPES.map((scope) => {
-    const items = listing.items.filter((i: Json) => i.scope === scope && i.kind !== 'questionnaire-response');
+    // Answers show as their score; a programme as its newest progress only.
+    const items = listing.items.filter((i: Json) => i.scope === scope && i.kind !== 'questionnaire-response'
+      && (i.kind !== 'programme-progress' || i.newest === true));
     if (items.length === 0) return null;
     return h('section', { 'aria-labelledby': `s-${scope}` },
       h('h2', { id: `s-${scope}` }, items[0].scope_text),

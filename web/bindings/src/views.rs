@@ -118,6 +118,24 @@ pub fn listing(
     let t = texts();
     let reader = Reader { me, owner };
     let catalog = Catalog::builtin().ok();
+    let programmes = questionnaires::Programme::builtin().unwrap_or_default();
+    // The newest progress record of each programme (by creation time).
+    let mut newest: std::collections::BTreeMap<String, (crypto::ItemId, i64)> =
+        std::collections::BTreeMap::new();
+    for item in &listing.items {
+        let e = &item.envelope;
+        if e.kind != ItemKind::ProgrammeProgress {
+            continue;
+        }
+        if let Ok(p) = questionnaires::Progress::from_json(&e.body) {
+            if newest
+                .get(&p.programme)
+                .is_none_or(|(_, t)| *t <= e.created)
+            {
+                newest.insert(p.programme, (e.id, e.created));
+            }
+        }
+    }
     let items: Vec<Value> = listing
         .items
         .iter()
@@ -135,6 +153,21 @@ pub fn listing(
                 {
                     v["title"] = sheet.title().get(lang).into();
                     v["summary"] = sheet.summary(lang).into();
+                }
+            }
+            // A programme's progress: its title and how far, in words (only the newest record
+            // of a programme counts; the app shows that one).
+            if e.kind == ItemKind::ProgrammeProgress {
+                if let Some((programme, progress)) = questionnaires::Progress::from_json(&e.body)
+                    .ok()
+                    .and_then(|p| Some((programmes.iter().find(|x| x.id == p.programme)?, p)))
+                {
+                    v["title"] = programme.title.get(lang).into();
+                    v["summary"] = progress.summary(programme, lang).into();
+                    v["newest"] = newest
+                        .get(&progress.programme)
+                        .is_some_and(|(id, _)| *id == e.id)
+                        .into();
                 }
             }
             v
