@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Measures the web app in Chromium: first load, and opening a rugzak of 10,000 notes
-# (RUGZAK_BENCH_ITEMS, RUGZAK_BENCH_RUNS). Prints JSON; the figures belong in spec/performance.md.
+# (RUGZAK_BENCH_ITEMS, RUGZAK_BENCH_RUNS). Prints JSON; the figures are kept in web/README.md ("Performance").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-if ! command -v chromium >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
-fi
+ensure_chromium
 ./scripts/build-web.sh
 cargo build --locked --release -p vault-server
 cargo build --locked --release -p tests --example fill_vault

@@ -10,3 +10,10 @@ checkout_key="$(pwd -P | sha256sum | cut -c1-12)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rugzak/target-$checkout_key}"
 export RUGZAK_VENV="${RUGZAK_VENV:-$HOME/.cache/rugzak/venv}"
 export PATH="$RUGZAK_VENV/bin:$PATH"
+
+# Debian's Chromium for the browser tests and the web benchmark, installed when missing.
+ensure_chromium() {
+  if ! command -v chromium >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  fi
+}

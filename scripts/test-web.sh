@@ -6,9 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-if ! command -v chromium >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
-fi
+ensure_chromium
 ./scripts/build-web.sh
 cargo build --locked -p vault-server
 export RUGZAK_SERVER_BIN="$CARGO_TARGET_DIR/debug/vault-server"

@@ -88,6 +88,17 @@ export async function open(page, url, path = '/') {
   await page.waitForSelector('body[data-ready="true"]');
 }
 
+/// From the recovery-code screen of a new rugzak: confirms the code is written down, then
+/// writes `note` from the overview and waits until it is shown.
+export async function writtenDownThenNote(page, note) {
+  await page.getByLabel('Ik heb de code opgeschreven').check();
+  await page.getByRole('button', { name: 'Verder' }).click();
+  await page.getByRole('link', { name: 'Notitie schrijven' }).click();
+  await page.getByLabel('Uw notitie').fill(note);
+  await page.getByRole('button', { name: 'Opslaan' }).click();
+  await page.locator('article[data-kind="note"]').waitFor();
+}
+
 /// Runs axe-core on the current page: no serious or critical violation allowed.
 export async function axe(page, name) {
   const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -6,7 +6,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, profileDir, open, axe, screenshots } from './harness.mjs';
+import { startServer, launch, profileDir, open, axe, screenshots, writtenDownThenNote } from './harness.mjs';
 
 const server = await startServer();
 after(() => server.stop());
@@ -55,12 +55,7 @@ test('a passkey signs up and in without an account id, locks the rugzak with PRF
   await axe(page, 'create with passkey');
   await page.getByRole('button', { name: 'Maken met een toegangssleutel' }).click();
   await page.getByTestId('recovery-code').waitFor();
-  await page.getByLabel('Ik heb de code opgeschreven').check();
-  await page.getByRole('button', { name: 'Verder' }).click();
-  await page.getByRole('link', { name: 'Notitie schrijven' }).click();
-  await page.getByLabel('Uw notitie').fill(NOTE);
-  await page.getByRole('button', { name: 'Opslaan' }).click();
-  await page.locator('article[data-kind="note"]').waitFor();
+  await writtenDownThenNote(page, NOTE);
 
   const record = await page.evaluate(() => new Promise((resolve, reject) => {
     const req = indexedDB.open('rugzak');

@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, profileDir, open, axe, screenshots } from './harness.mjs';
+import { startServer, launch, profileDir, open, axe, screenshots, writtenDownThenNote } from './harness.mjs';
 
 const PASS = 'een lange zin als wachtwoord';
 const NOTE = 'Wat ik wil delen met de POH.';
@@ -28,12 +28,7 @@ test('share link with passcode and tries left, revoke, exports, log as AuditEven
   await page.getByLabel('Kies een wachtwoord').fill(PASS);
   await page.getByLabel('Typ het wachtwoord nog een keer').fill(PASS);
   await page.getByRole('button', { name: 'Maken', exact: true }).click();
-  await page.getByLabel('Ik heb de code opgeschreven').check();
-  await page.getByRole('button', { name: 'Verder' }).click();
-  await page.getByRole('link', { name: 'Notitie schrijven' }).click();
-  await page.getByLabel('Uw notitie').fill(NOTE);
-  await page.getByRole('button', { name: 'Opslaan' }).click();
-  await page.locator('article[data-kind="note"]').waitFor();
+  await writtenDownThenNote(page, NOTE);
 
   // --- Programmes: a high PSS-10 score suggests the stress programme, and says why.
   await page.getByRole('link', { name: 'Vragenlijst invullen' }).click();
