@@ -20,7 +20,11 @@ fi
 cargo build --locked --profile wasm --target wasm32-unknown-unknown -p rugzak-web
 rm -rf web/dist
 mkdir -p web/dist/pkg
-"$tools/bin/wasm-bindgen" --target web --remove-name-section --remove-producers-section --out-dir web/dist/pkg \
+# RUGZAK_WEB_NAMES=1 keeps the function names, for a profile (scripts/bench-web.sh with
+# RUGZAK_BENCH_PROFILE=1); the shipped module leaves them out.
+names="--remove-name-section"
+[ "${RUGZAK_WEB_NAMES:-0}" = 1 ] && names=""
+"$tools/bin/wasm-bindgen" --target web $names --remove-producers-section --out-dir web/dist/pkg \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/rugzak_web.wasm"
 
 (cd web && { [ -d node_modules/esbuild ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \

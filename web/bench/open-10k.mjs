@@ -11,6 +11,19 @@ import { startServer, launch, profileDir, open } from '../tests/harness.mjs';
 const COUNT = Number(process.env.RUGZAK_BENCH_ITEMS ?? 10_000);
 const RUNS = Number(process.env.RUGZAK_BENCH_RUNS ?? 5);
 const PASS = 'een lange zin als wachtwoord';
+const PROFILE = process.env.RUGZAK_BENCH_PROFILE === '1';
+
+/// The 30 functions with the most CPU time (self time) in a CDP profile.
+function top(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const total = new Map();
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}`;
+    total.set(name, (total.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return [...total].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, us]) => `${Math.round(us / 1000)} ms  ${name}`);
+}
 
 const server = await startServer();
 try {
@@ -29,6 +42,12 @@ try {
   await page.getByRole('button', { name: 'Rugzak terughalen met uw herstelcode' }).click();
   await page.getByRole('heading', { name: 'Uw rugzak' }).waitFor();
   await page.waitForFunction(() => performance.getEntriesByName('rugzak:shown').length > 0, null, { timeout: 600_000 });
+  const cdp = PROFILE ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   const opens = [];
   for (let i = 0; i < RUNS; i += 1) {
     await page.evaluate(() => performance.clearMeasures());
@@ -40,7 +59,8 @@ try {
     if (count !== COUNT) throw new Error(`shown ${count} notes, not ${COUNT}`);
     opens.push({ open: Math.round(open10k), shown: Math.round(shown) });
   }
-  console.log(JSON.stringify({ items: COUNT, first_load_ms: loads, open_ms: opens }, null, 1));
+  const profile = cdp ? top((await cdp.send('Profiler.stop')).profile) : undefined;
+  console.log(JSON.stringify({ items: COUNT, first_load_ms: loads, open_ms: opens, profile }, null, 1));
   await context.close();
 } finally {
   server.stop();
