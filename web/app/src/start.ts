@@ -131,27 +131,34 @@ function passkeyOption(status: HTMLElement, make: () => Promise<void>, after: ()
   return h('section', {}, h('h2', {}, t('web-or-passkey')), h('p', {}, t('web-passkey-intro')), withKey);
 }
 
-export function createInwoner(): void {
-  const name = h('input', { type: 'text', autocomplete: 'given-name' });
+/// A form of `fields` and a new passphrase: on submit, `make` creates (or recovers) the rugzak,
+/// the passphrase locks it, and `after` shows what comes next.
+function passphraseForm(fields: HTMLElement[], label: string, status: HTMLElement, make: () => Promise<void>, after: () => void): HTMLElement {
   const pass = passphraseFields();
-  const status = h('div');
-  const button = h('button', { type: 'submit', class: 'primary' }, t('web-create'));
-  const form = h('form', {
+  const button = h('button', { type: 'submit', class: 'primary' }, label);
+  return h('form', {
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       void act(button, status, async () => {
         const p = pass.value();
         if (p === null) throw new Shown(t('web-passphrases-differ'));
-        s.rz = queued(await core.Rugzak.createInwoner(server, name.value || undefined));
+        await make();
         await lockAndStore(p);
-        recoveryScreen();
+        after();
       });
     },
-  }, field(t('web-display-name'), name, t('web-display-name-hint')), ...pass.fields, button, status);
-  show(h('h1', {}, t('web-create-inwoner')), h('p', {}, t('web-create-intro')), form,
-    passkeyOption(status,
-      async () => { s.rz = queued(await core.Rugzak.createInwoner(server, name.value || undefined)); },
-      recoveryScreen));
+  }, ...fields, ...pass.fields, button, status);
+}
+
+const toStart = (): void => { header(); go('/'); };
+
+export function createInwoner(): void {
+  const name = h('input', { type: 'text', autocomplete: 'given-name' });
+  const status = h('div');
+  const make = async (): Promise<void> => { s.rz = queued(await core.Rugzak.createInwoner(server, name.value || undefined)); };
+  show(h('h1', {}, t('web-create-inwoner')), h('p', {}, t('web-create-intro')),
+    passphraseForm([field(t('web-display-name'), name, t('web-display-name-hint'))], t('web-create'), status, make, recoveryScreen),
+    passkeyOption(status, make, recoveryScreen));
 }
 
 export function recoveryScreen(): void {
@@ -172,23 +179,9 @@ export function recoveryScreen(): void {
 
 export function recoverScreen(): void {
   const code = h('textarea', { rows: 3, autocomplete: 'off', spellcheck: 'false' });
-  const pass = passphraseFields();
-  const status = h('div');
-  const button = h('button', { type: 'submit', class: 'primary' }, t('web-recover'));
-  const form = h('form', {
-    onsubmit: (ev: Event) => {
-      ev.preventDefault();
-      void act(button, status, async () => {
-        const p = pass.value();
-        if (p === null) throw new Shown(t('web-passphrases-differ'));
-        s.rz = queued(await core.Rugzak.recover(server, code.value));
-        await lockAndStore(p);
-        header();
-        go('/');
-      });
-    },
-  }, field(t('web-recovery-code'), code, t('web-recovery-code-hint')), ...pass.fields, button, status);
-  show(h('h1', {}, t('web-recover')), form);
+  const make = async (): Promise<void> => { s.rz = queued(await core.Rugzak.recover(server, code.value)); };
+  show(h('h1', {}, t('web-recover')),
+    passphraseForm([field(t('web-recovery-code'), code, t('web-recovery-code-hint'))], t('web-recover'), h('div'), make, toStart));
 }
 
 export function createProfessional(): void {
@@ -198,29 +191,15 @@ export function createProfessional(): void {
     h('option', { value: 'poh-ggz' }, t('role-poh-ggz')));
   const name = h('input', { type: 'text', autocomplete: 'name', required: true });
   const org = h('input', { type: 'text', autocomplete: 'organization', required: true });
-  const pass = passphraseFields();
   const status = h('div');
-  const button = h('button', { type: 'submit', class: 'primary' }, t('web-create'));
-  const form = h('form', {
-    onsubmit: (ev: Event) => {
-      ev.preventDefault();
-      void act(button, status, async () => {
-        const p = pass.value();
-        if (p === null) throw new Shown(t('web-passphrases-differ'));
-        s.rz = queued(await core.Rugzak.createProfessional(server, role.value, name.value, org.value));
-        await lockAndStore(p);
-        header();
-        go('/');
-      });
-    },
-  }, field(t('web-role'), role), field(t('web-name'), name), field(t('web-organisation'), org), ...pass.fields, button, status);
-  show(h('h1', {}, t('web-create-professional')), form,
-    passkeyOption(status,
-      async () => {
-        if (!name.value.trim() || !org.value.trim()) throw new Shown(t('web-name-and-organisation-needed'));
-        s.rz = queued(await core.Rugzak.createProfessional(server, role.value, name.value, org.value));
-      },
-      () => { header(); go('/'); }));
+  const make = async (): Promise<void> => {
+    // The passkey button does not submit the form, so the required fields are checked here too.
+    if (!name.value.trim() || !org.value.trim()) throw new Shown(t('web-name-and-organisation-needed'));
+    s.rz = queued(await core.Rugzak.createProfessional(server, role.value, name.value, org.value));
+  };
+  show(h('h1', {}, t('web-create-professional')),
+    passphraseForm([field(t('web-role'), role), field(t('web-name'), name), field(t('web-organisation'), org)], t('web-create'), status, make, toStart),
+    passkeyOption(status, make, toStart));
 }
 
 /// The signed-in account's passkeys, when signed in with one.
