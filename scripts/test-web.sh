@@ -9,6 +9,8 @@ source scripts/env.sh
 ensure_chromium
 ./scripts/build-web.sh
 cargo build --locked -p vault-server
+cargo build --locked -p tests --example fill_vault
 export RUGZAK_SERVER_BIN="$CARGO_TARGET_DIR/debug/vault-server"
+export RUGZAK_FILL_BIN="$CARGO_TARGET_DIR/debug/examples/fill_vault"
 export CHROMIUM="$(command -v chromium)"
 cd web && node --test --test-concurrency=1 tests/

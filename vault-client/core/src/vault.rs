@@ -4,7 +4,7 @@
 //! revocations and newest epochs come from the device's [`ConsentState`], kept in step with
 //! the verified consent log (`refresh`). The server's copies are checked against it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crypto::encoding::UnixTime;
 use crypto::log::{ActionCode, Event, EventKind, LogObject, SignedEntry};
@@ -541,6 +541,23 @@ impl<'a> Owner<'a> {
         ))
     }
 
+    /// [`Self::listing`], opening only what `opened` does not hold yet (see [`Opened`]).
+    pub async fn listing_memo(
+        &self,
+        state: &mut State,
+        opened: &mut Opened,
+    ) -> Result<Listing, VaultError> {
+        self.sync(state).await?;
+        let keyring = self.refresh(state).await?;
+        Ok(open_owned_memo(
+            self.identity,
+            &keyring,
+            &state.consent,
+            &state.items,
+            Some(opened),
+        ))
+    }
+
     /// The verified items only (see [`Self::listing`] for the ones apart).
     pub async fn items(&self, state: &mut State) -> Result<Vec<OpenedItem>, VaultError> {
         Ok(self.listing(state).await?.items)
@@ -862,11 +879,28 @@ pub fn open_owned(
     consent: &ConsentState,
     items: &[SealedItem],
 ) -> Listing {
+    open_owned_memo(owner, keyring, consent, items, None)
+}
+
+/// [`open_owned`], taking what `memo` opened before and keeping what it opens.
+pub fn open_owned_memo(
+    owner: &Identity,
+    keyring: &ScopeKeyring,
+    consent: &ConsentState,
+    items: &[SealedItem],
+    memo: Option<&mut Opened>,
+) -> Listing {
     let me = owner.public();
     let appended = consent.appended_index();
-    open_each(me.vault_id(), keyring, Some(owner), items, true, |item| {
-        consent.authorship(&me, &appended, item) != Authorship::Unentitled
-    })
+    open_each_memo(
+        me.vault_id(),
+        keyring,
+        Some(owner),
+        items,
+        true,
+        memo,
+        |item| consent.authorship(&me, &appended, item) != Authorship::Unentitled,
+    )
 }
 
 /// Opens every item in one pass, never failing as a whole: what does not open, or what
@@ -883,6 +917,65 @@ pub fn open_each(
     report_missing_keys: bool,
     entitled: impl Fn(&OpenedItem) -> bool,
 ) -> Listing {
+    open_each_memo(
+        vault,
+        keyring,
+        identity,
+        items,
+        report_missing_keys,
+        None,
+        entitled,
+    )
+}
+
+/// Items a session opened already, kept in memory only, so that opening the rugzak again
+/// decrypts just what is new. An entry is used only for the very same ciphertext; what it
+/// says about the author's right is decided again every time (the consent state moves on).
+/// Only items that opened are kept: one that did not may open with a key that comes later.
+#[derive(Default)]
+pub struct Opened {
+    by_id: HashMap<ItemId, (SealedItem, OpenedItem)>,
+}
+
+/// Only the count: what is kept is health data.
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened")
+            .field("items", &self.len())
+            .finish()
+    }
+}
+
+impl Opened {
+    fn get(&self, sealed: &SealedItem) -> Option<&OpenedItem> {
+        self.by_id
+            .get(&sealed.id)
+            .filter(|(kept, _)| kept == sealed)
+            .map(|(_, item)| item)
+    }
+
+    /// How many items are kept.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether none is kept.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+}
+
+fn open_each_memo(
+    vault: VaultId,
+    keyring: &ScopeKeyring,
+    identity: Option<&Identity>,
+    items: &[SealedItem],
+    report_missing_keys: bool,
+    mut memo: Option<&mut Opened>,
+    entitled: impl Fn(&OpenedItem) -> bool,
+) -> Listing {
     let mut reader = ItemReader::new(vault, keyring);
     if let Some(identity) = identity {
         reader = reader.with_identity(identity);
@@ -892,7 +985,18 @@ pub fn open_each(
         apart: Vec::new(),
     };
     for sealed in items {
-        match reader.open(sealed) {
+        let kept = memo.as_deref().and_then(|m| m.get(sealed)).cloned();
+        let opened = kept.map_or_else(
+            || {
+                let opened = reader.open(sealed);
+                if let (Some(memo), Ok(item)) = (memo.as_deref_mut(), &opened) {
+                    memo.by_id.insert(sealed.id, (sealed.clone(), item.clone()));
+                }
+                opened
+            },
+            Ok,
+        );
+        match opened {
             Ok(item) if entitled(&item) => listing.items.push(item),
             Ok(item) => listing.apart.push(Apart {
                 id: sealed.id,

@@ -22,6 +22,7 @@ use crypto::{
 use fake::FakeServer;
 use rand_core::OsRng;
 use vault_client::consent::{self, LogError};
+use vault_client::vault::{ApartReason, Opened};
 use vault_client::{
     Api, ApiError, NewItem, Owner, Professional, ProfessionalError, State, VaultError,
 };
@@ -611,4 +612,37 @@ fn a_rebuilt_device_knows_the_grants_starts_a_fresh_epoch_and_rekeys_only_what_s
         !opens_newest(&w, &gp_keys),
         "the keys the GP ever held do not open it"
     );
+}
+
+#[test]
+fn opening_again_reuses_what_opened_but_only_for_the_same_ciphertext() {
+    let w = World::new();
+    w.add(vec![note("eerste"), note("tweede"), note("derde")]);
+    let mut opened = Opened::default();
+    let listing = |opened: &mut Opened| {
+        w.as_owner(|owner, state| owner.listing_memo(state, opened).block_on())
+            .unwrap()
+    };
+    let first = listing(&mut opened);
+    assert_eq!(bodies(&first.items), ["eerste", "tweede", "derde"]);
+    assert_eq!(opened.len(), 3, "every item that opened is kept");
+    let again = listing(&mut opened);
+    assert_eq!(bodies(&again.items), bodies(&first.items));
+    assert!(again.apart.is_empty());
+
+    // The copy on this device changes under the same id (a damaged disk, a swapped item): the
+    // kept plaintext is not shown for it; it is opened again and fails, apart with the reason.
+    {
+        let mut state = w.state.borrow_mut();
+        let item = &mut state.items[1];
+        let last = item.ciphertext.len() - 1;
+        item.ciphertext[last] ^= 1;
+    }
+    let damaged = listing(&mut opened);
+    assert_eq!(bodies(&damaged.items), ["eerste", "derde"]);
+    assert_eq!(damaged.apart.len(), 1);
+    assert!(matches!(
+        damaged.apart[0].reason,
+        ApartReason::Unreadable(_)
+    ));
 }

@@ -899,6 +899,10 @@ web-scan = Scan a QR code
 web-write-note = Write a note
 web-note = Your note
 web-empty = Your rugzak is still empty. Fill in a questionnaire or write a note.
+# $count: how many there are in this part of the rugzak
+web-show-all = Show all ({ $count })
+web-back-to-overview = Back to the overview
+web-refreshing = This is your rugzak as kept on this device. It is being updated now.
 web-apart-title = Cannot be opened
 # $number: number of the question; $count: number of questions
 web-question-of = Question { $number } of { $count }

@@ -900,6 +900,10 @@ web-scan = QR-code scannen
 web-write-note = Notitie schrijven
 web-note = Uw notitie
 web-empty = Uw rugzak is nog leeg. Vul een vragenlijst in of schrijf een notitie.
+# $count: aantal in dit deel van de rugzak
+web-show-all = Alles tonen ({ $count })
+web-back-to-overview = Terug naar het overzicht
+web-refreshing = Dit is uw rugzak zoals hij op dit apparaat bewaard is. Hij wordt nu bijgewerkt.
 web-apart-title = Niet te openen
 # $number: nummer van de vraag; $count: aantal vragen
 web-question-of = Vraag { $number } van { $count }

@@ -3,7 +3,7 @@
 
 import * as core from '../../dist/pkg/rugzak_web.js';
 import { h, show, field } from './dom';
-import { s, t, act, alertBox, busy, persist, go, keepView, offlineView, type Json } from './app';
+import { s, t, act, alertBox, busy, persist, go, keepView, keptView, offlineView, type Json } from './app';
 import { scanInto } from './camera';
 import { listingView } from './listing';
 import { download } from './shared';
@@ -23,15 +23,48 @@ export async function overview(): Promise<void> {
   try {
     // Marks for the measurement of opening a large rugzak (web/bench/open-10k.mjs).
     const t0 = performance.now();
-    const text = await s.rz!.overview();
+    // The first time after unlocking, every item is opened and checked again, which takes a
+    // while in a large rugzak: meanwhile the overview as this device kept it shows.
+    const kept = freshShown.has(s.rz!) ? null : keptView('overview');
+    if (kept) {
+      content.replaceChildren(h('p', { class: 'muted', role: 'status', 'data-testid': 'refreshing' }, t('web-refreshing')),
+        listingView(kept, partHref));
+      performance.measure('rugzak:kept', { start: t0 });
+    }
+    const text = await s.rz!.overview(undefined);
+    freshShown.add(s.rz!);
     performance.measure('rugzak:open', { start: t0 });
-    content.replaceChildren(listingView(JSON.parse(text)));
+    content.replaceChildren(listingView(JSON.parse(text), partHref));
     performance.measure('rugzak:shown', { start: t0 });
     // Kept (sealed) for reading offline, after it is shown.
     keepView('overview', text);
     await persist();
   } catch (e) {
-    content.replaceChildren(...offlineView(e, 'overview', listingView));
+    content.replaceChildren(...offlineView(e, 'overview', (view) => listingView(view, partHref)));
+  }
+}
+
+const partHref = (scope: string): string => `#/deel/${scope}`;
+
+/// The unlocked rugzakken (handles) whose overview was made afresh in this session.
+const freshShown = new WeakSet<object>();
+
+/// One part of the rugzak, whole (the overview shows the newest of each part).
+export async function partScreen(scope: string): Promise<void> {
+  const content = h('div', {}, busy(t('web-loading')));
+  show(h('h1', {}, t('web-overview-title')),
+    h('p', {}, h('a', { href: '#/' }, t('web-back-to-overview'))),
+    content);
+  const key = `deel/${scope}`;
+  try {
+    const t0 = performance.now();
+    const text = await s.rz!.overview(scope);
+    content.replaceChildren(listingView(JSON.parse(text)));
+    performance.measure('rugzak:part', { start: t0 });
+    keepView(key, text);
+    await persist();
+  } catch (e) {
+    content.replaceChildren(...offlineView(e, key, (view) => listingView(view)));
   }
 }
 

@@ -37,15 +37,20 @@ function itemCard(item: Json): HTMLElement {
     body);
 }
 
-export function listingView(listing: Json): HTMLElement {
+/// A listing as sections per part. The core sends the items people read (answers show as their
+/// score, a programme as its newest progress) and each part's count; when a part holds more than
+/// was sent, `whole(scope)` is where the whole part is shown.
+export function listingView(listing: Json, whole?: (scope: string) => string): HTMLElement {
   const parts = SCOPES.map((scope) => {
-    // Answers show as their score; a programme as its newest progress only.
-    const items = listing.items.filter((i: Json) => i.scope === scope && i.kind !== 'questionnaire-response'
-      && (i.kind !== 'programme-progress' || i.newest === true));
+    const items = listing.items.filter((i: Json) => i.scope === scope);
     if (items.length === 0) return null;
+    const count: number = listing.counts?.[scope] ?? items.length;
+    const more = whole && count > items.length
+      ? h('p', {}, h('a', { class: 'button', href: whole(scope) }, t('web-show-all', { count })))
+      : null;
     return h('section', { 'aria-labelledby': `s-${scope}` },
       h('h2', { id: `s-${scope}` }, items[0].scope_text),
-      ...items.slice().reverse().map(itemCard));
+      ...items.slice().reverse().map(itemCard), more);
   }).filter(Boolean) as HTMLElement[];
   const apart = listing.apart.length === 0 ? null : h('section', { class: 'apart' },
     h('h2', {}, t('web-apart-title')),

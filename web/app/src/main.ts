@@ -39,12 +39,13 @@ function route(): void {
       case 'programmas': void inwoner.programmesScreen(); return;
       case 'programma': void inwoner.programmeScreen(parts[1]); return;
       case 'account': void start.accountScreen(); return;
+      case 'deel': void inwoner.partScreen(parts[1]); return;
       default: void inwoner.overview(); return;
     }
   }
   switch (parts[0]) {
     case 'verzoek': return pro.requestScreen();
-    case 'rugzak': void pro.vaultScreen(parts[1]); return;
+    case 'rugzak': void pro.vaultScreen(parts[1], parts[2]); return;
     case 'account': void start.accountScreen(); return;
     default: void pro.proHome();
   }

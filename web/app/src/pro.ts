@@ -85,11 +85,14 @@ function confirmCode(grant: Json): void {
       h('a', { class: 'button', href: '#/' }, t('web-code-differs'))));
 }
 
-export async function vaultScreen(vault: string): Promise<void> {
+/// The rugzak a professional was granted: the newest of each part, or with `part` that part
+/// whole; the forms for what may be added.
+export async function vaultScreen(vault: string, part?: string): Promise<void> {
   const content = h('div', {}, busy(t('web-loading')));
   const forms = h('div');
-  const refresh = h('button', { type: 'button', onclick: () => void vaultScreen(vault) }, t('web-refresh'));
-  show(h('h1', {}, t('web-vault-title')), refresh, forms, content);
+  const refresh = h('button', { type: 'button', onclick: () => void vaultScreen(vault, part) }, t('web-refresh'));
+  const back = part ? h('p', {}, h('a', { href: `#/rugzak/${vault}` }, t('web-back-to-overview'))) : null;
+  show(h('h1', {}, t('web-vault-title')), back, refresh, forms, content);
   let grant: Json | undefined;
   try {
     const grants: Json[] = JSON.parse(await s.rz!.myGrants());
@@ -104,8 +107,8 @@ export async function vaultScreen(vault: string): Promise<void> {
     }
     // Not kept for reading offline: what a professional reads of someone else's rugzak lasts
     // only as long as the grant, so it is never stored on the professional's device.
-    const listing = JSON.parse(await s.rz!.read(vault));
-    content.replaceChildren(listingView(listing));
+    const listing = JSON.parse(await s.rz!.read(vault, part));
+    content.replaceChildren(listingView(listing, (scope) => `#/rugzak/${vault}/${scope}`));
   } catch (e) {
     content.replaceChildren(alertBox(e));
     return;

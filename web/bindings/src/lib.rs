@@ -25,6 +25,7 @@ use crypto::{
 use rand_core::OsRng;
 use rugzak_i18n::{Lang, Texts};
 use serde_json::{json, Value};
+use vault_client::vault::Opened;
 use vault_client::{Api, NewItem, Owner, Professional, State};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -226,6 +227,9 @@ struct Session {
     /// The key this device seals its stored state under, itself stored locked with a
     /// passphrase or a passkey.
     device: Option<Zeroizing<[u8; 32]>>,
+    /// The items this session opened already (memory only): opening the rugzak again
+    /// decrypts only what is new.
+    opened: Opened,
 }
 
 impl Session {
@@ -247,6 +251,7 @@ impl Session {
             identity,
             transport,
             device: None,
+            opened: Opened::default(),
         })
     }
 }
@@ -296,6 +301,17 @@ where
 fn wrap(session: Session) -> Rugzak {
     Rugzak {
         inner: Rc::new(RefCell::new(Some(session))),
+    }
+}
+
+/// Which items a listing view carries: the overview's newest of each part, or one part whole.
+fn shown(part: Option<&str>) -> Result<views::Shown, Failure> {
+    match part {
+        None => Ok(views::Shown::Newest(views::OVERVIEW_NEWEST)),
+        Some(name) => name
+            .parse()
+            .map(views::Shown::Part)
+            .map_err(|_| Failure::code("bad_scope")),
     }
 }
 
@@ -490,18 +506,27 @@ impl Rugzak {
         Ok(s.state.recovery_code().expose_grouped().to_string())
     }
 
-    /// The inwoner's rugzakje as JSON: every item (schema `rugzak-items/1`, with a title and a
-    /// text for people), the ones apart with why, and the scores.
-    pub fn overview(&self) -> js_sys::Promise {
+    /// The inwoner's rugzakje as JSON (schema `rugzak-items/1`, each item with a title and a
+    /// text for people): the newest items of every part with each part's count, or with
+    /// `part` every item of that part; the ones apart with why, and the scores.
+    pub fn overview(&self, part: Option<String>) -> js_sys::Promise {
         run(&self.inner, |mut s| async move {
-            let result = {
+            let out = async {
+                let shown = shown(part.as_deref())?;
                 let api = Api::new(&s.transport, &s.identity, &now);
-                Owner::new(&api, &s.identity).listing(&mut s.state).await
-            };
-            let owner = s.identity.public();
-            let out = result
-                .map_err(Failure::from)
-                .map(|listing| views::listing(&listing, Some(&owner), &owner, q_lang()));
+                let listing = Owner::new(&api, &s.identity)
+                    .listing_memo(&mut s.state, &mut s.opened)
+                    .await?;
+                let owner = s.identity.public();
+                Ok::<_, Failure>(views::listing(
+                    &listing,
+                    Some(&owner),
+                    &owner,
+                    q_lang(),
+                    shown,
+                ))
+            }
+            .await;
             (s, out)
         })
     }
@@ -726,17 +751,19 @@ impl Rugzak {
         })
     }
 
-    /// What a professional may read of `vault` now, as the overview JSON.
-    pub fn read(&self, vault: String) -> js_sys::Promise {
+    /// What a professional may read of `vault` now, as the overview JSON (`part` as in
+    /// [`Self::overview`]).
+    pub fn read(&self, vault: String, part: Option<String>) -> js_sys::Promise {
         run(&self.inner, move |s| async move {
             let out = async {
+                let shown = shown(part.as_deref())?;
                 let vault = vault.parse().map_err(|_| Failure::code("bad_vault"))?;
                 let api = Api::new(&s.transport, &s.identity, &now);
                 let pro = Professional::new(&api, &s.identity);
                 let owner = pro.vault_keys(vault).await?;
                 let listing = pro.visible(vault, now()).await?;
                 let me = s.identity.public();
-                Ok::<_, Failure>(views::listing(&listing, Some(&me), &owner, q_lang()))
+                Ok::<_, Failure>(views::listing(&listing, Some(&me), &owner, q_lang(), shown))
             }
             .await;
             (s, out)
@@ -936,7 +963,8 @@ pub fn open_link(url: String, passcode: Option<String>) -> js_sys::Promise {
             items: selection.items,
             apart: Vec::new(),
         };
-        let mut out = views::listing(&listing, None, &owner, q_lang());
+        // All of it: a link's selection is small, and opening it again counts a use.
+        let mut out = views::listing(&listing, None, &owner, q_lang(), views::Shown::All);
         out["label"] = parsed.link.label().into();
         Ok(JsValue::from_str(&out.to_string()))
     })

@@ -107,13 +107,31 @@ pub fn completed_items(
     ))
 }
 
+/// Which items of a listing a view carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Every item people read.
+    All,
+    /// The newest few of every part, with each part's count (the overview of a large rugzak
+    /// stays quick to make and to show; a part is shown whole on request).
+    Newest(usize),
+    /// Every item of one part.
+    Part(Scope),
+}
+
+/// How many items of a part the overview shows.
+pub const OVERVIEW_NEWEST: usize = 20;
+
 /// A listing as the web app shows it: each item's `rugzak-items/1` value plus its kind, scope
-/// and time in words, and a summary for scores.
+/// and time in words, and a summary for scores; `counts` per part. Answers are not items
+/// people read (their score is), nor a programme's older progress; `shown` says which of the
+/// rest come along.
 pub fn listing(
     listing: &Listing,
     me: Option<&PublicKeys>,
     owner: &PublicKeys,
     lang: Lang,
+    shown: Shown,
 ) -> Value {
     let t = texts();
     let reader = Reader { me, owner };
@@ -136,9 +154,31 @@ pub fn listing(
             }
         }
     }
-    let items: Vec<Value> = listing
-        .items
-        .iter()
+    let read = |item: &&crypto::OpenedItem| {
+        let e = &item.envelope;
+        match e.kind {
+            ItemKind::QuestionnaireResponse => false,
+            ItemKind::ProgrammeProgress => newest.values().any(|(id, _)| *id == e.id),
+            _ => true,
+        }
+    };
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for item in listing.items.iter().filter(read) {
+        *counts.entry(item.envelope.scope.as_str()).or_default() += 1;
+    }
+    // Items come oldest first; the newest few of a part are its last ones.
+    let mut seen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let carried = listing.items.iter().filter(read).filter(|item| {
+        let scope = item.envelope.scope;
+        let at = seen.entry(scope.as_str()).or_default();
+        *at += 1;
+        match shown {
+            Shown::All => true,
+            Shown::Part(part) => scope == part,
+            Shown::Newest(n) => counts[scope.as_str()] - *at < n,
+        }
+    });
+    let items: Vec<Value> = carried
         .map(|item| {
             let mut v = item_value(reader, item);
             let e = &item.envelope;
@@ -155,8 +195,7 @@ pub fn listing(
                     v["summary"] = sheet.summary(lang).into();
                 }
             }
-            // A programme's progress: its title and how far, in words (only the newest record
-            // of a programme counts; the app shows that one).
+            // A programme's progress: its title and how far, in words.
             if e.kind == ItemKind::ProgrammeProgress {
                 if let Some((programme, progress)) = questionnaires::Progress::from_json(&e.body)
                     .ok()
@@ -164,10 +203,6 @@ pub fn listing(
                 {
                     v["title"] = programme.title.get(lang).into();
                     v["summary"] = progress.summary(programme, lang).into();
-                    v["newest"] = newest
-                        .get(&progress.programme)
-                        .is_some_and(|(id, _)| *id == e.id)
-                        .into();
                 }
             }
             v
@@ -186,7 +221,11 @@ pub fn listing(
         })
         .collect();
     let charts = catalog.map_or_else(Vec::new, |c| charts(&c, listing, lang));
-    json!({"schema": ITEMS_SCHEMA, "items": items, "apart": apart, "charts": charts})
+    let part = match shown {
+        Shown::Part(scope) => Some(scope.as_str()),
+        _ => None,
+    };
+    json!({"schema": ITEMS_SCHEMA, "items": items, "counts": counts, "part": part, "apart": apart, "charts": charts})
 }
 
 /// The charts of the stored scores: a trend line of the total for instruments with one
