@@ -48,4 +48,6 @@ step "web app: WebAssembly build, size, and the journey in Chromium (Playwright)
 step "release behaviour: the test-only knobs are compiled out without debug assertions"
 cargo test --locked -p rugzak-cli --lib --config 'profile.dev.package.rugzak-cli.debug-assertions=false' release_build
 cargo test --locked -p vault-server --bin vault-server --config 'profile.dev.package.vault-server.debug-assertions=false' only_in_debug
+step "fuzzing: every parser of untrusted bytes, 10 s a target (the long run: scripts/fuzz.sh 600)"
+./scripts/fuzz.sh 10
 step "done"
